@@ -1,0 +1,111 @@
+"""Every Redis key briefbot uses is built here, and only here.
+
+All keys live under one configurable prefix (``BRIEFBOT_PREFIX``) so that several bots,
+or a test run, can share one Redis server without touching each other. The table in
+``docs/redis.md`` lists each key, its type and its meaning; keep the two in step.
+
+Parts are validated when a key is packed: a part that contains the separator would make
+two different keys collide, so it is refused instead of silently accepted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SEPARATOR = ":"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class InvalidKeyPart(ValueError):
+    """A key part that would make the key ambiguous (contains the separator, or is empty)."""
+
+
+def _part(value: str | int) -> str:
+    text = str(value)
+    if not text or SEPARATOR in text or any(c.isspace() for c in text):
+        raise InvalidKeyPart(f"invalid key part {text!r}")
+    return text
+
+
+def _date(value: str) -> str:
+    if not _DATE.match(value):
+        raise InvalidKeyPart(f"invalid digest date {value!r}, expected YYYY-MM-DD")
+    return value
+
+
+@dataclass(frozen=True)
+class Keys:
+    """Builds key names under ``prefix``. One instance per store; cheap to copy."""
+
+    prefix: str
+
+    def _key(self, *parts: str | int) -> str:
+        return SEPARATOR.join((_part(self.prefix), *(_part(p) for p in parts)))
+
+    # --- subscribers -------------------------------------------------------------------
+    def subscriber(self, chat_id: int) -> str:
+        """hash: one subscriber's status and settings."""
+        return self._key("sub", int(chat_id))
+
+    def subscribers(self) -> str:
+        """sorted set: every known chat id (score = subscribe time); the index that export,
+        broadcast and statistics iterate with ZSCAN instead of KEYS."""
+        return self._key("subs")
+
+    def due(self) -> str:
+        """sorted set: active chat id -> next push instant (UTC epoch seconds)."""
+        return self._key("due")
+
+    # --- digests -----------------------------------------------------------------------
+    def digest(self, date: str) -> str:
+        """hash: the parsed digest of one date (JSON), its content hash and version."""
+        return self._key("digest", _date(date))
+
+    def digest_versions(self, date: str) -> str:
+        """hash: content hash -> digest JSON of every version ever stored for a date, so
+        what was delivered stays identifiable after a correction."""
+        return self._key("digest", _date(date), "versions")
+
+    def digest_dates(self) -> str:
+        """sorted set: every stored digest date (score = days since 1970-01-01)."""
+        return self._key("digests")
+
+    # --- read state --------------------------------------------------------------------
+    def read(self, chat_id: int, date: str) -> str:
+        """set: item numbers this chat has opened in the digest of ``date``."""
+        return self._key("read", int(chat_id), _date(date))
+
+    def read_counts(self, date: str) -> str:
+        """hash: item number -> how many distinct readers opened it (statistics)."""
+        return self._key("readcount", _date(date))
+
+    # --- delivery ----------------------------------------------------------------------
+    def sent(self, date: str) -> str:
+        """hash: chat id -> JSON {message ids, content hash}: the idempotency ledger of a
+        push and what a correction edits."""
+        return self._key("sent", _date(date))
+
+    def outbox(self) -> str:
+        """stream (consumer group ``senders``): delivery tasks shared by every process."""
+        return self._key("outbox")
+
+    def dead_letters(self) -> str:
+        """stream: tasks that failed after every retry, kept for the admins."""
+        return self._key("deadletter")
+
+    def bucket(self) -> str:
+        """hash: the global token bucket (tokens, last refill) of the Lua rate limiter."""
+        return self._key("bucket")
+
+    def flood_pause(self) -> str:
+        """string with expiry: set on a 429; every sender waits until it expires."""
+        return self._key("floodpause")
+
+    def chat_pace(self, chat_id: int) -> str:
+        """string with expiry: the earliest instant the next message to a chat may go."""
+        return self._key("pace", int(chat_id))
+
+    def scheduler_lease(self) -> str:
+        """string with expiry: the id of the one process that schedules pushes."""
+        return self._key("lease", "scheduler")

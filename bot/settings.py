@@ -1,0 +1,268 @@
+"""briefbot's settings: one frozen object built from an injected environment mapping.
+
+Nothing here reads ``os.environ`` on import. ``Settings.from_env(env)`` takes any mapping
+(tests pass a dict); ``load_settings()`` is the one place the real process environment
+and an optional ``.env`` file are read. Every setting is listed in ``FIELDS`` with its
+default and meaning, which is also what the README table and ``.env.example`` show.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import time
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class SettingsError(ValueError):
+    """One or more settings are invalid; the message lists every problem, one per line."""
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A value that must never appear in logs or reprs (the bot token, webhook secret)."""
+
+    value: str = field(repr=False)
+
+    def __repr__(self) -> str:
+        return "Secret('**********')" if self.value else "Secret('')"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        return bool(self.value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """The documentation of one environment variable."""
+
+    name: str
+    default: str
+    help: str
+
+
+FIELDS: tuple[Setting, ...] = (
+    Setting("TELEGRAM_BOT_TOKEN", "", "Bot token from @BotFather. `briefbot shell` needs none."),
+    Setting(
+        "TELEGRAM_API_BASE_URL",
+        "https://api.telegram.org/bot",
+        "Bot API base URL (the token is appended); point it at the sandbox or a local Bot API.",
+    ),
+    Setting(
+        "REDIS_URL",
+        "",
+        "redis:// or rediss:// URL; empty starts the embedded Redis in BRIEFBOT_DATA_DIR.",
+    ),
+    Setting("BRIEFBOT_PREFIX", "briefbot", "Prefix of every Redis key briefbot writes."),
+    Setting("BRIEFBOT_DATA_DIR", "data", "Folder of the embedded Redis (append-only file)."),
+    Setting("DIGEST_DIR", "examples/digests", "Folder of `YYYY-MM-DD.md` digests."),
+    Setting("DIGEST_URL", "", "URL template of the digest, with `{date}` (e.g. 2025-07-21)."),
+    Setting("DIGEST_POLL_SECONDS", "60", "How often the digest folder / URL is polled."),
+    Setting(
+        "CATEGORY_RULES_FILE",
+        "",
+        "Optional TOML/JSON file of category aliases and keyword rules (see docs/digest.md).",
+    ),
+    Setting("BOT_TIMEZONE", "Asia/Shanghai", "Time zone of new subscribers and of 'today'."),
+    Setting("DEFAULT_PUSH_TIME", "08:00", "Local push time of new subscribers (HH:MM)."),
+    Setting(
+        "PUSH_CUTOFF_HOURS",
+        "6",
+        "A digest that is late is still pushed up to this many hours after a reader's time.",
+    ),
+    Setting("ADMIN_IDS", "", "Comma-separated Telegram user ids of the admins."),
+    Setting("WEBHOOK_URL", "", "Public HTTPS URL of the webhook; empty means long polling."),
+    Setting("WEBHOOK_SECRET", "", "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."),
+    Setting("WEBHOOK_LISTEN", "0.0.0.0", "Address the webhook / health server binds to."),
+    Setting("WEBHOOK_PORT", "8080", "Port the webhook / health server listens on."),
+    Setting("RATE_LIMIT_PER_SECOND", "30", "Global send rate shared by every process."),
+    Setting("PAID_BROADCAST", "false", "Send with allow_paid_broadcast, up to 1000 messages/s."),
+    Setting("SENDER_CONCURRENCY", "16", "Concurrent senders (requests in flight) per process."),
+    Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
+)
+
+_DEFAULTS = {s.name: s.default for s in FIELDS}
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Validated settings. Build with ``Settings.from_env``; never mutate."""
+
+    telegram_bot_token: Secret
+    telegram_api_base_url: str
+    redis_url: str | None
+    prefix: str
+    data_dir: Path
+    digest_dir: Path
+    digest_url: str | None
+    digest_poll_seconds: float
+    category_rules_file: Path | None
+    bot_timezone: ZoneInfo
+    default_push_time: time
+    push_cutoff_hours: float
+    admin_ids: frozenset[int]
+    webhook_url: str | None
+    webhook_secret: Secret
+    webhook_listen: str
+    webhook_port: int
+    rate_limit_per_second: float
+    paid_broadcast: bool
+    sender_concurrency: int
+    log_level: str
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Validate ``env`` (unknown keys are ignored) and raise one SettingsError listing all
+        problems, so an operator fixes everything in one go."""
+        reader = _Reader(env)
+        settings = cls(
+            telegram_bot_token=Secret(reader.text("TELEGRAM_BOT_TOKEN")),
+            telegram_api_base_url=reader.url("TELEGRAM_API_BASE_URL", ("http", "https")),
+            redis_url=reader.optional_url("REDIS_URL", ("redis", "rediss", "unix")),
+            prefix=reader.prefix("BRIEFBOT_PREFIX"),
+            data_dir=Path(reader.text("BRIEFBOT_DATA_DIR")),
+            digest_dir=Path(reader.text("DIGEST_DIR")),
+            digest_url=reader.digest_url("DIGEST_URL"),
+            digest_poll_seconds=reader.number("DIGEST_POLL_SECONDS", minimum=1),
+            category_rules_file=reader.optional_path("CATEGORY_RULES_FILE"),
+            bot_timezone=reader.zone("BOT_TIMEZONE"),
+            default_push_time=reader.clock("DEFAULT_PUSH_TIME"),
+            push_cutoff_hours=reader.number("PUSH_CUTOFF_HOURS", minimum=0, maximum=24),
+            admin_ids=reader.ids("ADMIN_IDS"),
+            webhook_url=reader.optional_url("WEBHOOK_URL", ("https", "http")),
+            webhook_secret=Secret(reader.webhook_secret("WEBHOOK_SECRET")),
+            webhook_listen=reader.text("WEBHOOK_LISTEN"),
+            webhook_port=int(reader.number("WEBHOOK_PORT", minimum=0, maximum=65535)),
+            rate_limit_per_second=reader.number("RATE_LIMIT_PER_SECOND", minimum=0.1),
+            paid_broadcast=reader.flag("PAID_BROADCAST"),
+            sender_concurrency=int(reader.number("SENDER_CONCURRENCY", minimum=1, maximum=512)),
+            log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
+        )
+        if reader.problems:
+            raise SettingsError("\n".join(reader.problems))
+        return settings
+
+
+class _Reader:
+    """Reads raw strings with defaults and collects every problem instead of stopping."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self._env = env
+        self.problems: list[str] = []
+
+    def text(self, name: str) -> str:
+        return self._env.get(name, _DEFAULTS[name]).strip()
+
+    def _bad(self, name: str, message: str) -> None:
+        self.problems.append(f"{name}: {message}")
+
+    def url(self, name: str, schemes: tuple[str, ...]) -> str:
+        value = self.text(name)
+        if value.split("://", 1)[0].lower() not in schemes or "://" not in value:
+            self._bad(name, f"{value!r} is not a URL starting with {' or '.join(schemes)}://")
+        return value
+
+    def optional_url(self, name: str, schemes: tuple[str, ...]) -> str | None:
+        return self.url(name, schemes) if self.text(name) else None
+
+    def digest_url(self, name: str) -> str | None:
+        value = self.optional_url(name, ("http", "https"))
+        if value is not None and "{date}" not in value:
+            self._bad(name, "must contain {date}, e.g. https://example.org/digests/{date}.md")
+        return value
+
+    def optional_path(self, name: str) -> Path | None:
+        value = self.text(name)
+        return Path(value) if value else None
+
+    def prefix(self, name: str) -> str:
+        value = self.text(name)
+        if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value):
+            self._bad(name, f"{value!r} must be 1-64 letters, digits, '_', '.' or '-'")
+        return value
+
+    def number(self, name: str, minimum: float, maximum: float | None = None) -> float:
+        value = self.text(name)
+        try:
+            number = float(value)
+        except ValueError:
+            self._bad(name, f"{value!r} is not a number")
+            return minimum
+        if number < minimum or (maximum is not None and number > maximum):
+            upper = f" and at most {maximum:g}" if maximum is not None else ""
+            self._bad(name, f"{value} must be at least {minimum:g}{upper}")
+        return number
+
+    def zone(self, name: str) -> ZoneInfo:
+        value = self.text(name)
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            self._bad(name, f"{value!r} is not an IANA time zone such as Asia/Shanghai")
+            return ZoneInfo("UTC")
+
+    def clock(self, name: str) -> time:
+        value = self.text(name)
+        match = _HHMM.match(value)
+        if match is None:
+            self._bad(name, f"{value!r} is not a time of day as HH:MM, e.g. 08:00")
+            return time(8, 0)
+        return time(int(match[1]), int(match[2]))
+
+    def ids(self, name: str) -> frozenset[int]:
+        ids: set[int] = set()
+        for part in filter(None, (p.strip() for p in self.text(name).split(","))):
+            try:
+                ids.add(int(part))
+            except ValueError:
+                self._bad(name, f"{part!r} is not a numeric Telegram user id")
+        return frozenset(ids)
+
+    def webhook_secret(self, name: str) -> str:
+        value = self.text(name)
+        # Telegram's own rule for secret_token: 1-256 characters A-Z, a-z, 0-9, _ and -.
+        if value and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            self._bad(name, "must be 1-256 characters of A-Z, a-z, 0-9, '_' and '-'")
+        return value
+
+    def flag(self, name: str) -> bool:
+        value = self.text(name).lower()
+        if value not in _TRUE | _FALSE:
+            self._bad(name, f"{value!r} is not true or false")
+        return value in _TRUE
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str:
+        value = self.text(name).upper()
+        if value not in choices:
+            self._bad(name, f"{value!r} is not one of {', '.join(choices)}")
+        return value
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse a ``.env`` file: ``NAME=value`` lines, ``#`` comments, optional quotes."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, _, value = line.partition("=")
+        name = name.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[name] = value
+    return values
+
+
+def load_settings(dotenv: Path = Path(".env")) -> Settings:
+    """The process's settings: ``.env`` first, the real environment overriding it."""
+    return Settings.from_env({**read_dotenv(dotenv), **os.environ})

@@ -1,0 +1,1 @@
+"""Redis, briefbot's only state: the connection (embedded or external) and the stores."""

@@ -1,0 +1,5 @@
+"""Shared fixtures. Each area keeps its fixtures in its own module under tests/fixtures/."""
+
+pytest_plugins = [
+    "tests.fixtures.redis_server",
+]

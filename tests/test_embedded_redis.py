@@ -1,0 +1,47 @@
+"""The embedded Redis keeps data across a restart, and says clearly when it cannot start."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.store.embedded import EmbeddedRedis, EmbeddedRedisError
+
+
+def test_data_survives_a_restart_on_the_same_folder(tmp_path: Path) -> None:
+    first = EmbeddedRedis(tmp_path / "data")
+    client = redis.Redis.from_url(first.start())
+    client.set("greeting", "你好")
+    client.close()
+    first.stop()
+
+    second = EmbeddedRedis(tmp_path / "data")
+    client = redis.Redis.from_url(second.start(), decode_responses=True)
+    try:
+        assert client.get("greeting") == "你好"
+    finally:
+        client.close()
+        second.stop()
+    assert (tmp_path / "data" / "appendonly.aof").exists()
+
+
+def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
+    owner = EmbeddedRedis(tmp_path)
+    url = owner.start()
+    joiner = EmbeddedRedis(tmp_path)
+    try:
+        assert joiner.start() == url
+        assert not joiner.owned
+        joiner.stop()  # a joiner never stops the owner's server
+        assert redis.Redis.from_url(url).ping()
+    finally:
+        owner.stop()
+
+
+def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(EmbeddedRedisError, match=r"BRIEFBOT_DATA_DIR .* is not writable"):
+        EmbeddedRedis(blocker / "data").start()

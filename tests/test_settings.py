@@ -1,0 +1,64 @@
+"""Settings: defaults, validation messages an operator can act on, secrets kept out of reprs,
+and the documentation (README table, .env.example) listing every setting."""
+
+from __future__ import annotations
+
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from bot.settings import FIELDS, Settings, SettingsError, read_dotenv
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_defaults_build_without_any_environment() -> None:
+    settings = Settings.from_env({})
+    assert settings.redis_url is None
+    assert settings.prefix == "briefbot"
+    assert settings.default_push_time == time(8, 0)
+    assert str(settings.bot_timezone) == "Asia/Shanghai"
+    assert settings.rate_limit_per_second == 30
+    assert settings.admin_ids == frozenset()
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    env = {
+        "DEFAULT_PUSH_TIME": "25:00",
+        "BOT_TIMEZONE": "Mars/Phobos",
+        "ADMIN_IDS": "12, bob",
+        "REDIS_URL": "http://localhost",
+        "DIGEST_URL": "https://example.org/today.md",
+    }
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+    message = str(raised.value)
+    assert "DEFAULT_PUSH_TIME: '25:00' is not a time of day as HH:MM" in message
+    assert "BOT_TIMEZONE: 'Mars/Phobos' is not an IANA time zone" in message
+    assert "ADMIN_IDS: 'bob' is not a numeric Telegram user id" in message
+    assert "REDIS_URL:" in message
+    assert "DIGEST_URL: must contain {date}" in message
+
+
+def test_secrets_never_show_in_repr() -> None:
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": "123:SECRET-token"})
+    assert "SECRET" not in repr(settings)
+    assert "SECRET" not in str(settings.telegram_bot_token)
+    assert settings.telegram_bot_token.value == "123:SECRET-token"
+
+
+def test_dotenv_is_parsed_with_comments_and_quotes(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text('# comment\nADMIN_IDS="1,2"\nexport LOG_LEVEL=debug\n\nJUNK\n')
+    assert read_dotenv(dotenv) == {"ADMIN_IDS": "1,2", "LOG_LEVEL": "debug"}
+    assert Settings.from_env(read_dotenv(dotenv)).admin_ids == {1, 2}
+
+
+def test_env_example_and_readme_document_every_setting() -> None:
+    example = read_dotenv(ROOT / ".env.example")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for setting in FIELDS:
+        assert example.get(setting.name) == setting.default, setting.name
+        assert f"`{setting.name}`" in readme, setting.name
+    Settings.from_env(example)  # the example itself is valid
