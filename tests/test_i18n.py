@@ -1,0 +1,37 @@
+"""The string catalogues: every language has every key, with the same placeholders."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from bot.i18n import CATALOGUES, LANGUAGES, ZH, normalize_language, t
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_language_has_every_key_with_the_same_placeholders(lang: str) -> None:
+    catalogue = CATALOGUES[lang]
+    assert set(catalogue) == set(ZH)
+    for key, template in catalogue.items():
+        assert _placeholders(template) == _placeholders(ZH[key]), key
+
+
+def test_lookup_formats_parameters_in_the_readers_language() -> None:
+    assert t("en", "render.item_position", number=3, total=9) == "Item 3 of 9"
+    assert t("zh", "render.item_position", number=3, total=9) == "第 3/9 条"
+
+
+@pytest.mark.parametrize(("given", "expected"), [("fr", "zh"), ("", "zh"), ("en-US", "en")])
+def test_unknown_or_regional_languages_resolve_sensibly(given: str, expected: str) -> None:
+    assert normalize_language(given) == expected
+    assert t(given, "render.commentary") == CATALOGUES[expected]["render.commentary"]
+
+
+def test_an_unknown_key_is_a_programming_error() -> None:
+    with pytest.raises(KeyError):
+        t("en", "no.such.key")
