@@ -109,3 +109,19 @@ class Keys:
     def scheduler_lease(self) -> str:
         """string with expiry: the id of the one process that schedules pushes."""
         return self._key("lease", "scheduler")
+
+    # --- scheduling and digest sources -------------------------------------------------
+    def waiting(self, date: str) -> str:
+        """sorted set: chat id -> give-up instant (UTC epoch seconds) of readers whose push
+        time came before the digest of ``date`` did; they get it as soon as it is stored."""
+        return self._key("waiting", _date(date))
+
+    def waiting_dates(self) -> str:
+        """sorted set: digest date -> latest give-up instant of its waiters; the index the
+        scheduler and the URL poller read instead of scanning for ``waiting`` keys."""
+        return self._key("waiting")
+
+    def url_validators(self) -> str:
+        """hash: digest date -> JSON {etag, last_modified} of the last good fetch of
+        ``DIGEST_URL``, so conditional GETs survive a restart."""
+        return self._key("urlcache")

@@ -74,6 +74,12 @@ FIELDS: tuple[Setting, ...] = (
         "6",
         "A digest that is late is still pushed up to this many hours after a reader's time.",
     ),
+    Setting("SCHEDULER_TICK_SECONDS", "5", "How often the scheduler looks for readers due."),
+    Setting(
+        "SCHEDULER_LEASE_SECONDS",
+        "30",
+        "Scheduler lease lifetime; another process takes over this long after the holder dies.",
+    ),
     Setting("ADMIN_IDS", "", "Comma-separated Telegram user ids of the admins."),
     Setting("WEBHOOK_URL", "", "Public HTTPS URL of the webhook; empty means long polling."),
     Setting("WEBHOOK_SECRET", "", "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."),
@@ -107,6 +113,8 @@ class Settings:
     bot_timezone: ZoneInfo
     default_push_time: time
     push_cutoff_hours: float
+    scheduler_tick_seconds: float
+    scheduler_lease_seconds: float
     admin_ids: frozenset[int]
     webhook_url: str | None
     webhook_secret: Secret
@@ -135,6 +143,8 @@ class Settings:
             bot_timezone=reader.zone("BOT_TIMEZONE"),
             default_push_time=reader.clock("DEFAULT_PUSH_TIME"),
             push_cutoff_hours=reader.number("PUSH_CUTOFF_HOURS", minimum=0, maximum=24),
+            scheduler_tick_seconds=reader.number("SCHEDULER_TICK_SECONDS", minimum=0.1),
+            scheduler_lease_seconds=reader.number("SCHEDULER_LEASE_SECONDS", minimum=1),
             admin_ids=reader.ids("ADMIN_IDS"),
             webhook_url=reader.optional_url("WEBHOOK_URL", ("https", "http")),
             webhook_secret=Secret(reader.webhook_secret("WEBHOOK_SECRET")),
