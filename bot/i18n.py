@@ -18,6 +18,108 @@ ZH: dict[str, str] = {
     "render.next": "下一条 ▶",
     "render.item_position": "第 {number}/{total} 条",
     "render.read_more": "原文",
+    # The reader's bot (handlers/, bot/views/): commands, settings, errors.
+    "bot.cmd.start": "订阅并显示欢迎",
+    "bot.cmd.today": "今日简报（/today full 看全文）",
+    "bot.cmd.item": "看一条，如 /item 3",
+    "bot.cmd.category": "按分类看，如 /category 硬件前沿",
+    "bot.cmd.categories": "列出分类",
+    "bot.cmd.archive": "往期简报",
+    "bot.cmd.date": "打开某天的简报，如 /date 2025-07-21",
+    "bot.cmd.unread": "最近 7 天未读",
+    "bot.cmd.settings": "推送时间、时区、格式、分类、语言",
+    "bot.cmd.time": "推送时间，如 /time 07:30",
+    "bot.cmd.tz": "时区，如 /tz Europe/Berlin",
+    "bot.cmd.format": "格式：/format compact 或 full",
+    "bot.cmd.lang": "界面语言：/lang zh 或 en",
+    "bot.cmd.stop": "退订（设置会保留）",
+    "bot.cmd.help": "全部命令",
+    "bot.start.new": (
+        "👋 欢迎！我每天 {time}（{tz}）把当天的新闻简报推送给你，"
+        "你也可以随时查看、按分类浏览、找回没读的内容。\n\n"
+        "已为你订阅。点下面的按钮先看看最新一期，/help 查看全部命令。"
+    ),
+    "bot.start.resumed": "👋 欢迎回来！订阅已恢复，沿用你之前的设置：每天 {time}（{tz}）推送。",
+    "bot.start.already": "你已经订阅了：每天 {time}（{tz}）推送。/settings 可以修改。",
+    "bot.stop.done": "已退订，不会再推送。你的设置都会保留，发送 /start 即可恢复。",
+    "bot.stop.not_subscribed": "你现在没有订阅。发送 /start 订阅。",
+    "bot.button.today": "📰 今日简报",
+    "bot.button.settings": "⚙️ 设置",
+    "bot.button.help": "❓ 帮助",
+    "bot.button.back": "◀ 返回设置",
+    "bot.today.not_yet": "今天（{today}）的简报还没发布，这是最新一期（{date}）：",
+    "bot.digest.none": "现在还没有任何简报，稍后再来看看吧。",
+    "bot.item.usage": "用法：/item 编号 [日期]，例如 /item 3 或 /item 3 2025-07-21。",
+    "bot.item.not_a_number": "「{text}」不是条目编号。用法：/item 3",
+    "bot.item.missing": "{date} 的简报共 {total} 条，没有第 {number} 条。",
+    "bot.date.usage": "用法：/date 日期，例如 /date 2025-07-21。/archive 列出往期。",
+    "bot.date.invalid": "「{text}」不是有效日期，请用 YYYY-MM-DD，例如 2025-07-21。",
+    "bot.date.missing": "没有 {date} 的简报。/archive 列出已有的日期。",
+    "bot.category.usage": "用法：/category 分类名，例如 /category {example}。",
+    "bot.category.unknown": "没有「{name}」这个分类，你是不是要找「{closest}」？可选：{known}",
+    "bot.category.unknown_no_guess": "没有「{name}」这个分类。可选：{known}",
+    "bot.category.header": "{date} ·「{category}」· {count} 条：",
+    "bot.category.empty": "{date} 的「{category}」分类下没有条目。",
+    "bot.categories.header": "{date} 的分类（点一下查看）：",
+    "bot.categories.row": "{name}（{count}）",
+    "bot.archive.header": "往期简报，点日期打开：",
+    "bot.unread.header": "最近 {days} 天有 {count} 条未读：",
+    "bot.unread.none": "最近 {days} 天的内容都读完了 🎉",
+    "bot.unread.more": "……还有 {count} 条",
+    "bot.unread.mark_all": "✅ 全部标为已读",
+    "bot.unread.marked": "已把 {count} 条标为已读。",
+    "bot.settings.header": (
+        "⚙️ 设置\n推送时间：{time}\n时区：{tz}\n格式：{format}\n分类：{categories}\n"
+        "语言：{language}\n订阅：{status}"
+    ),
+    "bot.settings.status.active": "已订阅",
+    "bot.settings.status.paused": "已暂停（/start 恢复）",
+    "bot.settings.status.none": "未订阅（/start 订阅）",
+    "bot.settings.format.compact": "简洁（标题 + 按钮）",
+    "bot.settings.format.full": "完整（全文）",
+    "bot.settings.categories.all": "全部",
+    "bot.settings.language.name": "中文",
+    "bot.settings.button.time": "🕗 推送时间",
+    "bot.settings.button.tz": "🌐 时区",
+    "bot.settings.button.format": "📄 切换格式",
+    "bot.settings.button.categories": "🏷 分类",
+    "bot.settings.button.language": "🌍 English",
+    "bot.settings.time.prompt": "选择推送时间，或发送 /time HH:MM（例如 /time 07:30）：",
+    "bot.settings.tz.prompt": "选择时区，或发送 /tz 时区名（例如 /tz Europe/Berlin）：",
+    "bot.settings.categories.prompt": "选择要接收的分类（一个都不选 = 全部）：",
+    "bot.settings.saved": "已保存。",
+    "bot.time.usage": "用法：/time HH:MM，例如 /time 07:30。",
+    "bot.time.invalid": "「{text}」不是有效时间，请用 HH:MM（00:00–23:59），例如 /time 07:30。",
+    "bot.time.saved": "推送时间已改为每天 {time}（{tz}）。",
+    "bot.tz.usage": "用法：/tz 时区名，例如 /tz Asia/Shanghai 或 /tz Europe/London。",
+    "bot.tz.invalid": (
+        "「{text}」不是时区名。请用 IANA 名称，例如 Asia/Shanghai、Europe/London、"
+        "America/New_York。"
+    ),
+    "bot.tz.saved": "时区已改为 {tz}，每天 {time} 推送。",
+    "bot.format.usage": "用法：/format compact（标题 + 按钮）或 /format full（全文）。",
+    "bot.format.saved": "推送格式已改为：{format}。",
+    "bot.lang.usage": "用法：/lang zh（中文）或 /lang en（English）。",
+    "bot.lang.saved": "界面语言已改为中文。",
+    "bot.help": (
+        "我每天把新闻简报推送给你，也可以随时查看。\n\n"
+        "/today — 今日简报；/today full 看全文\n"
+        "/item 3 — 第 3 条（可加日期：/item 3 2025-07-21）\n"
+        "/category 硬件前沿 — 某个分类的条目\n"
+        "/categories — 列出分类\n"
+        "/archive — 往期简报；/date 2025-07-21 打开某天\n"
+        "/unread — 最近 7 天没读的条目\n"
+        "/settings — 推送时间、时区、格式、分类、语言\n"
+        "/time 07:30 · /tz Europe/Berlin · /format full · /lang en\n"
+        "/stop — 退订；/start — 订阅或恢复"
+    ),
+    "bot.unknown_command": "我不认识 {command} 这个命令。/help 列出全部命令。",
+    "bot.stray_text": "我只听得懂命令。试试 /today 看今日简报，或 /help 查看全部命令。",
+    "bot.throttled": "你发得太快了，请稍等几秒再试。",
+    "bot.callback.invalid": "这个按钮已失效，请重新发送命令。",
+    "bot.callback.other_chat": "这个按钮不属于这个对话。",
+    "bot.error": "抱歉，出了点问题，已记录下来。请稍后再试。",
+    "bot.error.store": "暂时读不到数据，请稍后再试。",
 }
 
 EN: dict[str, str] = {
@@ -27,6 +129,113 @@ EN: dict[str, str] = {
     "render.next": "Next ▶",
     "render.item_position": "Item {number} of {total}",
     "render.read_more": "Source",
+    # The reader's bot (handlers/, bot/views/): commands, settings, errors.
+    "bot.cmd.start": "Subscribe and show the welcome",
+    "bot.cmd.today": "Today's digest (/today full for everything)",
+    "bot.cmd.item": "One item, e.g. /item 3",
+    "bot.cmd.category": "Items of a category, e.g. /category hardware",
+    "bot.cmd.categories": "List the categories",
+    "bot.cmd.archive": "Earlier digests",
+    "bot.cmd.date": "Open a day's digest, e.g. /date 2025-07-21",
+    "bot.cmd.unread": "Unread items of the last 7 days",
+    "bot.cmd.settings": "Push time, time zone, format, categories, language",
+    "bot.cmd.time": "Push time, e.g. /time 07:30",
+    "bot.cmd.tz": "Time zone, e.g. /tz Europe/Berlin",
+    "bot.cmd.format": "Format: /format compact or full",
+    "bot.cmd.lang": "Interface language: /lang zh or en",
+    "bot.cmd.stop": "Unsubscribe (settings are kept)",
+    "bot.cmd.help": "Every command",
+    "bot.start.new": (
+        "👋 Welcome! Every day at {time} ({tz}) I send you the day's news digest; "
+        "you can also read it any time, browse by category and catch up on what you missed."
+        "\n\nYou are subscribed. Tap below to read the latest digest, or see /help."
+    ),
+    "bot.start.resumed": (
+        "👋 Welcome back! Your subscription is resumed with your earlier settings: "
+        "daily at {time} ({tz})."
+    ),
+    "bot.start.already": "You are subscribed: daily at {time} ({tz}). /settings changes that.",
+    "bot.stop.done": "Unsubscribed: no more pushes. Your settings are kept; /start resumes.",
+    "bot.stop.not_subscribed": "You are not subscribed. Send /start to subscribe.",
+    "bot.button.today": "📰 Today's digest",
+    "bot.button.settings": "⚙️ Settings",
+    "bot.button.help": "❓ Help",
+    "bot.button.back": "◀ Back to settings",
+    "bot.today.not_yet": "Today's digest ({today}) is not out yet; here is the latest ({date}):",
+    "bot.digest.none": "There is no digest yet. Please check back later.",
+    "bot.item.usage": "Usage: /item NUMBER [date], e.g. /item 3 or /item 3 2025-07-21.",
+    "bot.item.not_a_number": "“{text}” is not an item number. Usage: /item 3",
+    "bot.item.missing": "The {date} digest has {total} items; there is no item {number}.",
+    "bot.date.usage": "Usage: /date DATE, e.g. /date 2025-07-21. /archive lists the dates.",
+    "bot.date.invalid": "“{text}” is not a valid date; use YYYY-MM-DD, e.g. 2025-07-21.",
+    "bot.date.missing": "There is no digest for {date}. /archive lists the dates there are.",
+    "bot.category.usage": "Usage: /category NAME, e.g. /category {example}.",
+    "bot.category.unknown": (
+        "There is no category “{name}”. Did you mean “{closest}”? Known: {known}"
+    ),
+    "bot.category.unknown_no_guess": "There is no category “{name}”. Known: {known}",
+    "bot.category.header": "{date} · “{category}” · {count} items:",
+    "bot.category.empty": "The {date} digest has no items in “{category}”.",
+    "bot.categories.header": "Categories of {date} (tap one):",
+    "bot.categories.row": "{name} ({count})",
+    "bot.archive.header": "Earlier digests; tap a date to open it:",
+    "bot.unread.header": "{count} unread in the last {days} days:",
+    "bot.unread.none": "You have read everything from the last {days} days 🎉",
+    "bot.unread.more": "… and {count} more",
+    "bot.unread.mark_all": "✅ Mark all read",
+    "bot.unread.marked": "Marked {count} items as read.",
+    "bot.settings.header": (
+        "⚙️ Settings\nPush time: {time}\nTime zone: {tz}\nFormat: {format}\n"
+        "Categories: {categories}\nLanguage: {language}\nSubscription: {status}"
+    ),
+    "bot.settings.status.active": "active",
+    "bot.settings.status.paused": "paused (/start resumes)",
+    "bot.settings.status.none": "not subscribed (/start subscribes)",
+    "bot.settings.format.compact": "compact (headlines + buttons)",
+    "bot.settings.format.full": "full (every summary)",
+    "bot.settings.categories.all": "all",
+    "bot.settings.language.name": "English",
+    "bot.settings.button.time": "🕗 Push time",
+    "bot.settings.button.tz": "🌐 Time zone",
+    "bot.settings.button.format": "📄 Switch format",
+    "bot.settings.button.categories": "🏷 Categories",
+    "bot.settings.button.language": "🌍 中文",
+    "bot.settings.time.prompt": "Pick a push time, or send /time HH:MM (e.g. /time 07:30):",
+    "bot.settings.tz.prompt": "Pick a time zone, or send /tz NAME (e.g. /tz Europe/Berlin):",
+    "bot.settings.categories.prompt": "Pick the categories you want (none picked = all):",
+    "bot.settings.saved": "Saved.",
+    "bot.time.usage": "Usage: /time HH:MM, e.g. /time 07:30.",
+    "bot.time.invalid": "“{text}” is not a time; use HH:MM (00:00–23:59), e.g. /time 07:30.",
+    "bot.time.saved": "Push time is now {time} ({tz}) every day.",
+    "bot.tz.usage": "Usage: /tz NAME, e.g. /tz Asia/Shanghai or /tz Europe/London.",
+    "bot.tz.invalid": (
+        "“{text}” is not a time zone. Use an IANA name such as Asia/Shanghai, "
+        "Europe/London or America/New_York."
+    ),
+    "bot.tz.saved": "Time zone is now {tz}; pushes come at {time}.",
+    "bot.format.usage": "Usage: /format compact (headlines + buttons) or /format full.",
+    "bot.format.saved": "Push format is now: {format}.",
+    "bot.lang.usage": "Usage: /lang zh (中文) or /lang en (English).",
+    "bot.lang.saved": "The interface language is now English.",
+    "bot.help": (
+        "I send you a news digest every day; you can also read it any time.\n\n"
+        "/today — today's digest; /today full for everything\n"
+        "/item 3 — item 3 (add a date: /item 3 2025-07-21)\n"
+        "/category hardware — the items of a category\n"
+        "/categories — list the categories\n"
+        "/archive — earlier digests; /date 2025-07-21 opens one\n"
+        "/unread — what you have not read in the last 7 days\n"
+        "/settings — push time, time zone, format, categories, language\n"
+        "/time 07:30 · /tz Europe/Berlin · /format full · /lang zh\n"
+        "/stop — unsubscribe; /start — subscribe or resume"
+    ),
+    "bot.unknown_command": "I don't know the command {command}. /help lists them all.",
+    "bot.stray_text": "I only understand commands. Try /today for today's digest, or /help.",
+    "bot.throttled": "You are sending commands too fast; please wait a few seconds.",
+    "bot.callback.invalid": "This button is no longer valid; please send the command again.",
+    "bot.callback.other_chat": "This button does not belong to this chat.",
+    "bot.error": "Sorry, something went wrong; it has been logged. Please try again shortly.",
+    "bot.error.store": "The data is unavailable right now; please try again shortly.",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
