@@ -103,8 +103,19 @@ class Keys:
         return self._key("floodpause")
 
     def chat_pace(self, chat_id: int) -> str:
-        """string with expiry: the earliest instant the next message to a chat may go."""
+        """string with expiry: the earliest instant (Redis clock, microseconds) the next
+        message to a chat may go; per-chat pacing shared by every process."""
         return self._key("pace", int(chat_id))
+
+    def push_progress(self, push_id: str) -> str:
+        """hash with expiry: counters of one push (enqueued, sent, failed, blocked,
+        skipped), so ``briefbot push --wait`` and any process can report its progress."""
+        return self._key("push", _part(push_id))
+
+    def alert_once(self, dedupe_key: str) -> str:
+        """string with expiry: set (NX) by the first process that alerts the admins about
+        ``dedupe_key``, so an alert goes out once however many processes hit the problem."""
+        return self._key("alerted", _part(dedupe_key))
 
     def scheduler_lease(self) -> str:
         """string with expiry: the id of the one process that schedules pushes."""
