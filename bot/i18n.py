@@ -120,6 +120,9 @@ ZH: dict[str, str] = {
     "bot.callback.other_chat": "这个按钮不属于这个对话。",
     "bot.error": "抱歉，出了点问题，已记录下来。请稍后再试。",
     "bot.error.store": "暂时读不到数据，请稍后再试。",
+    # Admin alerts from the digest poller.
+    "alert.digest_invalid": "简报 {origin} 有错误，未保存也不会推送：",
+    "alert.more_problems": "……另有 {count} 处问题",
 }
 
 EN: dict[str, str] = {
@@ -236,6 +239,9 @@ EN: dict[str, str] = {
     "bot.callback.other_chat": "This button does not belong to this chat.",
     "bot.error": "Sorry, something went wrong; it has been logged. Please try again shortly.",
     "bot.error.store": "The data is unavailable right now; please try again shortly.",
+    # Admin alerts from the digest poller.
+    "alert.digest_invalid": "The digest {origin} has errors; it was not stored and is not pushed:",
+    "alert.more_problems": "… and {count} more problems",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
