@@ -1,0 +1,55 @@
+"""The scheduler lease: one holder at a time, taken over after the holder stops renewing,
+and never renewed or released by a process that lost it."""
+
+from __future__ import annotations
+
+import asyncio
+
+from redis.asyncio import Redis
+
+from bot.keys import Keys
+from bot.scheduler.lease import Lease
+
+
+async def test_only_one_process_holds_the_lease(redis: Redis, keys: Keys) -> None:
+    first = Lease(redis, keys.scheduler_lease(), ttl_seconds=5, holder="first")
+    second = Lease(redis, keys.scheduler_lease(), ttl_seconds=5, holder="second")
+
+    assert await first.acquire_or_renew()
+    assert not await second.acquire_or_renew()
+    assert await first.acquire_or_renew()  # renewing our own lease keeps it
+    assert await second.current_holder() == "first"
+
+
+async def test_a_dead_holder_is_taken_over_after_expiry(redis: Redis, keys: Keys) -> None:
+    dead = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="dead")
+    alive = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="alive")
+    assert await dead.acquire_or_renew()
+    assert not await alive.acquire_or_renew()
+
+    await asyncio.sleep(0.45)  # the holder stopped renewing: the lease expires
+
+    assert await alive.acquire_or_renew()
+    assert await alive.current_holder() == "alive"
+    # The old holder comes back: it must not renew or drop the new holder's lease.
+    assert not await dead.acquire_or_renew()
+    await dead.release()
+    assert await alive.current_holder() == "alive"
+
+
+async def test_renewal_keeps_the_lease_past_its_first_expiry(redis: Redis, keys: Keys) -> None:
+    holder = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="holder")
+    other = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="other")
+    for _ in range(4):
+        assert await holder.acquire_or_renew()
+        await asyncio.sleep(0.15)
+    assert not await other.acquire_or_renew()
+
+
+async def test_release_hands_over_at_once(redis: Redis, keys: Keys) -> None:
+    leaving = Lease(redis, keys.scheduler_lease(), ttl_seconds=30, holder="leaving")
+    staying = Lease(redis, keys.scheduler_lease(), ttl_seconds=30, holder="staying")
+    assert await leaving.acquire_or_renew()
+    await leaving.release()
+    assert not leaving.held
+    assert await staying.acquire_or_renew()
