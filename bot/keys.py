@@ -49,8 +49,9 @@ class Keys:
         return self._key("sub", int(chat_id))
 
     def subscribers(self) -> str:
-        """sorted set: every known chat id (score = subscribe time); the index that export,
-        broadcast and statistics iterate with ZSCAN instead of KEYS."""
+        """sorted set: every known chat id, all with score 0, so ZRANGEBYLEX pages through
+        them in a stable order (no duplicates, unlike ZSCAN); the index that export,
+        broadcast and statistics iterate instead of KEYS."""
         return self._key("subs")
 
     def due(self) -> str:
