@@ -1,0 +1,106 @@
+"""The digest archive: every parsed digest by date, and every version by content hash.
+
+``digest:{date}`` holds the current version; ``digest:{date}:versions`` keeps every
+version ever stored, keyed by content hash, so the hash recorded in the delivery ledger
+always names the exact text a reader got, even after a correction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date as Date
+from typing import Literal, cast
+
+from redis.asyncio import Redis
+
+from bot.digest.model import Digest
+from bot.keys import Keys
+from bot.store.clock import Clock, utc_now
+from bot.store.errors import translate_errors
+from bot.store.lua import lua_source
+from bot.store.redis_types import text_list
+
+SaveStatus = Literal["new", "unchanged", "changed"]
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What ``DigestArchive.save`` did. ``previous_hash`` is set when ``changed``."""
+
+    status: SaveStatus
+    date: str
+    content_hash: str
+    previous_hash: str | None
+    version: int
+
+
+class DigestArchive:
+    """Stores and loads parsed digests (JSON from ``Digest.to_json``)."""
+
+    def __init__(self, client: Redis, keys: Keys, clock: Clock = utc_now) -> None:
+        self._client = client
+        self._keys = keys
+        self._clock = clock
+        self._save = client.register_script(lua_source("save_digest"))
+
+    @translate_errors
+    async def save(self, digest: Digest) -> SaveResult:
+        """Store ``digest`` as its date's current version (atomic; idempotent)."""
+        day_number = Date.fromisoformat(digest.date).toordinal()
+        status, previous, version = await self._save(
+            keys=[
+                self._keys.digest(digest.date),
+                self._keys.digest_versions(digest.date),
+                self._keys.digest_dates(),
+            ],
+            args=[
+                digest.to_json(),
+                digest.content_hash,
+                digest.date,
+                day_number,
+                int(self._clock().timestamp()),
+            ],
+        )
+        return SaveResult(
+            status=cast(SaveStatus, status),
+            date=digest.date,
+            content_hash=digest.content_hash,
+            previous_hash=previous or None,
+            version=int(version),
+        )
+
+    @translate_errors
+    async def load(self, date: str) -> Digest | None:
+        """The current version of the digest of ``date``, or None. A stored value this
+        version cannot read raises ``DigestJsonError``."""
+        text = await self._client.hget(self._keys.digest(date), "json")
+        return None if text is None else Digest.from_json(text)
+
+    @translate_errors
+    async def load_version(self, date: str, content_hash: str) -> Digest | None:
+        """The version of ``date`` with ``content_hash`` (e.g. what a reader was sent)."""
+        text = await self._client.hget(self._keys.digest_versions(date), content_hash)
+        return None if text is None else Digest.from_json(text)
+
+    @translate_errors
+    async def current_hash(self, date: str) -> str | None:
+        """The content hash of the current version of ``date``, without loading it."""
+        value = await self._client.hget(self._keys.digest(date), "hash")
+        return None if value is None else str(value)
+
+    @translate_errors
+    async def version_hashes(self, date: str) -> list[str]:
+        """The content hashes of every version stored for ``date``."""
+        return text_list(await self._client.hkeys(self._keys.digest_versions(date)))
+
+    @translate_errors
+    async def dates(self, limit: int = 30) -> list[str]:
+        """Stored digest dates, newest first."""
+        if limit <= 0:
+            return []
+        return text_list(await self._client.zrevrange(self._keys.digest_dates(), 0, limit - 1))
+
+    async def latest(self) -> Digest | None:
+        """The newest stored digest, or None when the archive is empty."""
+        newest = await self.dates(1)
+        return await self.load(newest[0]) if newest else None

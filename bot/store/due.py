@@ -1,0 +1,87 @@
+"""The due index: a sorted set of each active subscriber's next push instant.
+
+The scheduler asks ``due(now)`` for the chats whose instant has come, pushes to them, and
+``reschedule``s them to their next local push time. Settings changes reschedule in the
+same MULTI as the change itself (see ``SubscriberStore``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from redis.asyncio import Redis
+
+from bot.keys import Keys
+from bot.store.errors import translate_errors
+from bot.store.lua import lua_source
+from bot.store.next_push import next_push_instant
+from bot.store.redis_types import text_list
+from bot.store.subscriber import parse_push_time
+
+RESCHEDULE_BATCH = 500
+
+
+class DueIndex:
+    """Reads and reschedules the ``due`` sorted set (chat id -> UTC epoch seconds)."""
+
+    def __init__(self, client: Redis, keys: Keys) -> None:
+        self._client = client
+        self._keys = keys
+        self._reschedule = client.register_script(lua_source("reschedule"))
+
+    @translate_errors
+    async def due(self, now: datetime, limit: int = 1000) -> list[int]:
+        """Up to ``limit`` chat ids whose next push instant is at or before ``now``,
+        earliest first. They stay in the index until rescheduled."""
+        members = await self._client.zrangebyscore(
+            self._keys.due(), "-inf", now.timestamp(), start=0, num=limit
+        )
+        return [int(member) for member in text_list(members)]
+
+    @translate_errors
+    async def next_instant(self, chat_id: int) -> datetime | None:
+        """The chat's scheduled push instant, or None when it is not scheduled."""
+        score = await self._client.zscore(self._keys.due(), str(chat_id))
+        return None if score is None else datetime.fromtimestamp(score, UTC)
+
+    @translate_errors
+    async def count(self) -> int:
+        """How many chats are scheduled (the active subscribers)."""
+        return int(await self._client.zcard(self._keys.due()))
+
+    async def reschedule(self, chat_id: int, after: datetime) -> datetime | None:
+        """Schedule the chat's first push time after ``after``; returns it, or None when
+        the chat is not an active subscriber (it is then removed from the index)."""
+        await self.reschedule_many([chat_id], after)
+        return await self.next_instant(chat_id)
+
+    @translate_errors
+    async def reschedule_many(self, chat_ids: Sequence[int], after: datetime) -> int:
+        """Reschedule many chats (e.g. everything just pushed) in batches; returns how
+        many were scheduled. Each chat's instant is computed from its current settings
+        and written only if those settings did not change meanwhile."""
+        written = 0
+        for start in range(0, len(chat_ids), RESCHEDULE_BATCH):
+            batch = chat_ids[start : start + RESCHEDULE_BATCH]
+            async with self._client.pipeline(transaction=False) as pipe:
+                for chat_id in batch:
+                    pipe.hmget(self._keys.subscriber(chat_id), ["tz", "time"])
+                settings: list[list[str | None]] = await pipe.execute()
+            keys = [self._keys.due()]
+            args: list[str | float] = []
+            for chat_id, (tz, at) in zip(batch, settings, strict=True):
+                keys.append(self._keys.subscriber(chat_id))
+                score = _score(after, tz, at)
+                args.extend((chat_id, score, tz or "", at or ""))
+            written += int(await self._reschedule(keys=keys, args=args))
+        return written
+
+
+def _score(after: datetime, tz: str | None, at: str | None) -> int:
+    """The next instant as epoch seconds; 0 for a record without settings (the script
+    then finds it inactive or changed and writes nothing)."""
+    if not tz or not at:
+        return 0
+    return int(next_push_instant(after, ZoneInfo(tz), parse_push_time(at)).timestamp())

@@ -1,0 +1,149 @@
+"""The delivery ledger: at most one delivery of a date's digest per chat.
+
+``sent:{date}`` maps a chat id to a JSON entry: ``claimed`` (by whom, when) while a
+sender works on it, then ``sent`` (message ids, content hash, when). A sender claims
+before it sends and records after; a retried or duplicated task finds the entry and does
+nothing. A claim older than ``stale_after`` is taken over (its sender died), so a crash
+loses nothing and duplicates are bounded by what was in flight. The ledger is also what
+a correction edits: ``deliveries(date)`` lists every message sent for that date.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from redis.asyncio import Redis
+
+from bot.keys import Keys
+from bot.store.clock import Clock, utc_now
+from bot.store.errors import store_errors, translate_errors
+from bot.store.lua import lua_source
+from bot.store.redis_types import text_hash
+
+LEDGER_RETENTION_DAYS = 30
+EntryState = Literal["claimed", "sent"]
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """One chat's delivery of one date: a live claim, or the messages that were sent."""
+
+    chat_id: int
+    state: EntryState
+    at: float
+    claimer: str | None = None
+    message_ids: tuple[int, ...] = ()
+    content_hash: str | None = None
+
+    @property
+    def sent(self) -> bool:
+        """True once the messages went out."""
+        return self.state == "sent"
+
+    @classmethod
+    def from_json(cls, chat_id: int, text: str) -> LedgerEntry:
+        """Parse a stored entry."""
+        data: dict[str, Any] = json.loads(text)
+        return cls(
+            chat_id=chat_id,
+            state="sent" if data.get("state") == "sent" else "claimed",
+            at=float(data.get("at", 0)),
+            claimer=data.get("claimer"),
+            # cjson encodes an empty Lua table as {}; we only ever store lists of ids.
+            message_ids=tuple(int(i) for i in data.get("message_ids") or ()),
+            content_hash=data.get("content_hash"),
+        )
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """``granted``: the caller may send. ``entry``: the entry now stored (the caller's
+    own claim, or the one that refused it)."""
+
+    granted: bool
+    entry: LedgerEntry
+
+
+class DeliveryLedger:
+    """Claims, records and lists deliveries per (date, chat)."""
+
+    def __init__(self, client: Redis, keys: Keys, clock: Clock = utc_now) -> None:
+        self._client = client
+        self._keys = keys
+        self._clock = clock
+        self._claim = client.register_script(lua_source("claim"))
+        self._release = client.register_script(lua_source("release"))
+
+    @translate_errors
+    async def claim(self, date: str, chat_id: int, claimer: str, stale_after: float) -> ClaimResult:
+        """Atomically claim the delivery of ``date`` to ``chat_id`` for ``claimer``."""
+        granted, raw = await self._claim(
+            keys=[self._keys.sent(date)],
+            args=[
+                chat_id,
+                claimer,
+                self._clock().timestamp(),
+                stale_after,
+                LEDGER_RETENTION_DAYS * 86400,
+            ],
+        )
+        return ClaimResult(bool(int(granted)), LedgerEntry.from_json(chat_id, raw))
+
+    @translate_errors
+    async def record_sent(
+        self, date: str, chat_id: int, message_ids: Sequence[int], content_hash: str
+    ) -> LedgerEntry:
+        """Record what was sent (also after a correction edited it: the new hash)."""
+        entry = LedgerEntry(
+            chat_id=chat_id,
+            state="sent",
+            at=self._clock().timestamp(),
+            message_ids=tuple(int(i) for i in message_ids),
+            content_hash=content_hash,
+        )
+        payload = {
+            "state": "sent",
+            "at": entry.at,
+            "message_ids": list(entry.message_ids),
+            "content_hash": content_hash,
+        }
+        key = self._keys.sent(date)
+        async with self._client.pipeline(transaction=True) as pipe:
+            pipe.hset(key, str(chat_id), json.dumps(payload))
+            pipe.expire(key, LEDGER_RETENTION_DAYS * 86400)
+            await pipe.execute()
+        return entry
+
+    @translate_errors
+    async def release(self, date: str, chat_id: int, claimer: str) -> bool:
+        """Give back ``claimer``'s claim after a failed send; False when it was not (or
+        no longer) theirs."""
+        released = await self._release(keys=[self._keys.sent(date)], args=[chat_id, claimer])
+        return bool(int(released))
+
+    @translate_errors
+    async def get(self, date: str, chat_id: int) -> LedgerEntry | None:
+        """The chat's entry for ``date``, or None."""
+        raw = await self._client.hget(self._keys.sent(date), str(chat_id))
+        return None if raw is None else LedgerEntry.from_json(chat_id, str(raw))
+
+    async def deliveries(self, date: str, count: int = 1000) -> AsyncIterator[LedgerEntry]:
+        """Every entry of ``date`` (claimed and sent), streamed with HSCAN. HSCAN may
+        return an entry twice while Redis resizes the hash; editing twice is harmless."""
+        key = self._keys.sent(date)
+        cursor = 0
+        while True:
+            with store_errors():
+                cursor, page = await self._client.hscan(key, cursor, count=count)
+            for chat, raw in text_hash(page).items():
+                yield LedgerEntry.from_json(int(chat), str(raw))
+            if cursor == 0:
+                return
+
+    @translate_errors
+    async def count(self, date: str) -> int:
+        """How many chats have an entry for ``date`` (sent, or claimed right now)."""
+        return int(await self._client.hlen(self._keys.sent(date)))

@@ -1,0 +1,171 @@
+"""The subscriber record: its fields, their validation, and its Redis hash form."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import time
+from typing import Literal, get_args
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.store.errors import InvalidSetting
+from bot.store.redis_types import HashFields
+
+Status = Literal["active", "paused", "blocked", "stopped"]
+Format = Literal["compact", "full"]
+Language = Literal["zh", "en"]
+
+STATUSES: tuple[Status, ...] = get_args(Status)
+FORMATS: tuple[Format, ...] = get_args(Format)
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+
+MAX_CATEGORIES = 32
+MAX_CATEGORY_LENGTH = 64
+# Telegram chat ids: users are positive, groups negative, channels -100...; all 64-bit.
+_CHAT_ID_LIMIT = 2**63
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    """One chat's subscription. ``status``: active (pushed), paused (/pause), blocked
+    (the bot was blocked or the chat vanished; set by delivery), stopped (/stop; the
+    settings are kept so a later /start resumes them)."""
+
+    chat_id: int
+    status: Status
+    tz: str
+    push_time: str
+    format: Format
+    categories: tuple[str, ...]
+    language: Language
+    subscribed_at: int
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The subscriber's time zone."""
+        return ZoneInfo(self.tz)
+
+    @property
+    def clock(self) -> time:
+        """The local push time."""
+        return parse_push_time(self.push_time)
+
+    def to_hash(self) -> HashFields:
+        """The Redis hash fields (plain strings; categories as a JSON list)."""
+        return {
+            "status": self.status,
+            "tz": self.tz,
+            "time": self.push_time,
+            "format": self.format,
+            "categories": json.dumps(list(self.categories), ensure_ascii=False),
+            "language": self.language,
+            "subscribed_at": str(self.subscribed_at),
+        }
+
+    @classmethod
+    def from_hash(cls, chat_id: int, fields: Mapping[str, str]) -> Subscriber:
+        """Rebuild from ``to_hash`` output (unknown values fall back to safe defaults)."""
+        status = fields.get("status", "active")
+        fmt = fields.get("format", "compact")
+        language = fields.get("language", "zh")
+        return cls(
+            chat_id=chat_id,
+            status=status if status in STATUSES else "active",
+            tz=fields.get("tz", "UTC"),
+            push_time=fields.get("time", "08:00"),
+            format=fmt if fmt in FORMATS else "compact",
+            categories=tuple(json.loads(fields.get("categories", "[]"))),
+            language=language if language in LANGUAGES else "zh",
+            subscribed_at=int(fields.get("subscribed_at", "0")),
+        )
+
+    def to_json(self) -> dict[str, object]:
+        """One line of ``briefbot subscribers export``."""
+        return {
+            "chat_id": self.chat_id,
+            "tz": self.tz,
+            "time": self.push_time,
+            "format": self.format,
+            "categories": list(self.categories),
+            "language": self.language,
+            "status": self.status,
+            "subscribed_at": self.subscribed_at,
+        }
+
+
+def validate_chat_id(value: object) -> int:
+    """A Telegram chat id: a 64-bit integer, not zero (bools and floats refused)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidSetting("chat_id", f"chat_id must be an integer, not {value!r}")
+    if value == 0 or not -_CHAT_ID_LIMIT <= value < _CHAT_ID_LIMIT:
+        raise InvalidSetting("chat_id", f"chat_id {value} is not a 64-bit Telegram chat id")
+    return value
+
+
+def validate_zone(value: str) -> str:
+    """An IANA time zone name such as Asia/Shanghai."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidSetting("tz", "the time zone is empty; send one like Asia/Shanghai")
+    name = value.strip()
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise InvalidSetting(
+            "tz", f"unknown time zone {name!r}; send an IANA name like Asia/Shanghai"
+        ) from None
+    return name
+
+
+def parse_push_time(value: str) -> time:
+    """``HH:MM`` (24-hour) as a ``time``."""
+    match = _HHMM.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise InvalidSetting("time", f"{value!r} is not a time like 08:00 (24-hour HH:MM)")
+    return time(int(match[1]), int(match[2]))
+
+
+def validate_push_time(value: str) -> str:
+    """``HH:MM`` normalised to two-digit hours (``7:05`` -> ``07:05``)."""
+    return parse_push_time(value).strftime("%H:%M")
+
+
+def validate_format(value: str) -> Format:
+    """``compact`` or ``full``."""
+    if value not in FORMATS:
+        raise InvalidSetting("format", f"format must be compact or full, not {value!r}")
+    return value
+
+
+def validate_language(value: str) -> Language:
+    """``zh`` or ``en``."""
+    if value not in LANGUAGES:
+        raise InvalidSetting("language", f"language must be zh or en, not {value!r}")
+    return value
+
+
+def validate_status(value: str) -> Status:
+    """One of ``STATUSES``."""
+    if value not in STATUSES:
+        raise InvalidSetting("status", f"status must be one of {', '.join(STATUSES)}")
+    return value
+
+
+def validate_categories(values: object) -> tuple[str, ...]:
+    """Category names (empty = every category), stripped, without duplicates."""
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        raise InvalidSetting("categories", "categories must be a list of names")
+    names: list[str] = []
+    for value in values:
+        if not isinstance(value, str) or not value.strip():
+            raise InvalidSetting("categories", f"category {value!r} is not a name")
+        name = value.strip()
+        if len(name) > MAX_CATEGORY_LENGTH:
+            raise InvalidSetting("categories", f"category name too long: {name[:20]}…")
+        if name not in names:
+            names.append(name)
+    if len(names) > MAX_CATEGORIES:
+        raise InvalidSetting("categories", f"at most {MAX_CATEGORIES} categories")
+    return tuple(names)
