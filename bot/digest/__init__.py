@@ -1,0 +1,1 @@
+"""The digest: its model, the Markdown parser, inline markup and per-item categories."""

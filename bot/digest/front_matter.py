@@ -1,0 +1,146 @@
+"""The YAML front matter of a digest (through python-frontmatter), with line numbers.
+
+Timestamps are read as text and parsed here, so an impossible date is a clear problem at
+its line rather than a YAML constructor error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from bot.digest.errors import ProblemCollector
+
+_DELIMITER = re.compile(r"^-{3,}[ \t]*$")
+_KNOWN_KEYS = frozenset({"title", "date", "categories"})
+_LIST_SEPARATORS = re.compile(r"[,，、]")
+
+
+class _TextTimestampLoader(yaml.SafeLoader):
+    """SafeLoader that leaves timestamps as strings (we validate dates ourselves)."""
+
+
+_TextTimestampLoader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """What the front matter says, and where the body starts (1-based line)."""
+
+    title: str
+    date: str
+    published_at: str | None
+    categories: tuple[str, ...]
+    body_start: int
+    date_line: int
+
+
+def read_front_matter(lines: list[str], problems: ProblemCollector) -> FrontMatter | None:
+    """The front matter of the file ``lines``; None (with problems recorded) if unusable."""
+    if not lines or not _DELIMITER.match(lines[0]):
+        problems.error(
+            1,
+            "missing front matter: the file must start with a '---' line, then title, date "
+            "and categories, then '---'",
+        )
+        return None
+    end = next((i for i in range(1, len(lines)) if _DELIMITER.match(lines[i])), None)
+    if end is None:
+        problems.error(1, "the front matter opened at line 1 is never closed with '---'")
+        return None
+    block = "\n".join(lines[1:end])
+    try:
+        data: Any = YAMLHandler().load(block, Loader=_TextTimestampLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        line = 2 + mark.line if mark is not None else 1
+        problems.error(line, f"front matter is not valid YAML: {error.problem or error}")
+        return None
+    except yaml.YAMLError as error:
+        problems.error(1, f"front matter is not valid YAML: {error}")
+        return None
+    if not isinstance(data, dict):
+        problems.error(2, "front matter must be 'key: value' lines (title, date, categories)")
+        return None
+
+    def line_of(key: str) -> int:
+        pattern = re.compile(rf"^{re.escape(key)}\s*:")
+        return next((i + 2 for i, text in enumerate(lines[1:end]) if pattern.match(text)), 1)
+
+    for key in sorted(set(map(str, data)) - _KNOWN_KEYS):
+        problems.warn(line_of(key), f"front matter key '{key}' is not used")
+    title = _title(data.get("title"), line_of("title"), problems)
+    day, published_at = _date(data.get("date"), line_of("date"), problems)
+    categories = _categories(data.get("categories"), line_of("categories"), problems)
+    if title is None or day is None:
+        return None
+    return FrontMatter(title, day, published_at, categories, end + 2, line_of("date"))
+
+
+def _title(value: object, line: int, problems: ProblemCollector) -> str | None:
+    if value is None:
+        problems.error(line, "front matter has no 'title'")
+        return None
+    if (
+        not isinstance(value, str | int | float)
+        or isinstance(value, bool)
+        or not str(value).strip()
+    ):
+        problems.error(line, f"'title' must be a line of text, not {value!r}")
+        return None
+    return str(value).strip()
+
+
+def _date(value: object, line: int, problems: ProblemCollector) -> tuple[str | None, str | None]:
+    """The digest's date (YYYY-MM-DD in its own offset) and the full timestamp, if given."""
+    if value is None:
+        problems.error(line, "front matter has no 'date' (YYYY-MM-DD or an ISO datetime)")
+        return None, None
+    text = str(value).strip()
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text).isoformat(), None
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        problems.error(
+            line,
+            f"invalid date '{text}' ({error}); write YYYY-MM-DD or an ISO datetime with "
+            "offset such as 2025-07-21T09:13:28+08:00",
+        )
+        return None, None
+    if moment.tzinfo is None:
+        problems.warn(line, f"date '{text}' has no UTC offset; its calendar date is used as is")
+    return moment.date().isoformat(), moment.isoformat()
+
+
+def _categories(value: object, line: int, problems: ProblemCollector) -> tuple[str, ...]:
+    if value is None:
+        problems.warn(line, "front matter has no 'categories'; /category will find nothing")
+        return ()
+    if isinstance(value, str):
+        if _LIST_SEPARATORS.search(value):
+            problems.error(
+                line,
+                f"categories '{value}' looks like several names in one string; "
+                "write a list: [name, name]",
+            )
+            return ()
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.error(line, "'categories' must be a list of names or a single name")
+        return ()
+    names: list[str] = []
+    for name in (v.strip() for v in value):
+        if name in names:
+            problems.warn(line, f"category '{name}' is listed twice")
+        else:
+            names.append(name)
+    return tuple(names)

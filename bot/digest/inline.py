@@ -1,0 +1,154 @@
+"""Inline Markdown of summaries and commentary: ``**bold**``, ``[text](url)``, `` `code` ``.
+
+Parsed into a small tree that the renderer turns into Telegram HTML and the parser checks
+(link schemes). Anything that is not one of these constructs is literal text; a backslash
+escapes a Markdown character (``\\*`` is a literal ``*``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+ESCAPABLE = frozenset("\\`*_[](){}#+-.!<>|~")
+
+
+@dataclass(frozen=True)
+class Text:
+    """Literal text, exactly as the reader sees it."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Span:
+    """A formatted span: ``b`` (bold), ``code`` or ``a`` (a link to ``href``)."""
+
+    tag: str
+    children: tuple[Node, ...]
+    href: str | None = None
+
+
+Node = Text | Span
+
+
+def parse_inline(source: str) -> tuple[Node, ...]:
+    """The inline tree of one paragraph of Markdown source."""
+    nodes, _, _ = _parse(source, 0, closer=None, in_link=False)
+    return nodes
+
+
+def plain_text(nodes: tuple[Node, ...]) -> str:
+    """The text a reader sees, without any formatting."""
+    return "".join(_texts(nodes))
+
+
+def links(nodes: tuple[Node, ...]) -> Iterator[str]:
+    """Every link target in the tree, in order."""
+    for node in nodes:
+        if isinstance(node, Span):
+            if node.href is not None:
+                yield node.href
+            yield from links(node.children)
+
+
+def escape_markdown(text: str) -> str:
+    """Markdown source whose ``parse_inline`` plain text is exactly ``text``."""
+    return "".join("\\" + c if c in ESCAPABLE else c for c in text)
+
+
+def _texts(nodes: tuple[Node, ...]) -> Iterator[str]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node.text
+        else:
+            yield from _texts(node.children)
+
+
+def _parse(s: str, i: int, closer: str | None, in_link: bool) -> tuple[tuple[Node, ...], int, bool]:
+    """Nodes from ``s[i:]`` up to ``closer`` (consumed); whether the closer was found."""
+    out: list[Node] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            out.append(Text("".join(buffer)))
+            buffer.clear()
+
+    while i < len(s):
+        if closer is not None and s.startswith(closer, i):
+            flush()
+            return tuple(out), i + len(closer), True
+        char = s[i]
+        if char == "\\" and i + 1 < len(s) and s[i + 1] in ESCAPABLE:
+            buffer.append(s[i + 1])
+            i += 2
+            continue
+        if char == "`":
+            end = s.find("`", i + 1)
+            if end > i + 1:
+                flush()
+                out.append(Span("code", (Text(s[i + 1 : end]),)))
+                i = end + 1
+                continue
+        if s.startswith("**", i) and closer != "**":
+            inner, after, closed = _parse(s, i + 2, "**", in_link)
+            if closed and inner:
+                flush()
+                out.append(Span("b", inner))
+                i = after
+                continue
+        if char == "[" and not in_link:
+            found = _link(s, i)
+            if found is not None:
+                flush()
+                out.append(found[0])
+                i = found[1]
+                continue
+        buffer.append(char)
+        i += 1
+    flush()
+    return tuple(out), i, False
+
+
+def _link(s: str, start: int) -> tuple[Span, int] | None:
+    """The link ``[text](url)`` at ``s[start]`` and the index after it, if there is one."""
+    depth = 0
+    i = start
+    while i < len(s):
+        char = s[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            depth += 1
+        elif char == "]":
+            depth -= 1
+            if depth == 0:
+                break
+        i += 1
+    else:
+        return None
+    text_end = i
+    if text_end + 1 >= len(s) or s[text_end + 1] != "(" or text_end == start + 1:
+        return None
+    depth = 0
+    j = text_end + 1
+    while j < len(s):
+        char = s[j]
+        if char.isspace():
+            return None
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        j += 1
+    else:
+        return None
+    url = s[text_end + 2 : j]
+    if not url:
+        return None
+    children, _, _ = _parse(s[start + 1 : text_end], 0, closer=None, in_link=True)
+    return Span("a", children, href=url), j + 1

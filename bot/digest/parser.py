@@ -1,0 +1,304 @@
+"""Markdown digest files → ``Digest``, or a ``DigestError`` listing every problem as path:line.
+
+The format (docs/digest.md): YAML front matter (``title``, ``date``, ``categories``), an
+intro, numbered items ``N. [headline](url)`` (or ``N. **headline**``) each followed by
+summary paragraphs, optional ``分类：`` tag lines, then optionally a commentary section under
+any heading. ``---`` rules are allowed anywhere between blocks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from bot.digest.categories import CategoryRules
+from bot.digest.errors import DigestError, Problem, ProblemCollector
+from bot.digest.front_matter import FrontMatter, read_front_matter
+from bot.digest.inline import Span, Text, links, parse_inline, plain_text
+from bot.digest.model import Commentary, Digest, Item
+
+__all__ = ["load_digest", "load_digest_with_warnings", "parse_digest", "parse_digest_with_warnings"]
+
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_ITEM = re.compile(r"^ {0,3}(\d{1,4})\.(?:[ \t]+(.*))?$")
+_TAGS = re.compile(r"^(?:分类|标签|categories|category|tags)[ \t]*[:：][ \t]*(.*)$", re.IGNORECASE)
+_TAG_SEPARATORS = re.compile(r"[,，、;；/|]+|\s+#")
+_DATE_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_SCHEMES = frozenset({"http", "https"})
+
+
+@dataclass
+class _Paragraph:
+    line: int
+    lines: list[str] = field(default_factory=list)
+
+    def text(self) -> str:
+        joined = self.lines[0]
+        for line in self.lines[1:]:
+            # A soft line break is a space, except between two CJK characters.
+            glue = "" if _CJK.match(joined[-1:]) and _CJK.match(line[:1]) else " "
+            joined += glue + line
+        return joined
+
+
+@dataclass
+class _RawItem:
+    number: int
+    line: int
+    headline: str
+    paragraphs: list[_Paragraph] = field(default_factory=list)
+    tags: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Body:
+    intro: list[_Paragraph] = field(default_factory=list)
+    items: list[_RawItem] = field(default_factory=list)
+    commentary_heading: tuple[int, str] | None = None
+    commentary: list[_Paragraph] = field(default_factory=list)
+
+
+def parse_digest(text: str, source: str, rules: CategoryRules | None = None) -> Digest:
+    """The digest in ``text`` (``source`` names it in problems); raises ``DigestError``."""
+    return parse_digest_with_warnings(text, source, rules)[0]
+
+
+def parse_digest_with_warnings(
+    text: str, source: str, rules: CategoryRules | None = None
+) -> tuple[Digest, tuple[Problem, ...]]:
+    """The digest and its warnings; ``DigestError`` (errors and warnings) if it has errors."""
+    problems = ProblemCollector(source)
+    rules = rules or CategoryRules.default()
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    front = read_front_matter(lines, problems)
+    if front is None:
+        raise DigestError(problems.problems)
+    _check_file_name(source, front, problems)
+    body = _read_body(lines, front.body_start, problems)
+    if not body.items and not problems.failed:
+        problems.error(
+            front.body_start,
+            "no numbered items (expected lines like '1. [headline](https://...)')",
+        )
+    _check_numbers(body.items, problems)
+    items = tuple(_build_item(raw, front.categories, rules, problems) for raw in body.items)
+    intro = tuple(_checked(p, problems) for p in body.intro)
+    commentary = None
+    if body.commentary_heading is not None:
+        line, heading = body.commentary_heading
+        if not body.commentary:
+            problems.warn(line, f"commentary heading '{heading}' has no text under it")
+        commentary = Commentary(heading, tuple(_checked(p, problems) for p in body.commentary))
+    if problems.failed:
+        raise DigestError(problems.problems)
+    digest = Digest.build(
+        date=front.date,
+        title=front.title,
+        categories=front.categories,
+        intro=intro,
+        items=items,
+        commentary=commentary,
+        source=source,
+        published_at=front.published_at,
+    )
+    return digest, tuple(problems.problems)
+
+
+def load_digest(path: Path, rules: CategoryRules | None = None) -> Digest:
+    """The digest in the file at ``path``; unreadable or non-UTF-8 files are a ``DigestError``."""
+    return load_digest_with_warnings(path, rules)[0]
+
+
+def load_digest_with_warnings(
+    path: Path, rules: CategoryRules | None = None
+) -> tuple[Digest, tuple[Problem, ...]]:
+    """``parse_digest_with_warnings`` of the file at ``path``."""
+    source = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DigestError([Problem(source, 0, f"cannot read: {error.strerror or error}")]) from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise DigestError(
+            [Problem(source, line, f"not UTF-8 text (byte 0x{data[error.start]:02x})")]
+        ) from None
+    return parse_digest_with_warnings(text, source, rules)
+
+
+def _check_file_name(source: str, front: FrontMatter, problems: ProblemCollector) -> None:
+    stem = Path(source).stem
+    if _DATE_STEM.match(stem) and stem != front.date:
+        problems.warn(
+            front.date_line, f"file name says {stem} but the front matter date is {front.date}"
+        )
+
+
+def _read_body(lines: list[str], start: int, problems: ProblemCollector) -> _Body:
+    """Split the body (lines from 1-based ``start``) into intro, items and commentary."""
+    body = _Body()
+    paragraph: _Paragraph | None = None
+    item: _RawItem | None = None
+    rule_after_items: int | None = None
+
+    def target() -> list[_Paragraph]:
+        if body.commentary_heading is not None:
+            return body.commentary
+        return item.paragraphs if item is not None else body.intro
+
+    for number, raw in enumerate(lines[start - 1 :], start=start):
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped:
+            paragraph = None
+            continue
+        in_commentary = body.commentary_heading is not None
+        if _RULE.match(line):
+            paragraph = None
+            if item is not None and not in_commentary:
+                rule_after_items = number
+            continue
+        heading = _HEADING.match(line)
+        if heading and not in_commentary:
+            paragraph = None
+            if item is None:
+                problems.warn(number, f"heading '{heading.group(2)}' before the items is ignored")
+            else:
+                body.commentary_heading = (number, heading.group(2))
+            continue
+        if heading:
+            # A second heading inside the commentary stays as a bold paragraph of it.
+            body.commentary.append(_Paragraph(number, [f"**{heading.group(2)}**"]))
+            paragraph = None
+            continue
+        match = _ITEM.match(line)
+        if match and not in_commentary:
+            item = _RawItem(int(match.group(1)), number, (match.group(2) or "").strip())
+            body.items.append(item)
+            paragraph = None
+            rule_after_items = None
+            continue
+        if rule_after_items is not None and not in_commentary:
+            problems.error(
+                number,
+                f"text after the '---' rule at line {rule_after_items} has no heading; "
+                "put a heading such as '### 点评' above commentary, or remove the rule",
+            )
+            rule_after_items = None
+        tags = _TAGS.match(stripped) if item is not None and not in_commentary else None
+        if tags and item is not None:
+            item.tags.append((number, tags.group(1)))
+            paragraph = None
+            continue
+        if paragraph is None:
+            paragraph = _Paragraph(number)
+            target().append(paragraph)
+        paragraph.lines.append(stripped)
+    return body
+
+
+def _check_numbers(items: list[_RawItem], problems: ProblemCollector) -> None:
+    seen: dict[int, int] = {}
+    expected = 1
+    for raw in items:
+        if raw.number in seen:
+            problems.error(
+                raw.line,
+                f"duplicate item number {raw.number} (item {raw.number} is at line "
+                f"{seen[raw.number]})",
+            )
+        elif raw.number > expected:
+            missing = (
+                f"item {expected} is missing"
+                if raw.number == expected + 1
+                else f"items {expected}–{raw.number - 1} are missing"
+            )
+            problems.error(
+                raw.line, f"item {raw.number} comes where item {expected} was due: {missing}"
+            )
+        elif raw.number < expected:
+            problems.error(raw.line, f"item {raw.number} is out of order (item {expected} was due)")
+        seen.setdefault(raw.number, raw.line)
+        expected = max(expected, raw.number + 1)
+
+
+def _build_item(
+    raw: _RawItem, categories: tuple[str, ...], rules: CategoryRules, problems: ProblemCollector
+) -> Item:
+    title, url = _headline(raw, problems)
+    summary = tuple(_checked(p, problems) for p in raw.paragraphs)
+    if not summary:
+        problems.warn(raw.line, f"item {raw.number} has no summary")
+    if raw.tags:
+        tagged: list[str] = []
+        for line, value in raw.tags:
+            for name in filter(None, (n.strip().lstrip("#") for n in _TAG_SEPARATORS.split(value))):
+                category = rules.resolve_in(name, categories)
+                if category is None:
+                    known = ", ".join(categories) or "none"
+                    problems.error(
+                        line,
+                        f"item {raw.number}: '{name}' is not a category of this digest "
+                        f"(its categories: {known})",
+                    )
+                elif category not in tagged:
+                    tagged.append(category)
+        item_categories = tuple(tagged)
+    else:
+        text = " ".join([title, *(plain_text(parse_inline(p)) for p in summary)])
+        item_categories = rules.categorise(text, categories)
+        if categories and not item_categories:
+            problems.warn(
+                raw.line,
+                f"item {raw.number} matches no category rule; /category will not list it "
+                "(add a line '分类：NAME' under it)",
+            )
+    return Item(raw.number, title, url, summary, item_categories)
+
+
+def _headline(raw: _RawItem, problems: ProblemCollector) -> tuple[str, str | None]:
+    """The item's plain-text title and its link (if any), from the ``N.`` line."""
+    nodes = parse_inline(raw.headline)
+    if not raw.headline or not plain_text(nodes).strip():
+        problems.error(raw.line, f"item {raw.number} has no headline")
+        return "", None
+    core = nodes
+    while len(core) == 1 and isinstance(core[0], Span) and core[0].tag == "b":
+        core = core[0].children
+    if len(core) == 1 and isinstance(core[0], Span) and core[0].tag == "a":
+        href = core[0].href or ""
+        _check_url(href, raw.line, problems)
+        return plain_text(core[0].children).strip(), href
+    if any(True for _ in links(nodes)):
+        problems.error(
+            raw.line,
+            f"item {raw.number}: the headline mixes a link with other text; write "
+            "'N. [headline](url)' and put the rest in the summary",
+        )
+    elif len(nodes) > 1 and not all(isinstance(n, Text) for n in nodes):
+        problems.warn(raw.line, f"item {raw.number}: formatting inside the headline is dropped")
+    return plain_text(nodes).strip(), None
+
+
+def _checked(paragraph: _Paragraph, problems: ProblemCollector) -> str:
+    """The paragraph's source text, after checking every link in it."""
+    text = paragraph.text()
+    for href in links(parse_inline(text)):
+        _check_url(href, paragraph.line, problems)
+    return text
+
+
+def _check_url(href: str, line: int, problems: ProblemCollector) -> None:
+    parts = urlsplit(href)
+    if parts.scheme.lower() not in _SCHEMES:
+        scheme = f"scheme '{parts.scheme}'" if parts.scheme else "no scheme"
+        problems.error(line, f"link '{href}' has {scheme}; only http and https links are allowed")
+    elif not parts.netloc:
+        problems.error(line, f"link '{href}' has no host")
