@@ -1,0 +1,1 @@
+"""Digest sources: where the day's digest comes from (a folder, a URL) and the poller."""
