@@ -10,6 +10,7 @@ two different keys collide, so it is refused instead of silently accepted.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
@@ -115,8 +116,9 @@ class Keys:
 
     def alert_once(self, dedupe_key: str) -> str:
         """string with expiry: set (NX) by the first process that alerts the admins about
-        ``dedupe_key``, so an alert goes out once however many processes hit the problem."""
-        return self._key("alerted", _part(dedupe_key))
+        ``dedupe_key`` (any text; the key holds its SHA-256), so an alert goes out once
+        however many processes hit the problem."""
+        return self._key("alerted", hashlib.sha256(dedupe_key.encode()).hexdigest())
 
     def scheduler_lease(self) -> str:
         """string with expiry: the id of the one process that schedules pushes."""
