@@ -123,6 +123,11 @@ ZH: dict[str, str] = {
     # Admin alerts from the digest poller.
     "alert.digest_invalid": "简报 {origin} 有错误，未保存也不会推送：",
     "alert.more_problems": "……另有 {count} 处问题",
+    # Admin alerts from the delivery engine.
+    "alert.push_failed": (
+        "推送 {push} 有发不出去的消息（第一个：{chat}，{error}）。"
+        "它们已放入死信队列；本次推送只提醒这一次。"
+    ),
 }
 
 EN: dict[str, str] = {
@@ -242,6 +247,11 @@ EN: dict[str, str] = {
     # Admin alerts from the digest poller.
     "alert.digest_invalid": "The digest {origin} has errors; it was not stored and is not pushed:",
     "alert.more_problems": "… and {count} more problems",
+    # Admin alerts from the delivery engine.
+    "alert.push_failed": (
+        "Push {push} could not deliver some messages (first: {chat}, {error}). They are in "
+        "the dead-letter stream; this alert is sent once per push."
+    ),
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
