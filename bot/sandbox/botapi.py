@@ -1,0 +1,416 @@
+"""The Bot API methods the sandbox answers, with Telegram's checks and error texts."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import aiohttp
+
+from bot.sandbox.counters import Counters
+from bot.sandbox.faults import RATE_LIMITED_METHODS, Faults
+from bot.sandbox.models import JSON, Chat, Message, now
+from bot.sandbox.params import ApiError, Params, bad_request
+from bot.sandbox.state import SandboxState
+from bot.sandbox.updates import Webhook
+from bot.telegram_html import Entity, HtmlParseError, parse_html, strip_entities, utf16_len
+
+logger = logging.getLogger(__name__)
+
+MAX_TEXT_UTF16 = 4096
+MAX_CALLBACK_DATA_BYTES = 64
+MAX_CALLBACK_ANSWER = 200
+NOT_MODIFIED = (
+    "message is not modified: specified new message content and reply markup are exactly "
+    "the same as a current content and reply markup of the message"
+)
+QUERY_INVALID = "query is too old and response timeout expired or query ID is invalid"
+GET_UPDATES_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; "
+    "use deleteWebhook to delete the webhook first"
+)
+_COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+_BUTTON_ACTIONS = (
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+
+Method = Callable[["BotApi", Params], Awaitable[Any]]
+METHODS: dict[str, Method] = {}
+
+
+def method(name: str) -> Callable[[Method], Method]:
+    """Register a Bot API method under its Telegram name."""
+
+    def register(func: Method) -> Method:
+        METHODS[name] = func
+        return func
+
+    return register
+
+
+class BotApi:
+    """Answers Bot API calls against the sandbox's state, counting what it serves."""
+
+    def __init__(
+        self,
+        state: SandboxState,
+        faults: Faults,
+        counters: Counters,
+        session: Callable[[], aiohttp.ClientSession],
+    ) -> None:
+        self.state = state
+        self.faults = faults
+        self.counters = counters
+        self._session = session
+
+    async def call(self, name: str, params: Params) -> Any:
+        """The ``result`` of method ``name``; raises ``ApiError`` for an error answer."""
+        func = METHODS.get(name.lower()) or METHODS.get(name)
+        if func is None:
+            raise ApiError(404, "Not Found")
+        return await func(self, params)
+
+    # -- shared checks -----------------------------------------------------------------
+
+    def target_chat(self, params: Params, *, sending: bool) -> Chat:
+        """The chat a call addresses, refused as Telegram refuses it."""
+        raw = params.raw("chat_id")
+        if raw is None or raw == "":
+            raise bad_request("chat_id is empty")
+        try:
+            chat_id = int(raw)
+        except (TypeError, ValueError):
+            raise bad_request("chat not found") from None
+        chat = self.state.chats.get(chat_id)
+        if chat is None or chat_id in self.faults.config.missing_chats:
+            raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise bad_request(
+                "group chat was upgraded to a supergroup chat",
+                {"migrate_to_chat_id": chat.migrated_to},
+            )
+        if sending and chat.blocked:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        return chat
+
+    def flood_check(self, name: str, chat: Chat) -> None:
+        if name not in RATE_LIMITED_METHODS:
+            return
+        wait = self.faults.flood_wait(chat.id, chat.type != "private")
+        if wait is not None:
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+
+    @staticmethod
+    def formatted_text(params: Params) -> tuple[str, list[JSON]]:
+        """The text and entities a reader will see, or Telegram's 400."""
+        text = params.get_str("text") or ""
+        parse_mode = (params.get_str("parse_mode") or "").strip()
+        entities: list[Entity]
+        if parse_mode.lower() == "html":
+            try:
+                text, entities = parse_html(text)
+            except HtmlParseError as exc:
+                raise bad_request(f"can't parse entities: {exc}") from None
+        elif parse_mode.lower() in ("markdown", "markdownv2"):
+            raise bad_request("can't parse entities: the sandbox implements parse_mode HTML only")
+        elif parse_mode:
+            raise bad_request("unsupported parse_mode")
+        else:
+            text, entities = strip_entities(text, explicit_entities(params))
+        if not text:
+            raise bad_request("message text is empty")
+        if utf16_len(text) > MAX_TEXT_UTF16:
+            raise bad_request("message is too long")
+        return text, [entity.to_api() for entity in entities]
+
+    def own_message(self, params: Params, missing: str) -> Message:
+        """A message of the bot's in the addressed chat, for editing or deleting."""
+        if params.has("inline_message_id"):
+            raise bad_request(missing)
+        chat = self.target_chat(params, sending=False)
+        message_id = params.get_int("message_id", empty="message identifier is not specified")
+        assert message_id is not None
+        message = chat.messages.get(message_id)
+        if message is None or message.deleted:
+            raise bad_request(missing)
+        if not message.sender.is_bot:
+            raise bad_request("message can't be edited")
+        return message
+
+
+def explicit_entities(params: Params) -> list[Entity]:
+    """Entities passed as ``entities`` instead of a parse mode."""
+    raw = params.get_obj("entities")
+    if not raw:
+        return []
+    if not isinstance(raw, list):
+        raise bad_request("can't parse entities JSON object")
+    entities: list[Entity] = []
+    for item in raw:
+        try:
+            entities.append(
+                Entity(
+                    str(item["type"]),
+                    int(item["offset"]),
+                    int(item["length"]),
+                    item.get("url"),
+                    item.get("language"),
+                    item.get("custom_emoji_id"),
+                )
+            )
+        except (KeyError, TypeError, ValueError):
+            raise bad_request("can't parse entities JSON object") from None
+    return sorted(entities, key=lambda e: (e.offset, -e.length))
+
+
+def inline_keyboard(params: Params) -> tuple[JSON | None, bool]:
+    """The inline keyboard to show (checked as Telegram checks it), and whether the call
+    passed any ``reply_markup`` at all."""
+    markup = params.get_obj("reply_markup")
+    if markup is None:
+        return None, False
+    if not isinstance(markup, dict):
+        raise bad_request("can't parse reply keyboard markup JSON object")
+    rows = markup.get("inline_keyboard")
+    if rows is None:
+        return None, True  # reply keyboards are not part of the message object
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise bad_request(
+            'can\'t parse inline keyboard button: field "inline_keyboard" must be of type Array'
+        )
+    for row in rows:
+        for button in row:
+            if not isinstance(button, dict) or not button.get("text"):
+                raise bad_request("can't parse inline keyboard button: Text must be non-empty")
+            if not any(key in button for key in _BUTTON_ACTIONS):
+                raise bad_request(
+                    "can't parse inline keyboard button: "
+                    "Text buttons are unallowed in the inline keyboard"
+                )
+            data = button.get("callback_data")
+            if data is not None and (
+                not data or len(str(data).encode("utf-8")) > MAX_CALLBACK_DATA_BYTES
+            ):
+                raise bad_request("BUTTON_DATA_INVALID")
+    return {"inline_keyboard": rows}, True
+
+
+def _scope_key(params: Params) -> tuple[str, str]:
+    scope = params.get_obj("scope") or {"type": "default"}
+    if not isinstance(scope, dict) or "type" not in scope:
+        raise bad_request("can't parse BotCommandScope JSON object")
+    return json.dumps(scope, sort_keys=True), params.get_str("language_code") or ""
+
+
+# -- methods ---------------------------------------------------------------------------
+
+
+@method("getme")
+async def get_me(api: BotApi, params: Params) -> JSON:
+    return {
+        **api.state.bot.to_api(),
+        "can_join_groups": True,
+        "can_read_all_group_messages": False,
+        "supports_inline_queries": False,
+        "can_connect_to_business": False,
+        "has_main_web_app": False,
+    }
+
+
+@method("sendmessage")
+async def send_message(api: BotApi, params: Params) -> JSON:
+    chat = api.target_chat(params, sending=True)
+    text, entities = api.formatted_text(params)
+    markup, _ = inline_keyboard(params)
+    api.flood_check("sendMessage", chat)
+    message = api.state.add_message(chat, api.state.bot, text, entities, markup)
+    api.counters.message_sent(chat.id)
+    return message.to_api()
+
+
+@method("editmessagetext")
+async def edit_message_text(api: BotApi, params: Params) -> JSON:
+    message = api.own_message(params, "message to edit not found")
+    text, entities = api.formatted_text(params)
+    markup, _ = inline_keyboard(params)
+    if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
+        raise bad_request(NOT_MODIFIED)
+    api.flood_check("editMessageText", message.chat)
+    api.state.edit_message(message, text, entities, markup)
+    return message.to_api()
+
+
+@method("editmessagereplymarkup")
+async def edit_message_reply_markup(api: BotApi, params: Params) -> JSON:
+    message = api.own_message(params, "message to edit not found")
+    markup, _ = inline_keyboard(params)
+    if markup == message.reply_markup:
+        raise bad_request(NOT_MODIFIED)
+    api.flood_check("editMessageReplyMarkup", message.chat)
+    api.state.edit_message(message, message.text, message.entities, markup)
+    return message.to_api()
+
+
+@method("deletemessage")
+async def delete_message(api: BotApi, params: Params) -> bool:
+    chat = api.target_chat(params, sending=False)
+    message_id = params.get_int("message_id", empty="message identifier is not specified")
+    message = chat.messages.get(message_id or 0)
+    if message is None or message.deleted:
+        raise bad_request("message to delete not found")
+    if not message.sender.is_bot and chat.type == "private":
+        raise bad_request("message can't be deleted")
+    message.deleted = True
+    chat.notify()
+    return True
+
+
+@method("answercallbackquery")
+async def answer_callback_query(api: BotApi, params: Params) -> bool:
+    query = api.state.callbacks.get(params.get_str("callback_query_id") or "")
+    if query is None or query.answer is not None:
+        raise bad_request(QUERY_INVALID)
+    text = params.get_str("text")
+    if text is not None and len(text) > MAX_CALLBACK_ANSWER:
+        raise bad_request("MESSAGE_TOO_LONG")
+    query.answer = {
+        "text": text,
+        "show_alert": params.get_bool("show_alert"),
+        "url": params.get_str("url"),
+        "cache_time": params.get_int("cache_time") or 0,
+    }
+    query.answered.set()
+    return True
+
+
+@method("sendchataction")
+async def send_chat_action(api: BotApi, params: Params) -> bool:
+    chat = api.target_chat(params, sending=True)
+    action = params.get_str("action")
+    if not action:
+        raise bad_request("action is empty")
+    chat.actions.append({"action": action, "date": now()})
+    return True
+
+
+@method("getchat")
+async def get_chat(api: BotApi, params: Params) -> JSON:
+    return api.target_chat(params, sending=False).to_full_api()
+
+
+@method("setmycommands")
+async def set_my_commands(api: BotApi, params: Params) -> bool:
+    commands = params.get_obj("commands")
+    if not isinstance(commands, list):
+        raise bad_request("can't parse commands JSON object")
+    checked: list[JSON] = []
+    for item in commands:
+        if not isinstance(item, dict):
+            raise bad_request("can't parse BotCommand JSON object")
+        command = str(item.get("command", "")).lstrip("/")
+        description = str(item.get("description", ""))
+        if not _COMMAND_NAME.match(command):
+            raise bad_request("BOT_COMMAND_INVALID")
+        if not 1 <= len(description) <= 256:
+            raise bad_request(
+                "command description is empty"
+                if not description
+                else "BOT_COMMAND_DESCRIPTION_INVALID"
+            )
+        checked.append({"command": command, "description": description})
+    if len(checked) > 100:
+        raise bad_request("too many commands")
+    api.state.commands[_scope_key(params)] = checked
+    return True
+
+
+@method("getmycommands")
+async def get_my_commands(api: BotApi, params: Params) -> list[JSON]:
+    return list(api.state.commands.get(_scope_key(params), []))
+
+
+@method("deletemycommands")
+async def delete_my_commands(api: BotApi, params: Params) -> bool:
+    api.state.commands.pop(_scope_key(params), None)
+    return True
+
+
+@method("getupdates")
+async def get_updates(api: BotApi, params: Params) -> list[JSON]:
+    updates = api.state.updates
+    if updates.webhook is not None:
+        raise ApiError(409, GET_UPDATES_CONFLICT)
+    allowed = params.get_obj("allowed_updates")
+    if allowed is not None:
+        if not isinstance(allowed, list):
+            raise bad_request("can't parse allowed_updates JSON array")
+        updates.allowed_updates = [str(kind) for kind in allowed]
+    limit = params.get_int("limit") or 100
+    timeout = params.get_float("timeout", 0.0)
+    return await updates.fetch(params.get_int("offset"), max(1, min(limit, 100)), timeout)
+
+
+@method("setwebhook")
+async def set_webhook(api: BotApi, params: Params) -> bool:
+    url = params.get_str("url") or ""
+    updates = api.state.updates
+    if params.get_bool("drop_pending_updates"):
+        updates.drop_pending()
+    allowed = params.get_obj("allowed_updates")
+    if isinstance(allowed, list):
+        updates.allowed_updates = [str(kind) for kind in allowed]
+    if not url:
+        await updates.delete_webhook()
+        return True
+    if not url.startswith(("http://", "https://")):
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+    secret = params.get_str("secret_token")
+    if secret is not None and not _SECRET_TOKEN.match(secret):
+        raise bad_request("secret token contains unallowed characters")
+    webhook = Webhook(url, secret, params.get_int("max_connections") or 40)
+    updates.set_webhook(webhook, api._session())
+    return True
+
+
+@method("deletewebhook")
+async def delete_webhook(api: BotApi, params: Params) -> bool:
+    updates = api.state.updates
+    if params.get_bool("drop_pending_updates"):
+        updates.drop_pending()
+    await updates.delete_webhook()
+    return True
+
+
+@method("getwebhookinfo")
+async def get_webhook_info(api: BotApi, params: Params) -> JSON:
+    updates = api.state.updates
+    if updates.webhook is None:
+        return {
+            "url": "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(updates.pending),
+        }
+    return updates.webhook.info(len(updates.pending), updates.allowed_updates)
+
+
+@method("logout")
+async def log_out(api: BotApi, params: Params) -> bool:
+    return True
+
+
+@method("close")
+async def close(api: BotApi, params: Params) -> bool:
+    return True

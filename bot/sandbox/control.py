@@ -1,0 +1,269 @@
+"""The control API under ``/sandbox``: act as users, read what chats show, inject faults,
+read counters. Every route is documented in docs/sandbox.md."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from bot.sandbox.counters import Counters
+from bot.sandbox.faults import FaultConfig, FaultConfigError
+from bot.sandbox.models import JSON
+from bot.sandbox.state import StateError
+
+if TYPE_CHECKING:
+    from bot.sandbox.server import Sandbox
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+# Longest a wait route holds a request, whatever the caller asks.
+MAX_WAIT_SECONDS = 60.0
+
+
+class _BadInput(Exception):
+    """A control request that is malformed (answered 400)."""
+
+
+def _ok(data: Any) -> web.Response:
+    return web.json_response(data)
+
+
+def _guarded(handler: Handler) -> Handler:
+    """Turn refusals into JSON errors, so a test sees why its request failed."""
+
+    async def wrapped(request: web.Request) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except StateError as exc:
+            return web.json_response({"error": exc.description}, status=exc.status)
+        except (_BadInput, FaultConfigError) as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+
+    return wrapped
+
+
+async def _body(request: web.Request) -> JSON:
+    if not request.can_read_body:
+        return {}
+    try:
+        body = await request.json()
+    except json.JSONDecodeError as exc:
+        raise _BadInput(f"the body is not JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise _BadInput("the body must be a JSON object")
+    return body
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise _BadInput(f"{name} must be an integer, not {value!r}") from None
+
+
+def _optional_int(value: Any, name: str) -> int | None:
+    return None if value is None else _int(value, name)
+
+
+def _chat_id(request: web.Request) -> int:
+    return _int(request.match_info["chat_id"], "chat_id")
+
+
+def _wait_seconds(request: web.Request, default: float) -> float:
+    try:
+        seconds = float(request.query.get("timeout", default))
+    except ValueError:
+        raise _BadInput("timeout must be a number of seconds") from None
+    return max(0.0, min(seconds, MAX_WAIT_SECONDS))
+
+
+def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> None:
+    """Register every control route under ``prefix`` for ``sandbox``."""
+    state = sandbox.state
+
+    async def index(request: web.Request) -> web.Response:
+        return _ok(
+            {
+                "bot": state.bot.to_api(),
+                "bot_api_base_url": sandbox.bot_api_base_url,
+                "control_url": sandbox.control_url,
+                "chats": len(state.chats),
+                "pending_updates": len(state.updates.pending),
+            }
+        )
+
+    async def create_user(request: web.Request) -> web.Response:
+        body = await _body(request)
+        user = state.create_user(
+            str(body.get("first_name", "Reader")),
+            _optional_int(body.get("user_id"), "user_id"),
+            body.get("username"),
+            body.get("language_code", "zh"),
+        )
+        return _ok(user.to_api())
+
+    async def create_private_chat(request: web.Request) -> web.Response:
+        body = await _body(request)
+        chat = state.create_private_chat(
+            _optional_int(body.get("user_id"), "user_id"),
+            str(body.get("first_name", "Reader")),
+            body.get("username"),
+            body.get("language_code", "zh"),
+        )
+        return _ok(chat.to_json())
+
+    async def create_group(request: web.Request) -> web.Response:
+        body = await _body(request)
+        members = [_int(m, "member_ids") for m in body.get("member_ids") or []]
+        chat = state.create_group(
+            str(body.get("title", "Group")), bool(body.get("supergroup", False)), members
+        )
+        return _ok(chat.to_json())
+
+    async def list_chats(request: web.Request) -> web.Response:
+        return _ok([chat.to_json() for chat in state.chats.values()])
+
+    async def get_chat(request: web.Request) -> web.Response:
+        return _ok(state.chat(_chat_id(request)).to_json())
+
+    async def add_member(request: web.Request) -> web.Response:
+        body = await _body(request)
+        user = state.add_member(
+            _chat_id(request),
+            _optional_int(body.get("user_id"), "user_id"),
+            str(body.get("first_name", "Reader")),
+        )
+        return _ok(user.to_api())
+
+    async def send_text(request: web.Request) -> web.Response:
+        body = await _body(request)
+        text = body.get("text")
+        if not isinstance(text, str):
+            raise _BadInput("text must be a string")
+        message = state.user_sends(
+            _chat_id(request), text, _optional_int(body.get("user_id"), "user_id")
+        )
+        return _ok(message.to_json())
+
+    async def list_messages(request: web.Request) -> web.Response:
+        chat = state.chat(_chat_id(request))
+        return _ok([message.to_json() for message in chat.messages.values()])
+
+    async def wait_messages(request: web.Request) -> web.Response:
+        count = _int(request.query.get("count", "1"), "count")
+        from_bot = request.query.get("from_bot", "true").lower() != "false"
+        found = await state.wait_for_messages(
+            _chat_id(request), count, _wait_seconds(request, 5.0), from_bot
+        )
+        return _ok([message.to_json() for message in found])
+
+    async def press(request: web.Request) -> web.Response:
+        body = await _body(request)
+        data = body.get("callback_data")
+        if not isinstance(data, str):
+            raise _BadInput("callback_data must be a string")
+        query = state.press_button(
+            _chat_id(request),
+            _int(body.get("message_id"), "message_id"),
+            data,
+            _optional_int(body.get("user_id"), "user_id"),
+        )
+        return _ok(query.to_json())
+
+    async def block(request: web.Request) -> web.Response:
+        state.set_blocked(_chat_id(request), True)
+        return _ok(state.chat(_chat_id(request)).to_json())
+
+    async def unblock(request: web.Request) -> web.Response:
+        state.set_blocked(_chat_id(request), False)
+        return _ok(state.chat(_chat_id(request)).to_json())
+
+    async def upgrade(request: web.Request) -> web.Response:
+        new = state.upgrade_group(_chat_id(request))
+        return _ok({"new_chat_id": new.id, "chat": new.to_json()})
+
+    async def list_callbacks(request: web.Request) -> web.Response:
+        chat_id = request.query.get("chat_id")
+        wanted = None if chat_id is None else _int(chat_id, "chat_id")
+        return _ok(
+            [
+                query.to_json()
+                for query in state.callbacks.values()
+                if wanted is None or query.chat_id == wanted
+            ]
+        )
+
+    async def get_callback(request: web.Request) -> web.Response:
+        query = await state.wait_for_answer(
+            request.match_info["query_id"], _wait_seconds(request, 0.0)
+        )
+        return _ok(query.to_json())
+
+    async def get_faults(request: web.Request) -> web.Response:
+        return _ok(sandbox.faults.config.to_json())
+
+    async def set_faults(request: web.Request) -> web.Response:
+        return _ok(sandbox.set_faults(**(await _body(request))).to_json())
+
+    async def reset_faults(request: web.Request) -> web.Response:
+        sandbox.configure_faults(FaultConfig())
+        return _ok(sandbox.faults.config.to_json())
+
+    async def real_limits(request: web.Request) -> web.Response:
+        sandbox.configure_faults(FaultConfig.real_limits())
+        return _ok(sandbox.faults.config.to_json())
+
+    async def get_counters(request: web.Request) -> web.Response:
+        return _ok(sandbox.counters.to_json())
+
+    async def reset_counters(request: web.Request) -> web.Response:
+        sandbox.counters = sandbox.api.counters = Counters()
+        return _ok(sandbox.counters.to_json())
+
+    async def list_commands(request: web.Request) -> web.Response:
+        return _ok(
+            [
+                {"scope": json.loads(scope), "language_code": language, "commands": commands}
+                for (scope, language), commands in state.commands.items()
+            ]
+        )
+
+    async def webhook(request: web.Request) -> web.Response:
+        updates = state.updates
+        info = (
+            updates.webhook.info(len(updates.pending), updates.allowed_updates)
+            if updates.webhook
+            else {"url": ""}
+        )
+        return _ok({**info, "delivered": updates.delivered})
+
+    routes: list[tuple[str, str, Handler]] = [
+        ("GET", "", index),
+        ("POST", "/users", create_user),
+        ("POST", "/chats/private", create_private_chat),
+        ("POST", "/chats/group", create_group),
+        ("GET", "/chats", list_chats),
+        ("GET", "/chats/{chat_id}", get_chat),
+        ("POST", "/chats/{chat_id}/members", add_member),
+        ("POST", "/chats/{chat_id}/messages", send_text),
+        ("GET", "/chats/{chat_id}/messages", list_messages),
+        ("GET", "/chats/{chat_id}/wait", wait_messages),
+        ("POST", "/chats/{chat_id}/press", press),
+        ("POST", "/chats/{chat_id}/block", block),
+        ("POST", "/chats/{chat_id}/unblock", unblock),
+        ("POST", "/chats/{chat_id}/upgrade", upgrade),
+        ("GET", "/callbacks", list_callbacks),
+        ("GET", "/callbacks/{query_id}", get_callback),
+        ("GET", "/faults", get_faults),
+        ("PATCH", "/faults", set_faults),
+        ("DELETE", "/faults", reset_faults),
+        ("POST", "/faults/real_limits", real_limits),
+        ("GET", "/counters", get_counters),
+        ("DELETE", "/counters", reset_counters),
+        ("GET", "/commands", list_commands),
+        ("GET", "/webhook", webhook),
+    ]
+    for verb, path, handler in routes:
+        app.router.add_route(verb, prefix + path, _guarded(handler))

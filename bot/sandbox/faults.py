@@ -1,0 +1,179 @@
+"""Injected faults: Telegram's flood limits (429), vanished chats, 5xx bursts, latency, and a
+server that stops answering. Off by default, so benchmarks are never limited by the sandbox."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any
+
+from bot.sandbox.models import JSON
+
+# Methods that send or change a message: the ones Telegram's flood limits count.
+RATE_LIMITED_METHODS = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "copyMessage", "forwardMessage"}
+)
+# Telegram's published limits, switched on with ``FaultConfig.real_limits()``.
+REAL_GLOBAL_RATE = 30.0
+REAL_PER_CHAT_RATE = 1.0
+REAL_PER_CHAT_BURST = 3
+REAL_GROUP_PER_MINUTE = 20
+
+
+class FaultConfigError(ValueError):
+    """A fault setting the control API cannot accept."""
+
+
+@dataclass(frozen=True)
+class FaultConfig:
+    """Which faults are on. ``None`` / 0 / empty means off."""
+
+    global_rate: float | None = None  # messages per second over all chats
+    global_burst: int | None = None  # bucket size of the global limit (default: the rate)
+    per_chat_rate: float | None = None  # messages per second per chat
+    per_chat_burst: int = REAL_PER_CHAT_BURST
+    group_per_minute: int | None = None  # messages per minute per group / supergroup
+    retry_after: int | None = None  # fixed retry_after in 429s (default: time to a token)
+    missing_chats: frozenset[int] = frozenset()  # answer 400 "chat not found"
+    error_burst: int = 0  # the next N requests answer ``error_status``
+    error_status: int = 502
+    latency_ms: int = 0  # added before each answer
+    hang: bool = False  # accept requests and never answer
+    # Methods error_burst / latency / hang apply to; None: every method but getUpdates.
+    methods: frozenset[str] | None = None
+
+    @classmethod
+    def real_limits(cls) -> FaultConfig:
+        """Telegram's own flood limits, nothing else."""
+        return cls(
+            global_rate=REAL_GLOBAL_RATE,
+            per_chat_rate=REAL_PER_CHAT_RATE,
+            per_chat_burst=REAL_PER_CHAT_BURST,
+            group_per_minute=REAL_GROUP_PER_MINUTE,
+        )
+
+    def updated(self, changes: dict[str, Any]) -> FaultConfig:
+        """A copy with ``changes`` (JSON values from the control API) applied and checked."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise FaultConfigError(f"unknown fault settings: {', '.join(unknown)}")
+        values: dict[str, Any] = {}
+        try:
+            for name, value in changes.items():
+                values[name] = _coerce(name, value)
+        except (TypeError, ValueError) as exc:
+            raise FaultConfigError(f"bad value for {name}: {value!r} ({exc})") from exc
+        return replace(self, **values)
+
+    def to_json(self) -> JSON:
+        data = asdict(self)
+        data["missing_chats"] = sorted(self.missing_chats)
+        data["methods"] = None if self.methods is None else sorted(self.methods)
+        return data
+
+    def affects(self, method: str) -> bool:
+        """Whether error bursts, latency and hanging apply to ``method``."""
+        if self.methods is None:
+            return method != "getUpdates"
+        return method in self.methods
+
+
+def _coerce(name: str, value: Any) -> Any:
+    if name in ("missing_chats",):
+        return frozenset(int(v) for v in value)
+    if name == "methods":
+        return None if value is None else frozenset(str(v) for v in value)
+    if name == "hang":
+        if not isinstance(value, bool):
+            raise TypeError("expected true or false")
+        return value
+    if value is None:
+        if name in ("global_rate", "global_burst", "per_chat_rate", "group_per_minute"):
+            return None
+        if name == "retry_after":
+            return None
+        raise TypeError("may not be null")
+    number = float(value) if name in ("global_rate", "per_chat_rate") else int(value)
+    if number < 0 or (name == "error_status" and not 500 <= number <= 599):
+        raise ValueError("out of range")
+    return number
+
+
+@dataclass(slots=True)
+class _Bucket:
+    """A token bucket: ``rate`` tokens a second, at most ``capacity``."""
+
+    rate: float
+    capacity: float
+    tokens: float
+    stamp: float
+
+    def take(self, now: float) -> float:
+        """Take a token; 0 when granted, else seconds until one is available."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.rate
+
+
+@dataclass
+class Faults:
+    """The current fault configuration and the flood-limit buckets it drives."""
+
+    config: FaultConfig = field(default_factory=FaultConfig)
+    _global: _Bucket | None = None
+    _chats: dict[int, _Bucket] = field(default_factory=dict)
+    _groups: dict[int, _Bucket] = field(default_factory=dict)
+
+    def configure(self, config: FaultConfig) -> None:
+        """Switch to ``config``; flood buckets start full again."""
+        self.config = config
+        self._global = None
+        self._chats.clear()
+        self._groups.clear()
+
+    def take_error(self, method: str) -> int | None:
+        """The 5xx status this request must answer, if an error burst is running."""
+        config = self.config
+        if config.error_burst <= 0 or not config.affects(method):
+            return None
+        self.config = replace(config, error_burst=config.error_burst - 1)
+        return config.error_status
+
+    def flood_wait(self, chat_id: int, is_group: bool) -> int | None:
+        """None when a message to ``chat_id`` may go now, else the retry_after to answer.
+
+        A refused message takes no token, as with Telegram.
+        """
+        config = self.config
+        now = time.monotonic()
+        waits: list[tuple[_Bucket, float]] = []
+        if config.global_rate:
+            if self._global is None:
+                burst = config.global_burst or max(1.0, config.global_rate)
+                self._global = _Bucket(config.global_rate, burst, burst, now)
+            waits.append((self._global, self._global.take(now)))
+        if config.per_chat_rate:
+            bucket = self._chats.get(chat_id)
+            if bucket is None:
+                burst = float(max(1, config.per_chat_burst))
+                bucket = self._chats[chat_id] = _Bucket(config.per_chat_rate, burst, burst, now)
+            waits.append((bucket, bucket.take(now)))
+        if is_group and config.group_per_minute:
+            bucket = self._groups.get(chat_id)
+            if bucket is None:
+                per_minute = float(config.group_per_minute)
+                bucket = _Bucket(per_minute / 60.0, per_minute, per_minute, now)
+                self._groups[chat_id] = bucket
+            waits.append((bucket, bucket.take(now)))
+        longest = max((wait for _, wait in waits), default=0.0)
+        if longest <= 0:
+            return None
+        for bucket, wait in waits:
+            if wait == 0:
+                bucket.tokens += 1.0  # give back what this refused message took
+        return config.retry_after or max(1, math.ceil(longest))

@@ -1,0 +1,189 @@
+"""The sandbox's world: users, chats, messages and button presses, serialised as the Bot API
+serialises them."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON = dict[str, Any]
+
+
+def now() -> int:
+    """Unix time in whole seconds, the unit of every Bot API ``date``."""
+    return int(time.time())
+
+
+@dataclass(slots=True)
+class User:
+    """A Telegram account: a reader, or the bot itself (``is_bot``)."""
+
+    id: int
+    first_name: str
+    username: str | None = None
+    language_code: str | None = None
+    is_bot: bool = False
+
+    def to_api(self) -> JSON:
+        data: JSON = {"id": self.id, "is_bot": self.is_bot, "first_name": self.first_name}
+        if self.username:
+            data["username"] = self.username
+        if self.language_code and not self.is_bot:
+            data["language_code"] = self.language_code
+        return data
+
+
+@dataclass(slots=True)
+class MessageVersion:
+    """What a message showed before an edit replaced it."""
+
+    text: str
+    entities: list[JSON]
+    reply_markup: JSON | None
+    date: int
+
+    def to_json(self) -> JSON:
+        return {
+            "text": self.text,
+            "entities": self.entities,
+            "reply_markup": self.reply_markup,
+            "date": self.date,
+        }
+
+
+@dataclass(slots=True)
+class Message:
+    """One message in a chat, with its current content and its edit history."""
+
+    message_id: int
+    chat: Chat
+    sender: User
+    date: int
+    text: str
+    entities: list[JSON]
+    reply_markup: JSON | None = None
+    edit_date: int | None = None
+    history: list[MessageVersion] = field(default_factory=list)
+    deleted: bool = False
+    extra: JSON = field(default_factory=dict)
+
+    def to_api(self) -> JSON:
+        """The Bot API ``Message`` object."""
+        data: JSON = {
+            "message_id": self.message_id,
+            "from": self.sender.to_api(),
+            "chat": self.chat.to_api(),
+            "date": self.date,
+        }
+        if self.edit_date is not None:
+            data["edit_date"] = self.edit_date
+        if self.text:
+            data["text"] = self.text
+        if self.entities:
+            data["entities"] = self.entities
+        if self.reply_markup is not None:
+            data["reply_markup"] = self.reply_markup
+        data.update(self.extra)
+        return data
+
+    def to_json(self) -> JSON:
+        """What the control API shows a test: the message as a reader sees it, and its past."""
+        return {
+            "message_id": self.message_id,
+            "chat_id": self.chat.id,
+            "from_bot": self.sender.is_bot,
+            "sender_id": self.sender.id,
+            "date": self.date,
+            "text": self.text,
+            "entities": self.entities,
+            "reply_markup": self.reply_markup,
+            "edit_date": self.edit_date,
+            "history": [version.to_json() for version in self.history],
+            "deleted": self.deleted,
+        }
+
+
+@dataclass(slots=True)
+class Chat:
+    """A private chat, group or supergroup, holding its messages by id."""
+
+    id: int
+    type: str
+    title: str | None = None
+    user: User | None = None  # the other side of a private chat
+    member_ids: list[int] = field(default_factory=list)
+    blocked: bool = False
+    migrated_to: int | None = None
+    messages: dict[int, Message] = field(default_factory=dict)
+    actions: list[JSON] = field(default_factory=list)
+    next_message_id: int = 1
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def to_api(self) -> JSON:
+        """The Bot API ``Chat`` object."""
+        if self.type == "private" and self.user is not None:
+            data: JSON = {"id": self.id, "type": "private", "first_name": self.user.first_name}
+            if self.user.username:
+                data["username"] = self.user.username
+            return data
+        return {"id": self.id, "type": self.type, "title": self.title or ""}
+
+    def to_full_api(self) -> JSON:
+        """The Bot API ``ChatFullInfo`` object ``getChat`` answers."""
+        return {
+            **self.to_api(),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
+        }
+
+    def notify(self) -> None:
+        """Wake everyone waiting for this chat to change."""
+        self.changed.set()
+        self.changed = asyncio.Event()
+
+    def to_json(self) -> JSON:
+        """The chat as the control API lists it."""
+        return {
+            "chat_id": self.id,
+            "type": self.type,
+            "title": self.title,
+            "user_id": self.user.id if self.user else None,
+            "member_ids": list(self.member_ids),
+            "blocked": self.blocked,
+            "migrated_to": self.migrated_to,
+            "actions": list(self.actions),
+        }
+
+
+@dataclass(slots=True)
+class CallbackQuery:
+    """A button press and the bot's answer to it (``None`` until answered)."""
+
+    id: str
+    chat_id: int
+    message_id: int
+    user_id: int
+    data: str
+    date: int
+    answer: JSON | None = None
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def to_json(self) -> JSON:
+        return {
+            "callback_query_id": self.id,
+            "chat_id": self.chat_id,
+            "message_id": self.message_id,
+            "user_id": self.user_id,
+            "data": self.data,
+            "answered": self.answer is not None,
+            "answer": self.answer,
+        }
