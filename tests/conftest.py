@@ -2,5 +2,6 @@
 
 pytest_plugins = [
     "tests.fixtures.redis_server",
+    "tests.fixtures.sandbox",
     "tests.fixtures.stores",
 ]
