@@ -1,0 +1,33 @@
+"""The pieces every format shares: the digest header, item headlines and summaries."""
+
+from __future__ import annotations
+
+from bot.digest.inline import Node, Span, Text, parse_inline
+from bot.digest.model import Digest, Item
+from bot.render.blocks import Block
+
+
+def header(digest: Digest) -> list[Block]:
+    """The digest's title (bold) and date."""
+    return [Block((Span("b", (Text(digest.title),)),)), Block((Text(digest.date),), sep="\n")]
+
+
+def paragraphs(sources: tuple[str, ...], first_sep: str = "\n\n") -> list[Block]:
+    """Blocks of Markdown paragraphs; the first joined with ``first_sep``."""
+    return [
+        Block(parse_inline(source), sep=first_sep if index == 0 else "\n\n")
+        for index, source in enumerate(sources)
+    ]
+
+
+def headline(item: Item) -> tuple[Node, ...]:
+    """``N. title`` with the title linked to the item's source when it has one."""
+    title: Node = Text(item.title)
+    if item.url is not None:
+        title = Span("a", (title,), href=item.url)
+    return (Text(f"{item.number}. "), title)
+
+
+def item_blocks(item: Item) -> list[Block]:
+    """An item's bold headline and its summary paragraphs."""
+    return [Block((Span("b", headline(item)),)), *paragraphs(item.summary, first_sep="\n")]
