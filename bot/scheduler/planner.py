@@ -1,0 +1,215 @@
+"""The push-day rule: who is due now, which digest they get, and who has to wait for it.
+
+Each reader gets the digest of *their own local date* at their push instant; never an
+older one. If that digest is not stored yet, they wait for it until push instant +
+``PUSH_CUTOFF_HOURS`` and get it the moment it is stored; past that they are skipped for
+the day. Either way they are rescheduled to their next push instant. After downtime, a
+reader whose latest push instant lies within the cutoff is caught up; older ones are
+skipped. Time comes from an injected clock, so tests can move it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from redis.asyncio import Redis
+
+from bot.keys import Keys
+from bot.scheduler.waiting import WaitingReaders
+from bot.store.clock import Clock
+from bot.store.digests import DigestArchive
+from bot.store.due import DueIndex
+from bot.store.errors import InvalidSetting, store_errors
+from bot.store.next_push import next_push_instant
+from bot.store.subscriber import parse_push_time
+
+logger = logging.getLogger(__name__)
+
+BATCH = 1000
+_Scored = list[tuple[str, float]]
+
+
+class PushQueue(Protocol):
+    """Where pushes go: the delivery engine's outbox."""
+
+    async def enqueue_push(self, date: str, chat_ids: Sequence[int], push_id: str) -> int:
+        """Queue the push of ``date`` to ``chat_ids``; returns how many were queued."""
+
+
+def scheduled_push_id(date: str) -> str:
+    """The push id of a date's scheduled push: one per date, whichever tick enqueued it."""
+    return f"scheduled-{date}"
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for the log and for tests."""
+
+    enqueued: dict[str, int] = field(default_factory=dict)
+    waiting: dict[str, int] = field(default_factory=dict)
+    released: dict[str, int] = field(default_factory=dict)
+    missed: int = 0
+    gave_up: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.enqueued or self.waiting or self.released or self.missed or self.gave_up)
+
+
+@dataclass(frozen=True)
+class _Due:
+    """One due reader: the push instant that counts and the digest date it asks for."""
+
+    chat_id: int
+    date: str
+    instant: datetime
+
+
+class Planner:
+    """Runs the push-day rule over the due index; only the lease holder calls ``tick``."""
+
+    def __init__(
+        self,
+        client: Redis,
+        keys: Keys,
+        archive: DigestArchive,
+        outbox: PushQueue,
+        cutoff: timedelta,
+        clock: Clock,
+        batch: int = BATCH,
+    ) -> None:
+        self._client = client
+        self._keys = keys
+        self._archive = archive
+        self._outbox = outbox
+        self._cutoff = cutoff
+        self._clock = clock
+        self._batch = batch
+        self._due = DueIndex(client, keys)
+        self.waiting = WaitingReaders(client, keys)
+        # A tick and a digest arrival must not interleave: one could add waiters for a
+        # date while the other enqueues and clears that date's waiting set.
+        self._lock = asyncio.Lock()
+
+    async def tick(self) -> TickReport:
+        """Release waiters whose digest is stored, plan every due reader, drop waiters past
+        their cutoff."""
+        async with self._lock:
+            now = self._clock()
+            report = TickReport()
+            stored: dict[str, bool] = {}
+            await self._release_all(now, report, stored)
+            seen: set[int] = set()
+            while True:
+                entries = [e for e in await self._due_entries(now) if e[0] not in seen]
+                if not entries:
+                    break
+                seen.update(chat for chat, _ in entries)
+                await self._plan(entries, now, report, stored)
+            report.gave_up = await self.waiting.give_up(now)
+            if report:
+                logger.info("scheduler tick: %s", report)
+            return report
+
+    async def digest_arrived(self, date: str) -> int:
+        """A digest was stored: enqueue everyone waiting for it now; returns how many."""
+        async with self._lock:
+            report = TickReport()
+            await self._release(date, self._clock(), report)
+            return report.released.get(date, 0)
+
+    async def _release_all(
+        self, now: datetime, report: TickReport, stored: dict[str, bool]
+    ) -> None:
+        for date in await self.waiting.dates():
+            if await self._is_stored(date, stored):
+                await self._release(date, now, report)
+
+    async def _release(self, date: str, now: datetime, report: TickReport) -> None:
+        async for chats in self.waiting.waiters(date, now):
+            queued = await self._outbox.enqueue_push(date, chats, scheduled_push_id(date))
+            report.released[date] = report.released.get(date, 0) + queued
+        await self.waiting.finish(date)
+
+    async def _due_entries(self, now: datetime) -> list[tuple[int, float]]:
+        """The earliest due readers with their scheduled instants (the index's scores)."""
+        with store_errors():
+            rows = await self._client.zrangebyscore(
+                self._keys.due(), "-inf", now.timestamp(), start=0, num=self._batch, withscores=True
+            )
+        return [(int(member), float(score)) for member, score in cast(_Scored, rows)]
+
+    async def _plan(
+        self,
+        entries: list[tuple[int, float]],
+        now: datetime,
+        report: TickReport,
+        stored: dict[str, bool],
+    ) -> None:
+        due, missed, broken = await self._resolve(entries, now)
+        by_date: dict[str, list[_Due]] = defaultdict(list)
+        for item in due:
+            by_date[item.date].append(item)
+        for date, items in by_date.items():
+            chats = [item.chat_id for item in items]
+            if await self._is_stored(date, stored):
+                queued = await self._outbox.enqueue_push(date, chats, scheduled_push_id(date))
+                report.enqueued[date] = report.enqueued.get(date, 0) + queued
+            else:
+                give_up = {i.chat_id: (i.instant + self._cutoff).timestamp() for i in items}
+                await self.waiting.add(date, give_up)
+                report.waiting[date] = report.waiting.get(date, 0) + len(items)
+        report.missed += len(missed)
+        if broken:
+            # A record the index cannot schedule would come back every tick: drop it.
+            logger.warning("dropping %d unschedulable chats from the due index", len(broken))
+            with store_errors():
+                await self._client.zrem(self._keys.due(), *map(str, broken))
+        # Only after the push is queued: a crash before this point plans them again, and
+        # the delivery ledger turns the repeated push into a no-op.
+        await self._due.reschedule_many([item.chat_id for item in due] + missed, now)
+
+    async def _resolve(
+        self, entries: list[tuple[int, float]], now: datetime
+    ) -> tuple[list[_Due], list[int], list[int]]:
+        """Split due readers into those to serve (with their date), those whose push was
+        missed beyond the cutoff, and records that cannot be scheduled."""
+        with store_errors():
+            async with self._client.pipeline(transaction=False) as pipe:
+                for chat_id, _ in entries:
+                    pipe.hmget(self._keys.subscriber(chat_id), ["status", "tz", "time"])
+                records: list[list[str | None]] = await pipe.execute()
+        due: list[_Due] = []
+        missed: list[int] = []
+        broken: list[int] = []
+        oldest = now - self._cutoff
+        for (chat_id, score), (status, tz, at) in zip(entries, records, strict=True):
+            if status != "active":
+                missed.append(chat_id)  # rescheduling drops it from the index
+                continue
+            try:
+                zone, clock = ZoneInfo(tz or ""), parse_push_time(at or "")
+            except (ZoneInfoNotFoundError, ValueError, InvalidSetting):
+                broken.append(chat_id)
+                continue
+            instant = datetime.fromtimestamp(score, UTC)
+            if instant < oldest:
+                # Downtime: the scheduled instant is too old, but a later one (today's)
+                # may still be within the cutoff.
+                instant = next_push_instant(oldest, zone, clock)
+                if instant > now:
+                    missed.append(chat_id)
+                    continue
+            due.append(_Due(chat_id, instant.astimezone(zone).date().isoformat(), instant))
+        return due, missed, broken
+
+    async def _is_stored(self, date: str, stored: dict[str, bool]) -> bool:
+        if date not in stored:
+            stored[date] = await self._archive.current_hash(date) is not None
+        return stored[date]
