@@ -88,6 +88,11 @@ FIELDS: tuple[Setting, ...] = (
     Setting("RATE_LIMIT_PER_SECOND", "30", "Global send rate shared by every process."),
     Setting("PAID_BROADCAST", "false", "Send with allow_paid_broadcast, up to 1000 messages/s."),
     Setting("SENDER_CONCURRENCY", "16", "Concurrent senders (requests in flight) per process."),
+    Setting(
+        "DELIVERY_RECLAIM_SECONDS",
+        "60",
+        "A delivery task left unacknowledged this long (its sender died) is taken over.",
+    ),
     Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
 )
 
@@ -123,6 +128,7 @@ class Settings:
     rate_limit_per_second: float
     paid_broadcast: bool
     sender_concurrency: int
+    delivery_reclaim_seconds: float
     log_level: str
 
     @classmethod
@@ -153,6 +159,7 @@ class Settings:
             rate_limit_per_second=reader.number("RATE_LIMIT_PER_SECOND", minimum=0.1),
             paid_broadcast=reader.flag("PAID_BROADCAST"),
             sender_concurrency=int(reader.number("SENDER_CONCURRENCY", minimum=1, maximum=512)),
+            delivery_reclaim_seconds=reader.number("DELIVERY_RECLAIM_SECONDS", minimum=0.1),
             log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
         )
         if reader.problems:
