@@ -1,0 +1,100 @@
+"""The digest poller: asks each source for new or changed digests, stores the valid ones,
+and tells the admins (once per distinct set of errors) about the ones that are not."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.delivery.alerts import AdminAlerts
+from bot.i18n import DEFAULT_LANGUAGE, t
+from bot.sources.found import DigestSource, Found
+from bot.store.clock import Clock
+from bot.store.digests import DigestArchive
+
+logger = logging.getLogger(__name__)
+
+# An admin alert is one Telegram message: list this many problems, then count the rest.
+MAX_LISTED_PROBLEMS = 25
+
+
+@dataclass
+class PollReport:
+    """What one poll found: dates stored new or changed, and invalid finds."""
+
+    stored: list[str] = field(default_factory=list)
+    invalid: list[Found] = field(default_factory=list)
+
+
+class DigestPoller:
+    """Polls every source; ``on_stored(date)`` runs for each new or changed digest."""
+
+    def __init__(
+        self,
+        sources: Sequence[DigestSource],
+        archive: DigestArchive,
+        alerts: AdminAlerts,
+        clock: Clock,
+        timezone: ZoneInfo,
+        waiting_dates: Callable[[], Awaitable[list[str]]],
+        on_stored: Callable[[str], Awaitable[object]],
+    ) -> None:
+        self._sources = sources
+        self._archive = archive
+        self._alerts = alerts
+        self._clock = clock
+        self._timezone = timezone
+        self._waiting_dates = waiting_dates
+        self._on_stored = on_stored
+
+    async def dates_to_poll(self) -> list[date]:
+        """Today and yesterday in the bot's time zone, and every date readers wait for
+        (a reader far east of the bot may already be on tomorrow)."""
+        today = self._clock().astimezone(self._timezone).date()
+        dates = [today - timedelta(days=1), today]
+        for text in await self._waiting_dates():
+            day = date.fromisoformat(text)
+            if day not in dates:
+                dates.append(day)
+        return dates
+
+    async def poll(self) -> PollReport:
+        """One round over every source. A failing source is logged and skipped: the others
+        still deliver, and the next round tries it again."""
+        report = PollReport()
+        dates = await self.dates_to_poll()
+        for source in self._sources:
+            try:
+                found = await source.poll(dates)
+            except Exception:
+                logger.exception("digest source %s failed; trying again next poll", source.name)
+                continue
+            for item in found:
+                await self._handle(source, item, report)
+        return report
+
+    async def _handle(self, source: DigestSource, item: Found, report: PollReport) -> None:
+        if item.digest is None:
+            report.invalid.append(item)
+            logger.warning("digest %s refused: %d problems", item.origin, len(item.problems))
+            await self._alerts.send_once(f"digest-invalid:{item.problems_hash}", alert_text(item))
+        else:
+            result = await self._archive.save(item.digest)
+            logger.info("digest %s from %s: %s", item.digest.date, item.origin, result.status)
+            if result.status != "unchanged":
+                report.stored.append(item.digest.date)
+                await self._on_stored(item.digest.date)
+        await source.acknowledge(item)
+
+
+def alert_text(item: Found) -> str:
+    """The admins' message about a refused digest: where, and every ``path:line`` problem."""
+    listed = item.problems[:MAX_LISTED_PROBLEMS]
+    lines = [t(DEFAULT_LANGUAGE, "alert.digest_invalid", origin=item.origin), *listed]
+    if len(item.problems) > len(listed):
+        more = len(item.problems) - len(listed)
+        lines.append(t(DEFAULT_LANGUAGE, "alert.more_problems", count=more))
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""The digest poller end to end: a folder, the real archive, admin alerts through the
+sandbox Bot API, and the planner waking the readers who wait for a late digest."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from redis.asyncio import Redis
+from telegram import Bot
+
+from bot.delivery.alerts import AdminAlerts
+from bot.delivery.outbox import Outbox
+from bot.delivery.tasks import decode
+from bot.keys import Keys
+from bot.sandbox import Sandbox, SandboxControl
+from bot.scheduler.planner import Planner
+from bot.sources.folder import FolderSource
+from bot.sources.poller import DigestPoller
+from bot.store.digests import DigestArchive
+from bot.store.subscribers import SubscriberStore
+from tests.fixtures.scheduling import broken_digest_text, digest_text
+from tests.fixtures.stores import MovableClock
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+@dataclass
+class World:
+    """A poller over ``folder`` and everything it talks to."""
+
+    folder: Path
+    planner: Planner
+    alerts: AdminAlerts
+    archive: DigestArchive
+    clock: MovableClock
+    admins: tuple[int, int]
+
+    def poller(self) -> DigestPoller:
+        """A poller as a freshly started process builds it."""
+        return DigestPoller(
+            [FolderSource(self.folder)],
+            self.archive,
+            self.alerts,
+            self.clock,
+            SHANGHAI,
+            waiting_dates=self.planner.waiting.dates,
+            on_stored=self.planner.digest_arrived,
+        )
+
+    def write(self, name: str, text: str) -> None:
+        path = self.folder / name
+        path.write_text(text, encoding="utf-8")
+        # A later write must look changed even within the file system's mtime resolution.
+        stamp = int(self.clock().timestamp() * 1e9) + len(text)
+        os.utime(path, ns=(stamp, stamp))
+
+
+@pytest.fixture
+async def world(
+    tmp_path: Path,
+    redis: Redis,
+    keys: Keys,
+    archive: DigestArchive,
+    clock: MovableClock,
+    sandbox: Sandbox,
+    sandbox_control: SandboxControl,
+    bot_token: str,
+) -> AsyncIterator[World]:
+    first = await sandbox_control.create_private_chat(first_name="编辑一")
+    second = await sandbox_control.create_private_chat(first_name="编辑二")
+    planner = Planner(redis, keys, archive, Outbox(redis, keys), timedelta(hours=6), clock)
+    async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as bot:
+        alerts = AdminAlerts(redis, keys, bot, [first.chat_id, second.chat_id])
+        yield World(tmp_path, planner, alerts, archive, clock, (first.chat_id, second.chat_id))
+
+
+async def alert_texts(control: SandboxControl, chat_id: int) -> list[str]:
+    return [message.text for message in await control.bot_messages(chat_id)]
+
+
+async def test_an_invalid_digest_alerts_each_admin_once_across_polls_and_restarts(
+    world: World, sandbox_control: SandboxControl
+) -> None:
+    world.write("2025-07-22.md", broken_digest_text("2025-07-22"))
+    path = world.folder / "2025-07-22.md"
+
+    report = await world.poller().poll()
+    await world.poller().poll()  # a restarted process parses the file again
+    poller = world.poller()
+    await poller.poll()
+    await poller.poll()
+
+    assert [found.origin for found in report.invalid] == [str(path)]
+    for admin in world.admins:
+        [text] = await alert_texts(sandbox_control, admin)
+        assert f"{path}:15: item 2 comes where item 1 was due: item 1 is missing" in text
+        assert str(path) in text.splitlines()[0]
+    assert await world.archive.load("2025-07-22") is None
+
+
+async def test_a_corrected_file_is_stored_as_a_new_version(
+    world: World, sandbox_control: SandboxControl
+) -> None:
+    poller = world.poller()
+    world.write("2025-07-22.md", broken_digest_text("2025-07-22"))
+    await poller.poll()
+
+    world.write("2025-07-22.md", digest_text("2025-07-22"))
+    assert (await poller.poll()).stored == ["2025-07-22"]
+    first_hash = await world.archive.current_hash("2025-07-22")
+
+    world.write("2025-07-22.md", digest_text("2025-07-22", title="2025.07.22 更正版"))
+    assert (await poller.poll()).stored == ["2025-07-22"]
+    assert (await poller.poll()).stored == []  # unchanged file: nothing new
+
+    stored = await world.archive.load("2025-07-22")
+    assert stored is not None and stored.title == "2025.07.22 更正版"
+    assert len(await world.archive.version_hashes("2025-07-22")) == 2
+    assert first_hash in await world.archive.version_hashes("2025-07-22")
+    for admin in world.admins:
+        assert len(await alert_texts(sandbox_control, admin)) == 1  # only the broken one
+
+
+async def test_a_different_mistake_is_a_new_alert(
+    world: World, sandbox_control: SandboxControl
+) -> None:
+    poller = world.poller()
+    world.write("2025-07-22.md", broken_digest_text("2025-07-22"))
+    await poller.poll()
+    world.write("2025-07-22.md", digest_text("2025-07-22").replace("title:", "titel:"))
+    await poller.poll()
+
+    for admin in world.admins:
+        first, second = await alert_texts(sandbox_control, admin)
+        assert "item 1 is missing" in first
+        assert "item 1 is missing" not in second
+
+
+async def test_a_late_digest_dropped_in_the_folder_reaches_waiting_readers_at_once(
+    world: World, subscribers: SubscriberStore, redis: Redis, keys: Keys
+) -> None:
+    world.clock.now = datetime(2025, 7, 20, 13, 0, tzinfo=UTC)
+    await subscribers.subscribe(1)  # 08:00 in Shanghai: 2025-07-21 00:00 UTC
+    world.clock.now = datetime(2025, 7, 21, 0, 0, tzinfo=UTC)
+    poller = world.poller()
+    await poller.poll()
+    await world.planner.tick()
+    assert await redis.xlen(keys.outbox()) == 0
+
+    world.clock.advance(minutes=47)
+    world.write("2025-07-21.md", digest_text("2025-07-21"))
+    report = await poller.poll()
+
+    assert report.stored == ["2025-07-21"]
+    [(_, fields)] = await redis.xrange(keys.outbox())
+    task = decode(fields)
+    assert (task.date, task.chat_id) == ("2025-07-21", 1)
+
+
+async def test_polled_dates_are_today_yesterday_and_every_awaited_date(world: World) -> None:
+    world.clock.now = datetime(2025, 7, 21, 17, 0, tzinfo=UTC)  # 01:00 on 07-22 in Shanghai
+    await world.planner.waiting.add("2025-07-23", {42: world.clock().timestamp() + 3600})
+    dates = [day.isoformat() for day in await world.poller().dates_to_poll()]
+    assert dates == ["2025-07-21", "2025-07-22", "2025-07-23"]
