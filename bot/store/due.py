@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
 from bot.keys import Keys
 from bot.store.errors import translate_errors
 from bot.store.lua import lua_source
-from bot.store.next_push import next_push_instant
+from bot.store.next_push import NextInstants
 from bot.store.redis_types import text_list
-from bot.store.subscriber import parse_push_time
 
 RESCHEDULE_BATCH = 500
 
@@ -63,6 +61,7 @@ class DueIndex:
         many were scheduled. Each chat's instant is computed from its current settings
         and written only if those settings did not change meanwhile."""
         written = 0
+        instants = NextInstants(after)
         for start in range(0, len(chat_ids), RESCHEDULE_BATCH):
             batch = chat_ids[start : start + RESCHEDULE_BATCH]
             async with self._client.pipeline(transaction=False) as pipe:
@@ -73,15 +72,8 @@ class DueIndex:
             args: list[str | float] = []
             for chat_id, (tz, at) in zip(batch, settings, strict=True):
                 keys.append(self._keys.subscriber(chat_id))
-                score = _score(after, tz, at)
+                # A record without settings gets 0: the script finds it inactive, writes nothing.
+                score = instants.score(tz, at) if tz and at else 0
                 args.extend((chat_id, score, tz or "", at or ""))
             written += int(await self._reschedule(keys=keys, args=args))
         return written
-
-
-def _score(after: datetime, tz: str | None, at: str | None) -> int:
-    """The next instant as epoch seconds; 0 for a record without settings (the script
-    then finds it inactive or changed and writes nothing)."""
-    if not tz or not at:
-        return 0
-    return int(next_push_instant(after, ZoneInfo(tz), parse_push_time(at)).timestamp())

@@ -58,3 +58,22 @@ def _gap_end(wall: datetime, tz: ZoneInfo) -> datetime:
         else:
             low = middle
     return high.replace(microsecond=0)
+
+
+class NextInstants:
+    """``next_push_instant`` memoised for one ``after``: a batch of thousands of readers
+    shares a few hundred (zone, time) pairs, so each is computed once."""
+
+    def __init__(self, after: datetime) -> None:
+        self.after = after
+        self._scores: dict[tuple[str, str], int] = {}
+
+    def score(self, tz: str, at: str) -> int:
+        """The next instant of ``at`` (``HH:MM``) in zone ``tz`` as UTC epoch seconds."""
+        key = (tz, at)
+        score = self._scores.get(key)
+        if score is None:
+            hour, minute = at.split(":")
+            instant = next_push_instant(self.after, ZoneInfo(tz), time(int(hour), int(minute)))
+            score = self._scores[key] = int(instant.timestamp())
+        return score

@@ -22,7 +22,8 @@ from bot.keys import Keys
 from bot.settings import Settings
 from bot.store.clock import Clock, utc_now
 from bot.store.errors import NotSubscribed, store_errors, translate_errors
-from bot.store.next_push import next_push_instant
+from bot.store.lua import lua_source
+from bot.store.next_push import NextInstants, next_push_instant
 from bot.store.redis_types import start_multi, text_hash, text_list
 from bot.store.subscriber import (
     STATUSES,
@@ -39,6 +40,7 @@ from bot.store.subscriber import (
 )
 
 PAGE = 1000
+PUT_BATCH = 500
 Change = Callable[[Subscriber | None], Subscriber | None]
 BeforeAfter = tuple[Subscriber | None, Subscriber | None]
 
@@ -75,6 +77,7 @@ class SubscriberStore:
         self._keys = keys
         self._defaults = defaults or SubscriberDefaults()
         self._clock = clock
+        self._put = client.register_script(lua_source("put_subscribers"))
 
     # --- reading -----------------------------------------------------------------------
     @translate_errors
@@ -236,20 +239,34 @@ class SubscriberStore:
         return new
 
     @translate_errors
-    async def put_many(self, subscribers: Sequence[Subscriber]) -> None:
-        """Write whole records at once (``subscribers import``) in one MULTI: every field
-        is set; ``subscribed_at`` 0 keeps the stored one (or now, for a new record)."""
+    async def put_many(self, subscribers: Sequence[Subscriber]) -> int:
+        """Write whole records (``subscribers import``): each batch of ``PUT_BATCH`` is
+        one Lua call, so a record, its index entry and its due entry change together.
+        ``subscribed_at`` 0 keeps the stored one (or now, for a new record)."""
         now = self._clock()
-        async with self._client.pipeline(transaction=True) as pipe:
-            for subscriber in subscribers:
-                self._queue_write(pipe, subscriber, now, reschedule=True)
-                if subscriber.subscribed_at == 0:
-                    pipe.hsetnx(
-                        self._keys.subscriber(subscriber.chat_id),
-                        "subscribed_at",
-                        str(int(now.timestamp())),
+        instants = NextInstants(now)
+        for start in range(0, len(subscribers), PUT_BATCH):
+            keys = [self._keys.subscribers(), self._keys.due()]
+            args: list[str | int] = [int(now.timestamp())]
+            for subscriber in subscribers[start : start + PUT_BATCH]:
+                fields = subscriber.to_hash()
+                active = subscriber.status == "active"
+                keys.append(self._keys.subscriber(subscriber.chat_id))
+                args.extend(
+                    (
+                        subscriber.chat_id,
+                        instants.score(subscriber.tz, subscriber.push_time) if active else "",
+                        subscriber.status,
+                        subscriber.tz,
+                        subscriber.push_time,
+                        subscriber.format,
+                        str(fields["categories"]),
+                        subscriber.language,
+                        subscriber.subscribed_at or "",
                     )
-            await pipe.execute()
+                )
+            await self._put(keys=keys, args=args)
+        return len(subscribers)
 
     @translate_errors
     async def migrate(self, old_chat_id: int, new_chat_id: int) -> Subscriber | None:
@@ -310,10 +327,7 @@ class SubscriberStore:
     ) -> None:
         """Queue the record, its index entry and (when ``reschedule``) its due entry."""
         chat = str(subscriber.chat_id)
-        fields = subscriber.to_hash()
-        if subscriber.subscribed_at == 0:
-            del fields["subscribed_at"]
-        pipe.hset(self._keys.subscriber(subscriber.chat_id), mapping=fields)
+        pipe.hset(self._keys.subscriber(subscriber.chat_id), mapping=subscriber.to_hash())
         pipe.zadd(self._keys.subscribers(), {chat: 0})
         if subscriber.status != "active":
             pipe.zrem(self._keys.due(), chat)
