@@ -43,6 +43,7 @@ DEFAULT_RULES: tuple[CategoryRule, ...] = (
         keywords=(
             "AI", "人工智能", "大模型", "模型", "OpenAI", "GPT", "xAI", "Grok", "LLM",
             "生成式", "机器学习", "深度学习", "智能体", "具身智能", "自动驾驶",
+            "model", "machine learning", "neural network", "chatbot", "agent",
         ),
     ),
     CategoryRule(
@@ -51,6 +52,7 @@ DEFAULT_RULES: tuple[CategoryRule, ...] = (
         keywords=(
             "GPU", "芯片", "服务器", "算力", "英伟达", "NVIDIA", "量子", "机器人", "硬件",
             "HW3", "HW4", "半导体", "晶圆", "数据中心",
+            "chip", "accelerator", "server", "robot", "semiconductor", "data center", "fab",
         ),
     ),
     CategoryRule(
@@ -59,6 +61,7 @@ DEFAULT_RULES: tuple[CategoryRule, ...] = (
         keywords=(
             "融资", "投资", "收购", "上市", "合作", "布局", "商业化", "市场", "营收", "收入",
             "监管", "法规", "交通部", "竞争", "战略",
+            "funding", "raises", "investment", "acquisition", "revenue", "market", "regulation",
         ),
     ),
 )  # fmt: skip
@@ -70,10 +73,11 @@ def fold(name: str) -> str:
 
 
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:
-    # ASCII keywords match whole words only ("AI" must not match "said"); CJK ones anywhere.
+    # ASCII keywords match whole words, plurals included ("AI" must not match "said", "chip"
+    # matches "chips"); CJK keywords match anywhere (Chinese has no spaces between words).
     escaped = re.escape(fold(keyword))
     if keyword.isascii():
-        return re.compile(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])")
+        return re.compile(rf"(?<![a-z0-9]){escaped}(?:s|es)?(?![a-z0-9])")
     return re.compile(escaped)
 
 

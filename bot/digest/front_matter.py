@@ -44,7 +44,11 @@ class FrontMatter:
 
 
 def read_front_matter(lines: list[str], problems: ProblemCollector) -> FrontMatter | None:
-    """The front matter of the file ``lines``; None (with problems recorded) if unusable."""
+    """The front matter of the file ``lines``; None if there is none to read.
+
+    Problems go to ``problems``; a missing or invalid title or date is recorded there and
+    left empty here, so the caller can go on to report the body's problems too.
+    """
     if not lines or not _DELIMITER.match(lines[0]):
         problems.error(
             1,
@@ -80,9 +84,8 @@ def read_front_matter(lines: list[str], problems: ProblemCollector) -> FrontMatt
     title = _title(data.get("title"), line_of("title"), problems)
     day, published_at = _date(data.get("date"), line_of("date"), problems)
     categories = _categories(data.get("categories"), line_of("categories"), problems)
-    if title is None or day is None:
-        return None
-    return FrontMatter(title, day, published_at, categories, end + 2, line_of("date"))
+    # Invalid fields are recorded problems; the body is still read so every problem shows.
+    return FrontMatter(title or "", day or "", published_at, categories, end + 2, line_of("date"))
 
 
 def _title(value: object, line: int, problems: ProblemCollector) -> str | None:

@@ -80,7 +80,7 @@ def parse_digest_with_warnings(
         raise DigestError(problems.problems)
     _check_file_name(source, front, problems)
     body = _read_body(lines, front.body_start, problems)
-    if not body.items and not problems.failed:
+    if not body.items:
         problems.error(
             front.body_start,
             "no numbered items (expected lines like '1. [headline](https://...)')",
@@ -106,7 +106,7 @@ def parse_digest_with_warnings(
         source=source,
         published_at=front.published_at,
     )
-    return digest, tuple(problems.problems)
+    return digest, tuple(sorted(problems.problems, key=lambda problem: problem.line))
 
 
 def load_digest(path: Path, rules: CategoryRules | None = None) -> Digest:
@@ -135,7 +135,7 @@ def load_digest_with_warnings(
 
 def _check_file_name(source: str, front: FrontMatter, problems: ProblemCollector) -> None:
     stem = Path(source).stem
-    if _DATE_STEM.match(stem) and stem != front.date:
+    if front.date and _DATE_STEM.match(stem) and stem != front.date:
         problems.warn(
             front.date_line, f"file name says {stem} but the front matter date is {front.date}"
         )
