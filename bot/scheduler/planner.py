@@ -13,14 +13,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Protocol, cast
+from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from redis.asyncio import Redis
 
+from bot.delivery.outbox import Outbox
 from bot.keys import Keys
 from bot.scheduler.waiting import WaitingReaders
 from bot.store.clock import Clock
@@ -34,13 +34,6 @@ logger = logging.getLogger(__name__)
 
 BATCH = 1000
 _Scored = list[tuple[str, float]]
-
-
-class PushQueue(Protocol):
-    """Where pushes go: the delivery engine's outbox."""
-
-    async def enqueue_push(self, date: str, chat_ids: Sequence[int], push_id: str) -> int:
-        """Queue the push of ``date`` to ``chat_ids``; returns how many were queued."""
 
 
 def scheduled_push_id(date: str) -> str:
@@ -79,7 +72,7 @@ class Planner:
         client: Redis,
         keys: Keys,
         archive: DigestArchive,
-        outbox: PushQueue,
+        outbox: Outbox,
         cutoff: timedelta,
         clock: Clock,
         batch: int = BATCH,

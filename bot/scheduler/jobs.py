@@ -1,0 +1,191 @@
+"""APScheduler wiring: the lease, the planner tick and the digest poll as interval jobs.
+
+Every process runs the jobs; only the one holding the scheduler lease plans and polls, so
+several processes can run side by side and one takes over when the leader dies. The first
+run of each job is right at start, which is also what catches up after downtime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import aiohttp
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.delivery.alerts import AdminAlerts
+from bot.delivery.outbox import Outbox
+from bot.digest.categories import CategoryRules
+from bot.scheduler.lease import Lease
+from bot.scheduler.planner import Planner
+from bot.settings import Settings
+from bot.sources.folder import FolderSource
+from bot.sources.found import DigestSource
+from bot.sources.poller import DigestPoller
+from bot.sources.url import UrlSource
+from bot.store.clock import Clock, utc_now
+from bot.store.connection import RedisConnection
+from bot.store.digests import DigestArchive
+
+logger = logging.getLogger(__name__)
+
+Job = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Scheduling:
+    """The running scheduler of one process; ``await stop()`` on shutdown."""
+
+    settings: Settings
+    lease: Lease
+    planner: Planner
+    poller: DigestPoller
+    scheduler: AsyncIOScheduler
+    session: aiohttp.ClientSession | None
+    _running: set[asyncio.Task[None]] = field(default_factory=set)
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this process holds the scheduler lease right now."""
+        return self.lease.held
+
+    async def renew_lease(self) -> None:
+        """Keep (or take) the lease; runs more often than it expires."""
+        await self.lease.acquire_or_renew()
+
+    async def tick(self) -> None:
+        """One planner round, if this process is the leader."""
+        if await self.lease.acquire_or_renew():
+            await self.planner.tick()
+
+    async def poll(self) -> None:
+        """One round over the digest sources, if this process is the leader."""
+        if self.lease.held or await self.lease.acquire_or_renew():
+            await self.poller.poll()
+
+    def guarded(
+        self, name: str, job: Callable[[], Awaitable[None]]
+    ) -> Callable[[], Awaitable[None]]:
+        """Wrap a job: an error is logged and the job runs again next interval (Redis down
+        for a minute must not stop scheduling for good); the running task is kept so
+        ``stop`` can wait for it."""
+
+        async def run() -> None:
+            task = asyncio.current_task()
+            if task is not None:
+                self._running.add(task)
+            try:
+                await job()
+            except Exception:
+                logger.exception("scheduler job %s failed; it runs again next interval", name)
+            finally:
+                if task is not None:
+                    self._running.discard(task)
+
+        return run
+
+    def start(self) -> None:
+        """Add the jobs and start them in the running event loop; the first round of each
+        runs at once."""
+        settings = self.settings
+        now = datetime.now(UTC)
+        jobs: tuple[tuple[str, Job, float, datetime], ...] = (
+            ("lease", self.renew_lease, settings.scheduler_lease_seconds / 3, now),
+            # The first poll runs before the first tick, so a digest already in the folder
+            # is stored before catch-up decides who waits for it.
+            ("poll", self.poll, settings.digest_poll_seconds, now),
+            ("tick", self.tick, settings.scheduler_tick_seconds, now + timedelta(seconds=1)),
+        )
+        for name, job, seconds, first in jobs:
+            self.scheduler.add_job(
+                self.guarded(name, job),
+                "interval",
+                seconds=seconds,
+                id=f"briefbot-{name}",
+                next_run_time=first,
+                max_instances=1,
+                coalesce=True,
+                misfire_grace_time=None,
+            )
+        self.scheduler.start()
+        logger.info(
+            "scheduler started: tick every %gs, poll every %gs, lease %gs",
+            settings.scheduler_tick_seconds,
+            settings.digest_poll_seconds,
+            settings.scheduler_lease_seconds,
+        )
+
+    async def stop(self) -> None:
+        """Stop the jobs, let a running one finish, give the lease up, close HTTP."""
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        if self._running:
+            await asyncio.gather(*self._running, return_exceptions=True)
+        try:
+            await self.lease.release()
+        except Exception:
+            logger.warning("could not release the scheduler lease; it expires by itself")
+        if self.session is not None:
+            await self.session.close()
+
+
+def build_sources(
+    settings: Settings,
+    conn: RedisConnection,
+    session: aiohttp.ClientSession | None,
+    rules: CategoryRules | None = None,
+) -> list[DigestSource]:
+    """``DIGEST_URL`` when it is set (it then replaces the folder), else ``DIGEST_DIR``."""
+    if settings.digest_url and session is not None:
+        return [UrlSource(session, settings.digest_url, conn.client, conn.keys, rules=rules)]
+    return [FolderSource(settings.digest_dir, rules)]
+
+
+def build_scheduling(
+    settings: Settings,
+    conn: RedisConnection,
+    archive: DigestArchive,
+    outbox: Outbox,
+    alerts: AdminAlerts,
+    rules: CategoryRules | None = None,
+    clock: Clock = utc_now,
+) -> Scheduling:
+    """The lease, planner and poller of one process, not started yet."""
+    session = aiohttp.ClientSession() if settings.digest_url else None
+    lease = Lease(conn.client, conn.keys.scheduler_lease(), settings.scheduler_lease_seconds)
+    planner = Planner(
+        conn.client,
+        conn.keys,
+        archive,
+        outbox,
+        cutoff=timedelta(hours=settings.push_cutoff_hours),
+        clock=clock,
+    )
+    poller = DigestPoller(
+        build_sources(settings, conn, session, rules),
+        archive,
+        alerts,
+        clock,
+        settings.bot_timezone,
+        waiting_dates=planner.waiting.dates,
+        on_stored=planner.digest_arrived,
+    )
+    return Scheduling(settings, lease, planner, poller, AsyncIOScheduler(timezone=UTC), session)
+
+
+async def start_scheduling(
+    settings: Settings,
+    conn: RedisConnection,
+    archive: DigestArchive,
+    outbox: Outbox,
+    alerts: AdminAlerts,
+    rules: CategoryRules | None = None,
+    clock: Clock = utc_now,
+) -> Scheduling:
+    """Build and start the scheduling of this process; ``await stop()`` it on shutdown."""
+    scheduling = build_scheduling(settings, conn, archive, outbox, alerts, rules, clock)
+    scheduling.start()
+    return scheduling
