@@ -1,0 +1,72 @@
+"""What a failed send means for the task: the error kinds of the Bot API, classified once.
+
+| kind      | raised for                                     | the sender...                  |
+| --------- | ---------------------------------------------- | ------------------------------ |
+| FLOOD     | 429 ``RetryAfter``                             | pauses everyone, then retries  |
+| GONE      | 403 (blocked, deactivated, kicked), 400 chat   | marks the subscriber blocked   |
+|           | not found                                      | and stops sending to it        |
+| MIGRATED  | 400 with ``migrate_to_chat_id``                | moves the subscriber, retries  |
+| TRANSIENT | 5xx, timeouts, connection errors               | retries with backoff + jitter  |
+| PERMANENT | any other 400, a bad token, anything unknown   | dead-letters the task at once  |
+"""
+
+from __future__ import annotations
+
+import enum
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.warnings import PTBDeprecationWarning
+
+_GONE_PHRASES = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked")
+
+
+class ErrorKind(enum.Enum):
+    """How the sender reacts; see the module table."""
+
+    FLOOD = "flood"
+    GONE = "gone"
+    MIGRATED = "migrated"
+    TRANSIENT = "transient"
+    PERMANENT = "permanent"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A classified send error: its kind, a short description, and the kind's datum."""
+
+    kind: ErrorKind
+    description: str
+    retry_after: float = 0.0
+    new_chat_id: int = 0
+
+
+def retry_after_seconds(error: RetryAfter) -> float:
+    """``retry_after`` in seconds, whether python-telegram-bot gives an int or a timedelta
+    (it depends on the ``PTB_TIMEDELTA`` opt-in; reading it without one warns)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def classify(error: Exception) -> Failure:
+    """The kind of ``error`` raised by a Bot API call."""
+    description = f"{error.__class__.__name__}: {error}"
+    if isinstance(error, RetryAfter):
+        return Failure(ErrorKind.FLOOD, description, retry_after=retry_after_seconds(error))
+    if isinstance(error, ChatMigrated):
+        return Failure(ErrorKind.MIGRATED, description, new_chat_id=int(error.new_chat_id))
+    if isinstance(error, Forbidden):
+        return Failure(ErrorKind.GONE, description)
+    if isinstance(error, BadRequest):
+        text = str(error).lower()
+        gone = any(phrase in text for phrase in _GONE_PHRASES)
+        return Failure(ErrorKind.GONE if gone else ErrorKind.PERMANENT, description)
+    # NetworkError covers timeouts (TimedOut), refused connections and 5xx answers.
+    # BadRequest subclasses it, which is why it is tested above.
+    if isinstance(error, NetworkError):
+        return Failure(ErrorKind.TRANSIENT, description)
+    return Failure(ErrorKind.PERMANENT, description)

@@ -1,0 +1,96 @@
+"""The tasks one sender process holds: ready to work on now, or deferred until a moment.
+
+A task whose chat is not ready (its pace, a retry backoff, a flood pause) waits here, not in
+a sender slot, so the slots keep serving other chats. Every held task stays pending in the
+outbox under this process's consumer name until it is finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import heapq
+import itertools
+import time
+from dataclasses import dataclass, field
+
+from bot.delivery.outbox import Entry
+from bot.delivery.tasks import PushTask
+
+
+@dataclass(eq=False)
+class Job:
+    """One held task and what this process knows about it so far."""
+
+    entry: Entry
+    task: PushTask
+    attempts: int = 0
+    messages: tuple[dict[str, object], ...] | None = None  # None until rendered
+    content_hash: str = ""
+    message_ids: list[int] = field(default_factory=list)
+
+    @property
+    def entry_id(self) -> str:
+        """The outbox entry id."""
+        return self.entry.entry_id
+
+    def restart_at(self, task: PushTask) -> None:
+        """Deliver afresh, to ``task``'s chat (after a migration)."""
+        self.task = task
+        self.messages = None
+        self.message_ids = []
+
+
+class HeldJobs:
+    """Ready queue plus a timer heap; ``get()`` hands out the next ready job."""
+
+    def __init__(self) -> None:
+        self._ready: asyncio.Queue[Job] = asyncio.Queue()
+        self._delayed: list[tuple[float, int, Job]] = []
+        self._order = itertools.count()
+        self._held: dict[str, Job] = {}
+        self._changed = asyncio.Event()
+
+    def __len__(self) -> int:
+        return len(self._held)
+
+    def entry_ids(self) -> list[str]:
+        """Every held entry id (for the heartbeat that keeps them ours)."""
+        return list(self._held)
+
+    def holds(self, entry_id: str) -> bool:
+        """Whether this process already holds the entry (a reclaim may return it again)."""
+        return entry_id in self._held
+
+    def add(self, job: Job) -> None:
+        """Hold a new job, ready now."""
+        self._held[job.entry_id] = job
+        self._ready.put_nowait(job)
+
+    def ready(self, job: Job) -> None:
+        """Put a held job back to be worked on now."""
+        self._ready.put_nowait(job)
+
+    def defer(self, job: Job, seconds: float) -> None:
+        """Work on the held job again after ``seconds``."""
+        heapq.heappush(self._delayed, (time.monotonic() + seconds, next(self._order), job))
+        self._changed.set()
+
+    def drop(self, job: Job) -> None:
+        """The job is finished (or given up by this process)."""
+        self._held.pop(job.entry_id, None)
+
+    async def get(self) -> Job:
+        """The next ready job (waits for one)."""
+        return await self._ready.get()
+
+    async def run_timer(self) -> None:
+        """Move deferred jobs to the ready queue when their moment comes (runs forever)."""
+        while True:
+            self._changed.clear()
+            now = time.monotonic()
+            while self._delayed and self._delayed[0][0] <= now:
+                self._ready.put_nowait(heapq.heappop(self._delayed)[2])
+            timeout = self._delayed[0][0] - now if self._delayed else None
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), timeout)

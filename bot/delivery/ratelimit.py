@@ -1,0 +1,83 @@
+"""The global rate and per-chat pacing, held in Redis so every process obeys one limit.
+
+``RateLimiter.acquire(chat_id)`` runs ``bucket.lua`` once per message and answers with a
+``Slot``: send after a short wait, or try this chat later (its pace or a flood pause), so a
+sender never sits idle on one chat while others could be served. ``pause(seconds)`` is what
+a 429 calls: every sender in every process sees the pause on its next acquire.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from importlib import resources
+from typing import Final
+
+from redis.asyncio import Redis
+
+from bot.keys import Keys
+from bot.store.errors import translate_errors
+
+PRIVATE_PACE_SECONDS: Final = 1.0  # Telegram: about one message per second to a chat
+GROUP_PACE_SECONDS: Final = 3.0  # 20 messages per minute to a group
+HORIZON_SECONDS: Final = 0.25  # how far ahead a sender may reserve its slot
+
+_SCRIPT = resources.files("bot.delivery").joinpath("bucket.lua").read_text
+
+
+class Verdict(enum.Enum):
+    """What ``acquire`` decided (the numbers are the script's)."""
+
+    GRANTED = 0
+    FLOOD_PAUSE = 1
+    CHAT_NOT_READY = 2
+    BUSY = 3
+
+
+@dataclass(frozen=True)
+class Slot:
+    """``GRANTED``: send after ``wait`` seconds. Otherwise: ask again after ``wait``."""
+
+    verdict: Verdict
+    wait: float
+
+
+def pace_seconds(chat_id: int) -> float:
+    """The minimum gap between two messages to ``chat_id`` (groups have negative ids)."""
+    return GROUP_PACE_SECONDS if chat_id < 0 else PRIVATE_PACE_SECONDS
+
+
+class RateLimiter:
+    """The shared limiter of one bot (one key prefix) at ``rate`` messages per second."""
+
+    def __init__(self, client: Redis, keys: Keys, rate: float) -> None:
+        if rate <= 0:
+            raise ValueError("rate must be positive")
+        self.rate = rate
+        self._client = client
+        self._keys = keys
+        self._interval_us = round(1_000_000 / rate)
+        self._script = client.register_script(_SCRIPT())
+
+    @translate_errors
+    async def acquire(self, chat_id: int) -> Slot:
+        """Reserve the next global slot for one message to ``chat_id``, if it may go."""
+        keys = [self._keys.bucket(), self._keys.flood_pause(), self._keys.chat_pace(chat_id)]
+        args = [self._interval_us, round(pace_seconds(chat_id) * 1e6), HORIZON_SECONDS * 1e6]
+        verdict, wait_us = await self._script(keys=keys, args=args)
+        return Slot(Verdict(int(verdict)), int(wait_us) / 1e6)
+
+    @translate_errors
+    async def pause(self, seconds: float) -> None:
+        """Stop every sender for ``seconds`` (a 429's retry_after); a longer pause that
+        is already running is kept."""
+        key = self._keys.flood_pause()
+        millis = max(1, round(seconds * 1000))
+        remaining = await self._client.pttl(key)
+        if remaining < millis:
+            await self._client.set(key, "1", px=millis)
+
+    @translate_errors
+    async def paused_for(self) -> float:
+        """Seconds the flood pause still lasts (0 when there is none)."""
+        return max(0, await self._client.pttl(self._keys.flood_pause())) / 1000

@@ -1,0 +1,272 @@
+"""The sender pool: ``concurrency`` delivery slots fed from the outbox by one process.
+
+Loops of a pool (each an ``asyncio.Task`` the pool keeps and cancels on ``stop``):
+- reader: reads new tasks with XREADGROUP while this process holds fewer than its limit;
+- reclaimer: takes over tasks another sender left pending longer than ``reclaim_after``;
+- heartbeat: re-claims the tasks this process holds so nobody mistakes them for abandoned;
+- timer: hands deferred tasks back when their moment comes;
+- slots: run delivery steps; finished tasks are acknowledged in batches with their
+  outcomes counted (``Outbox.finish``).
+
+``stop()`` stops reading, lets the slots finish the message they are sending, acknowledges
+what finished and leaves everything else pending for another sender to reclaim.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from collections import defaultdict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Final
+
+from redis.asyncio import Redis
+from telegram import Bot
+
+from bot.delivery.alerts import AdminAlerts
+from bot.delivery.content import ContentCache
+from bot.delivery.deadletter import DeadLetters
+from bot.delivery.deliver import Deliverer, DeliveryPolicy, Finished, Later, Step
+from bot.delivery.jobs import HeldJobs, Job
+from bot.delivery.outbox import Entry, Outbox
+from bot.delivery.progress import Outcome
+from bot.delivery.ratelimit import RateLimiter
+from bot.delivery.tasks import FIELD, BadTask, decode
+from bot.keys import Keys
+from bot.settings import Settings
+from bot.store.digests import DigestArchive
+from bot.store.errors import StoreUnavailable
+from bot.store.ledger import DeliveryLedger
+from bot.store.subscribers import SubscriberStore
+
+logger = logging.getLogger(__name__)
+
+FLUSH_SECONDS: Final = 0.05  # finished tasks are acknowledged in batches this often
+STORE_RETRY_SECONDS: Final = 2.0
+
+
+@dataclass(frozen=True)
+class PoolConfig:
+    """How one process sends."""
+
+    concurrency: int = 16
+    reclaim_after: float = 60.0  # seconds a task may sit unacknowledged before takeover
+    read_block_ms: int = 1000
+    policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
+
+    @property
+    def hold_limit(self) -> int:
+        """How many tasks this process holds at most (ready, deferred and in flight)."""
+        return max(64, self.concurrency * 8)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> PoolConfig:
+        """The pool the settings describe."""
+        reclaim = settings.delivery_reclaim_seconds
+        return cls(
+            concurrency=settings.sender_concurrency,
+            reclaim_after=reclaim,
+            policy=DeliveryPolicy(stale_after=reclaim, paid_broadcast=settings.paid_broadcast),
+        )
+
+
+def consumer_name() -> str:
+    """A consumer name unique to this process (host, pid and a random suffix)."""
+    return f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+
+
+class SenderPool:
+    """One process's senders over ``client``; ``start()`` then ``await stop()``."""
+
+    def __init__(
+        self,
+        *,
+        client: Redis,
+        keys: Keys,
+        bot: Bot,
+        rate: float,
+        admin_ids: frozenset[int] = frozenset(),
+        config: PoolConfig = PoolConfig(),
+        name: str | None = None,
+    ) -> None:
+        self.name = name or consumer_name()
+        self.outbox = Outbox(client, keys)
+        self._config = config
+        self._held = HeldJobs()
+        self._deliverer = Deliverer(
+            bot=bot,
+            claimer=self.name,
+            ledger=DeliveryLedger(client, keys),
+            subscribers=SubscriberStore(client, keys),
+            content=ContentCache(DigestArchive(client, keys)),
+            limiter=RateLimiter(client, keys, rate),
+            dead_letters=DeadLetters(client, keys),
+            alerts=AdminAlerts(client, keys, bot, admin_ids),
+            policy=config.policy,
+        )
+        self._dead_letters = DeadLetters(client, keys)
+        self._finished: dict[str, list[tuple[str, Outcome]]] = defaultdict(list)
+        self._room = asyncio.Event()
+        self._loops: list[asyncio.Task[None]] = []
+        self._slots: list[asyncio.Task[None]] = []
+        self._idle = asyncio.Event()  # set while no slot is in the middle of a step
+        self._idle.set()
+        self._in_step = 0
+        self.delivered = 0  # tasks this process finished (any outcome), for reports
+
+    async def start(self) -> None:
+        """Join the consumer group and start every loop."""
+        await self.outbox.ensure_group()
+        self._room.set()
+        reclaim_every = max(0.05, self._config.reclaim_after / 4)
+        heartbeat_every = max(0.02, self._config.reclaim_after / 3)
+        self._loops = [
+            asyncio.create_task(self._guarded("reader", self._read_once, 0)),
+            asyncio.create_task(self._guarded("reclaimer", self._reclaim_once, reclaim_every)),
+            asyncio.create_task(self._guarded("heartbeat", self._heartbeat_once, heartbeat_every)),
+            asyncio.create_task(self._guarded("acks", self._flush, FLUSH_SECONDS)),
+            asyncio.create_task(self._held.run_timer()),
+        ]
+        self._slots = [
+            asyncio.create_task(self._slot(), name=f"{self.name}-slot-{i}")
+            for i in range(self._config.concurrency)
+        ]
+        logger.info("sender %s started with %d slots", self.name, self._config.concurrency)
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop reading, let in-flight sends finish (up to ``grace`` seconds), acknowledge
+        what finished; every other held task stays pending for a reclaim."""
+        for task in self._loops:
+            task.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._idle.wait(), grace)
+        for task in self._slots:
+            task.cancel()
+        await asyncio.gather(*self._slots, return_exceptions=True)
+        await self._flush()
+        logger.info("sender %s stopped; %d tasks left for others", self.name, len(self._held))
+
+    # --- loops -------------------------------------------------------------------------
+    async def _guarded(self, name: str, body: Callable[[], Awaitable[None]], every: float) -> None:
+        """Run ``body`` forever, ``every`` seconds apart; an outage or a bug is logged and
+        retried, never allowed to end the loop."""
+        while True:
+            if every:
+                await asyncio.sleep(every)
+            try:
+                await body()
+            except StoreUnavailable as error:
+                logger.warning("sender %s %s: %s; retrying", self.name, name, error)
+                await asyncio.sleep(STORE_RETRY_SECONDS)
+            except Exception:
+                logger.exception("sender %s %s failed; retrying", self.name, name)
+                await asyncio.sleep(STORE_RETRY_SECONDS)
+
+    async def _read_once(self) -> None:
+        room = self._config.hold_limit - len(self._held)
+        if room <= 0:
+            self._room.clear()
+            await self._room.wait()
+            return
+        await self._take(await self.outbox.read(self.name, room, self._config.read_block_ms))
+
+    async def _reclaim_once(self) -> None:
+        room = self._config.hold_limit - len(self._held)
+        if room <= 0:
+            return
+        min_idle_ms = int(self._config.reclaim_after * 1000)
+        entries = await self.outbox.reclaim(self.name, min_idle_ms, room)
+        entries = [e for e in entries if not self._held.holds(e.entry_id)]
+        if entries:
+            logger.info("sender %s reclaimed %d abandoned tasks", self.name, len(entries))
+        await self._take(entries)
+
+    async def _heartbeat_once(self) -> None:
+        await self.outbox.touch(self.name, self._held.entry_ids())
+
+    async def _slot(self) -> None:
+        while True:
+            job = await self._held.get()
+            self._in_step += 1
+            self._idle.clear()
+            try:
+                step = await self._run_step(job)
+            finally:
+                self._in_step -= 1
+                if not self._in_step:
+                    self._idle.set()
+            if isinstance(step, Finished):
+                self._finish(job, step.outcome)
+            elif step.seconds <= 0:
+                self._held.ready(job)
+            else:
+                self._held.defer(job, step.seconds)
+
+    # --- helpers -----------------------------------------------------------------------
+    async def _run_step(self, job: Job) -> Step:
+        """One delivery step; an outage defers the task, a bug dead-letters it."""
+        try:
+            return await self._deliverer.step(job)
+        except StoreUnavailable as error:
+            logger.warning("store unavailable delivering to %s (%s)", job.task.chat_id, error)
+            return Later(STORE_RETRY_SECONDS)
+        except Exception as error:
+            logger.exception("unexpected error delivering %s", job.task)
+            try:
+                return await self._deliverer.give_up(job, f"unexpected {error!r}")
+            except Exception:
+                logger.exception("could not dead-letter %s; keeping it", job.task)
+                return Later(STORE_RETRY_SECONDS)
+
+    async def _take(self, entries: list[Entry]) -> None:
+        """Hold newly read or reclaimed entries; dead-letter what cannot be a task."""
+        bad: list[str] = []
+        for entry in entries:
+            try:
+                task = decode(entry.fields)
+            except BadTask as error:
+                logger.error("outbox entry %s is not a task: %s", entry.entry_id, error)
+                raw = entry.fields.get(FIELD, repr(entry.fields))
+                await self._dead_letters.add(raw, f"not a task: {error}", 0, self.name)
+                bad.append(entry.entry_id)
+                continue
+            self._held.add(Job(entry, task))
+        await self.outbox.ack(bad)
+
+    def _finish(self, job: Job, outcome: Outcome) -> None:
+        self._finished[job.task.push_id].append((job.entry_id, outcome))
+        self._held.drop(job)
+        self.delivered += 1
+        self._room.set()
+
+    async def _flush(self) -> None:
+        """Acknowledge finished tasks and count their outcomes (one script call per push)."""
+        batches, self._finished = self._finished, defaultdict(list)
+        for push_id, outcomes in batches.items():
+            try:
+                await self.outbox.finish(push_id, outcomes)
+            except StoreUnavailable:
+                # Not lost: unacknowledged tasks are reclaimed and the ledger skips them.
+                logger.warning("could not acknowledge %d tasks; they will be reclaimed",
+                               len(outcomes))  # fmt: skip
+
+
+async def start_senders(settings: Settings, client: Redis, keys: Keys, bot: Bot) -> SenderPool:
+    """Start this process's sender pool as the settings describe (what ``briefbot run``
+    and ``briefbot worker`` call); stop it with ``await pool.stop()``."""
+    pool = SenderPool(
+        client=client,
+        keys=keys,
+        bot=bot,
+        rate=settings.rate_limit_per_second,
+        admin_ids=settings.admin_ids,
+        config=PoolConfig.from_settings(settings),
+    )
+    await pool.start()
+    return pool
