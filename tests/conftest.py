@@ -2,6 +2,7 @@
 
 pytest_plugins = [
     "tests.fixtures.redis_server",
+    "tests.fixtures.delivery",
     "tests.fixtures.sandbox",
     "tests.fixtures.stores",
 ]
