@@ -79,6 +79,11 @@ class SubscriberStore:
         self._clock = clock
         self._put = client.register_script(lua_source("put_subscribers"))
 
+    @property
+    def defaults(self) -> SubscriberDefaults:
+        """The settings a new subscriber starts with."""
+        return self._defaults
+
     # --- reading -----------------------------------------------------------------------
     @translate_errors
     async def get(self, chat_id: int) -> Subscriber | None:

@@ -1,0 +1,140 @@
+"""``briefbot subscribers import FILE`` / ``export [FILE]``: JSON Lines, one subscriber a line.
+
+Import streams the file, writes valid lines in batches (idempotent: importing twice gives
+the same state), reports each bad line as ``FILE:LINE: message`` and carries on; it exits
+1 when any line was bad. Export streams every subscriber (any status) to FILE, or stdout.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from bot.settings import Settings, SettingsError, load_settings
+from bot.store.connection import open_redis
+from bot.store.embedded import EmbeddedRedisError
+from bot.store.errors import StoreUnavailable
+from bot.store.subscriber import Subscriber
+from bot.store.subscriber_lines import BadLine, parse_line, to_line
+from bot.store.subscribers import PUT_BATCH, SubscriberDefaults, SubscriberStore
+
+Job = Callable[[SubscriberStore], Awaitable[int]]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``subscribers import`` and ``subscribers export``."""
+    parser = subparsers.add_parser("subscribers", help="import or export subscribers (JSONL)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    importer = actions.add_parser("import", help="add or update subscribers from a file")
+    importer.add_argument("file", type=Path, help="JSON Lines file, one subscriber a line")
+    importer.set_defaults(func=_import_command)
+    exporter = actions.add_parser("export", help="write every subscriber as JSON Lines")
+    exporter.add_argument("file", type=Path, nargs="?", help="output file (default: stdout)")
+    exporter.set_defaults(func=_export_command)
+
+
+def _import_command(args: argparse.Namespace) -> int:
+    path: Path = args.file
+    if not os.access(path, os.R_OK) or not path.is_file():
+        print(f"briefbot: {path}: not a readable file", file=sys.stderr)
+        return 1
+    return _run(lambda store: import_file(store, path))
+
+
+def _export_command(args: argparse.Namespace) -> int:
+    path: Path | None = args.file
+    if path is not None and not os.access(path.parent, os.W_OK):
+        print(f"briefbot: {path}: its folder does not exist or is not writable", file=sys.stderr)
+        return 1
+    return _run(lambda store: export_to(store, path))
+
+
+def _run(job: Job) -> int:
+    """Load the settings, open Redis, run ``job``; turn every expected failure into a
+    one-line message and an exit status."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"briefbot: invalid settings:\n{error}", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(_with_store(settings, job))
+    except (StoreUnavailable, EmbeddedRedisError) as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"briefbot: {error.filename or 'output'}: {error.strerror}", file=sys.stderr)
+        return 1
+
+
+async def _with_store(settings: Settings, job: Job) -> int:
+    connection = await open_redis(settings)
+    try:
+        defaults = SubscriberDefaults.from_settings(settings)
+        return await job(SubscriberStore(connection.client, connection.keys, defaults))
+    finally:
+        await connection.close()
+
+
+async def import_file(store: SubscriberStore, path: Path) -> int:
+    """Import ``path``; bad lines go to stderr as ``path:line: message``."""
+    imported = bad = 0
+    batch: list[Subscriber] = []
+    for number, text in _lines(path):
+        try:
+            batch.append(parse_line(text, store.defaults))
+        except BadLine as error:
+            bad += 1
+            print(f"{path}:{number}: {error}", file=sys.stderr)
+            continue
+        if len(batch) == PUT_BATCH:
+            imported += await store.put_many(batch)
+            batch = []
+    imported += await store.put_many(batch)
+    lines = "line" if bad == 1 else "lines"
+    print(f"imported {imported} subscribers from {path}; {bad} bad {lines}", file=sys.stderr)
+    return 1 if bad else 0
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """Non-blank lines with their 1-based numbers; a line that is not UTF-8 is yielded
+    as text that fails JSON parsing with a clear reason."""
+    with path.open("rb") as file:
+        for number, raw in enumerate(file, start=1):
+            try:
+                text = raw.decode("utf-8").removeprefix("\ufeff").strip()
+            except UnicodeDecodeError as error:
+                text = f"<not UTF-8 at byte {error.start}>"
+            if text:
+                yield number, text
+
+
+async def export_to(store: SubscriberStore, path: Path | None) -> int:
+    """Export every subscriber to ``path`` (written to a temporary file and renamed, so
+    a failure never leaves half a file) or to stdout."""
+    if path is None:
+        count = await _write(store, sys.stdout)
+        sys.stdout.flush()
+    else:
+        partial = path.with_name(f".{path.name}.partial")
+        try:
+            with partial.open("w", encoding="utf-8") as file:
+                count = await _write(store, file)
+            os.replace(partial, path)
+        finally:
+            partial.unlink(missing_ok=True)
+    print(f"exported {count} subscribers to {path or 'stdout'}", file=sys.stderr)
+    return 0
+
+
+async def _write(store: SubscriberStore, out: TextIO) -> int:
+    count = 0
+    async for subscriber in store.iter_all():
+        out.write(to_line(subscriber) + "\n")
+        count += 1
+    return count
