@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.delivery",
     "tests.fixtures.sandbox",
     "tests.fixtures.stores",
+    "tests.fixtures.reader_bot",
 ]
