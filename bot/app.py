@@ -1,0 +1,172 @@
+"""``build_application``: the one function that builds the whole bot from settings.
+
+Nothing connects at build time. ``post_init`` opens Redis, builds the stores and the
+services, attaches them to ``bot_data``, loads ``DIGEST_DIR`` into the archive, publishes
+the command menu and then runs the ``on_start`` hooks; ``post_shutdown`` runs the
+``on_stop`` hooks and closes Redis.
+
+Hooks are how other parts of briefbot join the running bot (digest polling, push ticks,
+the delivery engine): each is ``async def hook(application) -> None`` and reaches the
+stores as ``application.bot_data.services`` (a ``BotServices``). Hooks run in order; a
+task a hook starts must be kept (e.g. in a list the matching ``on_stop`` hook cancels).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
+from typing import cast
+
+from telegram.ext import ApplicationBuilder, ContextTypes
+
+from bot.commands import publish_menu
+from bot.context import BotApplication, BotData
+from bot.digest.categories import CategoryRules
+from bot.ratelimit import ReaderThrottle
+from bot.services.container import BotServices
+from bot.services.reading import ReadingService
+from bot.services.subscriptions import SubscriptionService
+from bot.settings import Settings
+from bot.sources.folder import FolderSource
+from bot.store.connection import RedisConnection, open_redis
+from bot.store.stores import Stores
+from bot.transport import AiohttpRequest
+from handlers import register_all
+
+logger = logging.getLogger(__name__)
+
+Hook = Callable[[BotApplication], Awaitable[None]]
+
+# Updates handled at once: readers do not wait for each other, and each handler is a few
+# Redis calls plus one Bot API request.
+CONCURRENT_UPDATES = 64
+# Bot API requests in flight at once from handlers (answers to readers).
+ANSWER_POOL_SIZE = 64
+
+
+def utc_now() -> datetime:
+    """The real clock; tests pass their own."""
+    return datetime.now(UTC)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    throttle: ReaderThrottle | None = None,
+    on_start: Sequence[Hook] = (),
+    on_stop: Sequence[Hook] = (),
+) -> BotApplication:
+    """The bot, ready to ``initialize``/``start`` (or ``run_polling``); nothing connects
+    until then."""
+    base_url = settings.telegram_api_base_url
+    file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
+
+    async def post_init(application: BotApplication) -> None:
+        services = await open_services(settings, clock, throttle or ReaderThrottle())
+        application.bot_data.attach(services)
+        await load_digest_folder(services)
+        await publish_menu(application.bot)
+        for hook in on_start:
+            await hook(application)
+
+    async def post_shutdown(application: BotApplication) -> None:
+        for hook in on_stop:
+            await hook(application)
+        services = application.bot_data.detach()
+        if services is not None:
+            await services.connection.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.value)
+        .base_url(base_url)
+        .base_file_url(file_url)
+        .request(AiohttpRequest(connection_pool_size=ANSWER_POOL_SIZE))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1))
+        .context_types(ContextTypes(bot_data=BotData))
+        .concurrent_updates(CONCURRENT_UPDATES)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    # The builder's JobQueue type parameter ignores context_types; the objects are right.
+    application = cast(BotApplication, builder.build())
+    register_all(application)
+    return application
+
+
+async def open_services(
+    settings: Settings, clock: Callable[[], datetime], throttle: ReaderThrottle
+) -> BotServices:
+    """Open Redis and build every store and service on it."""
+    connection = await open_redis(settings)
+    try:
+        return _services(settings, connection, clock, throttle)
+    except BaseException:
+        await connection.close()
+        raise
+
+
+def _services(
+    settings: Settings,
+    connection: RedisConnection,
+    clock: Callable[[], datetime],
+    throttle: ReaderThrottle,
+) -> BotServices:
+    stores = Stores.build(connection, settings)
+    reading = ReadingService(
+        archive=stores.digests,
+        reads=stores.reads,
+        subscribers=stores.subscribers,
+        rules=CategoryRules.from_settings(settings),
+        timezone=settings.bot_timezone,
+        clock=clock,
+    )
+    return BotServices(
+        settings=settings,
+        connection=connection,
+        stores=stores,
+        reading=reading,
+        subscriptions=SubscriptionService(stores.subscribers, reading.known_categories),
+        throttle=throttle,
+        clock=clock,
+    )
+
+
+async def load_digest_folder(services: BotServices) -> None:
+    """Store every valid digest of ``DIGEST_DIR`` once at start, so the bot has something
+    to show before the digest poller's first round; invalid files are logged, not fatal."""
+    source = FolderSource(services.settings.digest_dir)
+    for found in await source.poll(()):
+        if found.digest is None:
+            logger.warning("digest %s refused: %s", found.origin, "; ".join(found.problems))
+            continue
+        await services.stores.digests.save(found.digest)
+
+
+@contextlib.asynccontextmanager
+async def polling(
+    application: BotApplication, *, poll_seconds: float = 10.0
+) -> AsyncIterator[BotApplication]:
+    """Run ``application`` with long polling inside the current event loop (tests,
+    ``briefbot shell``, benchmarks): what ``run_polling`` does, without owning the loop or
+    the signals. ``post_init`` and ``post_shutdown`` run as they do there."""
+    await application.initialize()
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        updater = application.updater
+        assert updater is not None  # ApplicationBuilder always makes one
+        await updater.start_polling(timeout=timedelta(seconds=poll_seconds), poll_interval=0)
+        await application.start()
+        try:
+            yield application
+        finally:
+            await updater.stop()
+            await application.stop()
+    finally:
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)

@@ -1,0 +1,62 @@
+"""/category NAME [date], /categories [date] and their buttons."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.callbacks import Callback
+from bot.context import BotApplication, BotContext
+from bot.services.days import parse_day
+from handlers import actions
+from handlers.callbacks import ButtonHandler
+from handlers.common import reader_of, refusals_answered, send
+from handlers.views import lists
+
+
+def split_name_and_day(args: list[str]) -> tuple[str | None, str | None]:
+    """``硬件前沿 2025-07-21`` -> (name, date); a name may hold spaces (``AI 应用``)."""
+    if args and parse_day(args[-1]) is not None:
+        return " ".join(args[:-1]) or None, args[-1]
+    return " ".join(args) or None, None
+
+
+@refusals_answered
+async def category(update: Update, context: BotContext) -> None:
+    """/category NAME [date]."""
+    reader = reader_of(update)
+    if reader is None:
+        return
+    name, day = split_name_and_day(context.args or [])
+    result = await context.bot_data.services.reading.category(reader, name, day)
+    await send(update, context, lists.category(result))
+
+
+@refusals_answered
+async def categories(update: Update, context: BotContext) -> None:
+    """/categories [date]."""
+    reader = reader_of(update)
+    if reader is None:
+        return
+    args = context.args or []
+    result = await context.bot_data.services.reading.categories(reader, args[0] if args else None)
+    await send(update, context, lists.categories(result))
+
+
+async def category_button(update: Update, context: BotContext, callback: Callback) -> None:
+    """A category button of /categories."""
+    reader = reader_of(update)
+    if reader is None:
+        return
+    day, index = callback.args
+    result = await context.bot_data.services.reading.category_at(reader, str(day), int(index))
+    await send(update, context, lists.category(result))
+
+
+BUTTONS: dict[str, ButtonHandler] = {actions.CATEGORY: category_button}
+
+
+def register(application: BotApplication) -> None:
+    """Wire /category and /categories."""
+    application.add_handler(CommandHandler("category", category))
+    application.add_handler(CommandHandler("categories", categories))

@@ -1,0 +1,78 @@
+"""/start (subscribe, resume, or open a deep-linked item) and /stop."""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import CommandHandler
+
+from bot.callbacks import Callback
+from bot.context import BotApplication, BotContext
+from handlers import actions
+from handlers.callbacks import ButtonHandler
+from handlers.common import reader_of, refusals_answered, say, send
+from handlers.views.digest import item_message
+from handlers.views.welcome import welcome
+
+# t.me/<bot>?start=item_20250721_3 opens item 3 of the 2025-07-21 digest.
+DEEP_LINK_ITEM = re.compile(r"^item_(\d{4})(\d{2})(\d{2})_(\d{1,4})$")
+
+
+def deep_link_item(payload: str) -> tuple[str, str] | None:
+    """(date, number) of an ``item_YYYYMMDD_N`` payload, else None."""
+    match = DEEP_LINK_ITEM.match(payload)
+    if match is None:
+        return None
+    year, month, day, number = match.groups()
+    return f"{year}-{month}-{day}", number
+
+
+@refusals_answered
+async def start(update: Update, context: BotContext) -> None:
+    """/start [payload]: subscribe (or resume) with a welcome; a deep link opens an item."""
+    reader = reader_of(update)
+    if reader is None:
+        return
+    services = context.bot_data.services
+    target = deep_link_item(context.args[0]) if context.args else None
+    if target is not None:
+        day, number = target
+        await send(
+            update, context, item_message(await services.reading.open_item(reader, number, day))
+        )
+        return
+    await send(update, context, welcome(await services.subscriptions.start(reader)))
+
+
+@refusals_answered
+async def stop(update: Update, context: BotContext) -> None:
+    """/stop: unsubscribe, keeping the settings."""
+    reader = reader_of(update)
+    if reader is None:
+        return
+    result = await context.bot_data.services.subscriptions.stop(reader)
+    await say(
+        update,
+        context,
+        result.lang,
+        "stop.done" if result.was_subscribed else "stop.not_subscribed",
+    )
+
+
+async def help_button(update: Update, context: BotContext, callback: Callback) -> None:
+    """The welcome's help button."""
+    reader = reader_of(update)
+    if reader is None:
+        return
+    lang = await context.bot_data.services.subscriptions.language(reader)
+    await say(update, context, lang, "help")
+
+
+BUTTONS: dict[str, ButtonHandler] = {actions.HELP: help_button}
+
+
+def register(application: BotApplication) -> None:
+    """Wire /start and /stop."""
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("stop", stop))
