@@ -87,6 +87,8 @@ async def import_file(store: SubscriberStore, path: Path) -> int:
     batch: list[Subscriber] = []
     for number, text in _lines(path):
         try:
+            if isinstance(text, BadLine):
+                raise text
             batch.append(parse_line(text, store.defaults))
         except BadLine as error:
             bad += 1
@@ -101,15 +103,16 @@ async def import_file(store: SubscriberStore, path: Path) -> int:
     return 1 if bad else 0
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Non-blank lines with their 1-based numbers; a line that is not UTF-8 is yielded
-    as text that fails JSON parsing with a clear reason."""
+def _lines(path: Path) -> Iterator[tuple[int, str | BadLine]]:
+    """Non-blank lines with their 1-based numbers; a line that is not UTF-8 comes as the
+    ``BadLine`` that reports it."""
     with path.open("rb") as file:
         for number, raw in enumerate(file, start=1):
             try:
                 text = raw.decode("utf-8").removeprefix("\ufeff").strip()
             except UnicodeDecodeError as error:
-                text = f"<not UTF-8 at byte {error.start}>"
+                yield number, BadLine(f"not UTF-8 text (byte {error.start + 1} of the line)")
+                continue
             if text:
                 yield number, text
 
