@@ -79,11 +79,7 @@ async def test_button_press_round_trip(
     answer = await sandbox_control.wait_for_callback_answer(query_id, timeout=5)
     assert answer["text"] == "已读"
 
-    [edited] = await sandbox_control.bot_messages(chat.chat_id)
-    for _ in range(50):
-        if edited.edit_date is not None:
-            break
-        [edited] = await sandbox_control.wait_for_messages(chat.chat_id, 1, timeout=0.1)
+    edited = await sandbox_control.wait_for_edit(chat.chat_id, listing.message_id, timeout=5)
     assert edited.text == "条目 item:1"
     assert edited.entities == [{"offset": 0, "length": 2, "type": "italic"}]
     assert edited.reply_markup is None

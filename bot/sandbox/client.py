@@ -227,6 +227,27 @@ class SandboxControl:
             )
         return found
 
+    async def wait_for_edit(
+        self,
+        chat_id: int,
+        message_id: int,
+        edits: int = 1,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the server waits, not the client
+    ) -> ChatMessage:
+        """The message once the bot edited it ``edits`` times (or deleted it); raises
+        TimeoutError when that did not happen in ``timeout``."""
+        query = {"edits": str(edits), "timeout": str(timeout)}
+        data = await self._request(
+            "GET", f"/chats/{chat_id}/messages/{message_id}/wait", query=query
+        )
+        message = ChatMessage.from_json(data)
+        if len(message.history) < edits and not message.deleted:
+            raise TimeoutError(
+                f"message {message_id} in chat {chat_id} edited {len(message.history)} times "
+                f"after {timeout}s, expected {edits}"
+            )
+        return message
+
     async def callback_answers(self, chat_id: int | None = None) -> list[JSON]:
         """Button presses and the bot's answers (``answer`` is None while unanswered)."""
         query = None if chat_id is None else {"chat_id": str(chat_id)}

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.sandbox.counters import Counters
 from bot.sandbox.faults import FaultConfig, FaultConfigError
 from bot.sandbox.models import JSON
 from bot.sandbox.state import StateError
@@ -159,6 +158,15 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
         )
         return _ok([message.to_json() for message in found])
 
+    async def wait_edits(request: web.Request) -> web.Response:
+        message = await state.wait_for_edits(
+            _chat_id(request),
+            _int(request.match_info["message_id"], "message_id"),
+            _int(request.query.get("edits", "1"), "edits"),
+            _wait_seconds(request, 5.0),
+        )
+        return _ok(message.to_json())
+
     async def press(request: web.Request) -> web.Response:
         body = await _body(request)
         data = body.get("callback_data")
@@ -219,7 +227,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
         return _ok(sandbox.counters.to_json())
 
     async def reset_counters(request: web.Request) -> web.Response:
-        sandbox.counters = sandbox.api.counters = Counters()
+        sandbox.counters.reset()
         return _ok(sandbox.counters.to_json())
 
     async def list_commands(request: web.Request) -> web.Response:
@@ -250,6 +258,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
         ("POST", "/chats/{chat_id}/messages", send_text),
         ("GET", "/chats/{chat_id}/messages", list_messages),
         ("GET", "/chats/{chat_id}/wait", wait_messages),
+        ("GET", "/chats/{chat_id}/messages/{message_id}/wait", wait_edits),
         ("POST", "/chats/{chat_id}/press", press),
         ("POST", "/chats/{chat_id}/block", block),
         ("POST", "/chats/{chat_id}/unblock", unblock),

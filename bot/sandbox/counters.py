@@ -20,6 +20,15 @@ class Counters:
     peak_messages_per_second: int = 0
     _recent: deque[float] = field(default_factory=deque)
 
+    def reset(self) -> None:
+        """Start counting from zero (a benchmark run, a test phase)."""
+        self.requests.clear()
+        self.messages_per_chat.clear()
+        self.status_codes.clear()
+        self.too_many_requests = 0
+        self.peak_messages_per_second = 0
+        self._recent.clear()
+
     def request(self, method: str) -> None:
         self.requests[method] += 1
 

@@ -72,6 +72,7 @@ class Sandbox:
     async def stop(self) -> None:
         """Stop answering; hung requests are released, webhook delivery stops."""
         self._release.set()
+        self.state.updates.wake()
         await self.state.updates.stop()
         if self._runner is not None:
             await self._runner.cleanup()

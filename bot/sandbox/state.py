@@ -291,6 +291,25 @@ class SandboxState:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(chat.changed.wait(), remaining)
 
+    async def wait_for_edits(
+        self, chat_id: int, message_id: int, edits: int, seconds: float
+    ) -> Message:
+        """The message once it was edited ``edits`` times (or deleted), or as it is when
+        ``seconds`` have passed."""
+        chat = self.chat(chat_id)
+        message = chat.messages.get(message_id)
+        if message is None:
+            raise StateError(404, f"no message {message_id} in chat {chat_id}")
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while len(message.history) < edits and not message.deleted:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                break
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(chat.changed.wait(), remaining)
+        return message
+
     async def wait_for_answer(self, callback_query_id: str, seconds: float) -> CallbackQuery:
         query = self.callbacks.get(callback_query_id)
         if query is None:

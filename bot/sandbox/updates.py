@@ -71,8 +71,7 @@ class UpdateQueue:
         update: JSON = {"update_id": self.next_update_id, kind: payload}
         self.next_update_id += 1
         self.pending.append(update)
-        self._arrived.set()
-        self._arrived = asyncio.Event()
+        self.wake()
         return update
 
     def confirm(self, offset: int) -> None:
@@ -94,6 +93,11 @@ class UpdateQueue:
             except TimeoutError:
                 return []
         return [u for u, _ in zip(self.pending, range(limit), strict=False)]
+
+    def wake(self) -> None:
+        """Answer every waiting getUpdates now (the server is stopping)."""
+        self._arrived.set()
+        self._arrived = asyncio.Event()
 
     def drop_pending(self) -> None:
         self.pending.clear()

@@ -1,0 +1,206 @@
+"""The sandbox answers like Telegram: the envelope, every body encoding, and Telegram's own
+checks surfacing as python-telegram-bot's ``BadRequest`` with Telegram's text."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, InvalidToken
+from telegram.request import HTTPXRequest
+
+from bot.sandbox import ChatRef, Sandbox, SandboxControl
+
+
+@pytest.fixture
+async def bot(sandbox: Sandbox, bot_token: str) -> AsyncIterator[Bot]:
+    async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as client:
+        yield client
+
+
+@pytest.fixture
+async def chat(sandbox_control: SandboxControl) -> ChatRef:
+    return await sandbox_control.create_private_chat(first_name="李四")
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def test_json_form_and_multipart_bodies_are_all_understood(
+    sandbox: Sandbox, bot_token: str, chat: ChatRef, http: aiohttp.ClientSession
+) -> None:
+    url = f"{sandbox.bot_api_base_url}{bot_token}/sendMessage"
+    keyboard = '{"inline_keyboard": [[{"text": "1", "callback_data": "a"}]]}'
+    form = aiohttp.FormData({"chat_id": str(chat.chat_id), "text": "multipart"})
+    form.add_field("reply_markup", keyboard)
+    form.add_field("file", b"\x00", filename="ignored.bin")  # forces multipart
+    sent = [
+        await http.post(
+            url, json={"chat_id": chat.chat_id, "text": "<b>json</b>", "parse_mode": "HTML"}
+        ),
+        await http.post(
+            url, data={"chat_id": str(chat.chat_id), "text": "form", "reply_markup": keyboard}
+        ),
+        await http.post(url, data=form),
+        await http.get(url, params={"chat_id": str(chat.chat_id), "text": "query"}),
+    ]
+    bodies = [await response.json() for response in sent]
+    assert [response.status for response in sent] == [200, 200, 200, 200]
+    assert [body["result"]["text"] for body in bodies] == ["json", "form", "multipart", "query"]
+    assert bodies[0]["result"]["entities"] == [{"offset": 0, "length": 4, "type": "bold"}]
+    assert bodies[2]["result"]["reply_markup"] == {
+        "inline_keyboard": [[{"text": "1", "callback_data": "a"}]]
+    }
+    assert bodies[0]["ok"] is True
+    assert bodies[0]["result"]["from"]["is_bot"] is True
+    assert bodies[0]["result"]["chat"] == {
+        "id": chat.chat_id,
+        "type": "private",
+        "first_name": "李四",
+    }
+
+
+async def test_unknown_method_and_malformed_token_answer_not_found(
+    sandbox: Sandbox, bot_token: str, http: aiohttp.ClientSession
+) -> None:
+    async with http.post(f"{sandbox.bot_api_base_url}{bot_token}/sendTelepathy") as response:
+        assert response.status == 404
+        assert await response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+    async with http.post(f"{sandbox.bot_api_base_url}not-a-token/getMe") as response:
+        assert response.status == 404
+
+
+async def test_malformed_token_is_invalid_token_in_ptb(sandbox: Sandbox) -> None:
+    request = HTTPXRequest()
+    bot = Bot("123:short", base_url=sandbox.bot_api_base_url, request=request)
+    try:
+        with pytest.raises(InvalidToken):
+            await bot.get_me()
+    finally:
+        await request.shutdown()  # the bot never initialised, so it will not close it
+
+
+async def test_error_answers_have_telegrams_shape(
+    sandbox: Sandbox, bot_token: str, http: aiohttp.ClientSession
+) -> None:
+    url = f"{sandbox.bot_api_base_url}{bot_token}/sendMessage"
+    async with http.post(url, json={"chat_id": 424242, "text": "x"}) as response:
+        assert response.status == 400
+        assert await response.json() == {
+            "ok": False,
+            "error_code": 400,
+            "description": "Bad Request: chat not found",
+        }
+
+
+@pytest.mark.parametrize(
+    ("text", "parse_mode", "description"),
+    [
+        ("", None, "Message text is empty"),
+        ("  \n ", None, "Message text is empty"),
+        ("<b></b>", "HTML", "Message text is empty"),
+        (
+            "<foo>x</foo>",
+            "HTML",
+            'Can\'t parse entities: unsupported start tag "foo" at byte offset 0',
+        ),
+        (
+            "<b>x",
+            "HTML",
+            "Can't parse entities: can't find end tag corresponding to start tag \"b\"",
+        ),
+        ("字" * 4097, None, "Message is too long"),
+        ("😀" * 2049, None, "Message is too long"),  # 4098 UTF-16 units
+        ("<b>" + "字" * 4097 + "</b>", "HTML", "Message is too long"),
+    ],
+)
+async def test_send_message_checks(
+    bot: Bot, chat: ChatRef, text: str, parse_mode: str | None, description: str
+) -> None:
+    # python-telegram-bot capitalises the description after "Bad Request: ".
+    with pytest.raises(BadRequest) as caught:
+        await bot.send_message(chat.chat_id, text, parse_mode=parse_mode)
+    assert caught.value.message == description
+
+
+async def test_length_is_counted_after_entity_parsing(bot: Bot, chat: ChatRef) -> None:
+    """4096 units of text fit, however long the markup around them is."""
+    message = await bot.send_message(chat.chat_id, "<b>" + "字" * 4096 + "</b>", parse_mode="HTML")
+    assert len(message.text or "") == 4096
+
+
+async def test_callback_data_over_64_bytes_is_refused(bot: Bot, chat: ChatRef) -> None:
+    fits = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="字" * 21)]])  # 63 B
+    await bot.send_message(chat.chat_id, "fits", reply_markup=fits)
+    too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="字" * 22)]])
+    with pytest.raises(BadRequest, match="Button_data_invalid"):
+        await bot.send_message(chat.chat_id, "too long", reply_markup=too_long)
+
+
+async def test_edit_checks(bot: Bot, chat: ChatRef, sandbox_control: SandboxControl) -> None:
+    message = await bot.send_message(chat.chat_id, "<b>v1</b>", parse_mode="HTML")
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await bot.edit_message_text(
+            "<b>v1</b>", chat.chat_id, message.message_id, parse_mode="HTML"
+        )
+    with pytest.raises(BadRequest, match="Message to edit not found"):
+        await bot.edit_message_text("v2", chat.chat_id, message.message_id + 100)
+    await bot.edit_message_text("v1", chat.chat_id, message.message_id)  # entities differ
+    [shown] = await sandbox_control.bot_messages(chat.chat_id)
+    assert (shown.text, shown.entities) == ("v1", [])
+    assert shown.history[0]["entities"] == [{"offset": 0, "length": 2, "type": "bold"}]
+
+
+async def test_edit_reply_markup_and_delete(
+    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("1", callback_data="a")]])
+    message = await bot.send_message(chat.chat_id, "list", reply_markup=keyboard)
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await bot.edit_message_reply_markup(chat.chat_id, message.message_id, reply_markup=keyboard)
+    await bot.edit_message_reply_markup(chat.chat_id, message.message_id)
+    assert await bot.delete_message(chat.chat_id, message.message_id) is True
+    with pytest.raises(BadRequest, match="Message to delete not found"):
+        await bot.delete_message(chat.chat_id, message.message_id)
+    [shown] = await sandbox_control.bot_messages(chat.chat_id)
+    assert shown.deleted
+    assert shown.reply_markup is None
+    assert shown.history[0]["reply_markup"] == {
+        "inline_keyboard": [[{"text": "1", "callback_data": "a"}]]
+    }
+
+
+async def test_a_users_message_cannot_be_edited(
+    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
+    said = await sandbox_control.send_text(chat.chat_id, "hello")
+    with pytest.raises(BadRequest, match="Message can't be edited"):
+        await bot.edit_message_text("hacked", chat.chat_id, said.message_id)
+
+
+async def test_answering_a_button_press_twice_is_refused(
+    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("1", callback_data="item:1")]])
+    message = await bot.send_message(chat.chat_id, "list", reply_markup=keyboard)
+    query_id = await sandbox_control.press_button(chat.chat_id, message.message_id, "item:1")
+    assert await bot.answer_callback_query(query_id, "已读", show_alert=True)
+    with pytest.raises(BadRequest, match="Query is too old"):
+        await bot.answer_callback_query(query_id)
+    [press] = await sandbox_control.callback_answers(chat.chat_id)
+    assert press["answer"] == {"text": "已读", "show_alert": True, "url": None, "cache_time": 0}
+
+
+async def test_chat_action_and_get_chat(
+    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
+    assert await bot.send_chat_action(chat.chat_id, "typing")
+    info = await bot.get_chat(chat.chat_id)
+    assert (info.id, info.type, info.first_name) == (chat.chat_id, "private", "李四")
+    shown = await sandbox_control.chat(chat.chat_id)
+    assert [action["action"] for action in shown["actions"]] == ["typing"]
