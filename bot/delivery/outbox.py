@@ -13,17 +13,20 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from importlib import resources
 from typing import Any, Final, cast
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
+from bot.delivery.audience import undelivered_active
 from bot.delivery.progress import Outcome, ProgressStore
 from bot.delivery.tasks import PushTask, encode
 from bot.keys import Keys
 from bot.store.errors import translate_errors
 from bot.store.redis_types import HashFields
+from bot.store.subscribers import SubscriberStore
 
 GROUP: Final = "senders"
 BATCH: Final = 500
@@ -114,6 +117,18 @@ class Outbox:
         if finish:
             await self.progress.enqueue_finished(push_id)
         return total
+
+    async def enqueue_push_for_active(
+        self,
+        date: str,
+        push_id: str,
+        subscribers: SubscriberStore,
+        due_by: datetime | None = None,
+    ) -> int:
+        """Enqueue ``date``'s push for every active subscriber without it (only those whose
+        push time that day is at or before ``due_by``, when given); returns how many."""
+        chats = undelivered_active(self._client, self._keys, subscribers, date, due_by)
+        return await self.enqueue_push(date, chats, push_id)
 
     @translate_errors
     async def read(self, consumer: str, count: int, block_ms: int) -> list[Entry]:

@@ -95,6 +95,7 @@ class SenderPool:
         name: str | None = None,
     ) -> None:
         self.name = name or consumer_name()
+        self.bot = bot
         self.outbox = Outbox(client, keys)
         self._config = config
         self._held = HeldJobs()

@@ -1,0 +1,144 @@
+"""``briefbot push [DATE] [--now] [--wait]``: push a day's digest from the command line.
+
+It first stores the valid digests of ``DIGEST_DIR`` (as the bot does at start), then
+enqueues the push for every active subscriber who has not got that digest yet (the
+ledger): with ``--now`` all of them, otherwise those whose own push time that day has
+come. With ``--wait`` this process sends too, next to any running bot or worker, shows the
+progress and exits 0 with a summary once every task of the push is handled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+from datetime import date as Date
+from pathlib import PurePath
+
+from bot.cli.sending import run_with_redis, sender_pool, stop_signals, token_problem
+from bot.delivery.outbox import Outbox
+from bot.delivery.progress import PushProgress
+from bot.delivery.report import progress_line, summary
+from bot.settings import Settings
+from bot.sources.folder import FolderSource
+from bot.store.connection import RedisConnection
+from bot.store.digests import DigestArchive
+from bot.store.subscribers import SubscriberStore
+
+PLAIN_REPORT_SECONDS = 2.0  # a progress line this often when stderr is not a terminal
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``push``."""
+    parser = subparsers.add_parser("push", help="push a day's digest to its subscribers now")
+    parser.add_argument(
+        "date", nargs="?", help="digest date YYYY-MM-DD (default: today in BOT_TIMEZONE)"
+    )
+    parser.add_argument(
+        "--now", action="store_true", help="everyone active, ignoring their own push times"
+    )
+    parser.add_argument(
+        "--wait", action="store_true", help="send from this process too and wait until done"
+    )
+    parser.set_defaults(func=lambda args: run_with_redis(lambda s, c: push(s, c, args)))
+
+
+async def push(settings: Settings, connection: RedisConnection, args: argparse.Namespace) -> int:
+    """Enqueue (and with ``--wait`` send) one push; returns the exit status."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    if args.wait and (problem := token_problem(settings)):
+        print(f"briefbot: {problem}", file=sys.stderr)
+        return 2
+    archive = DigestArchive(connection.client, connection.keys)
+    date = await _resolve_date(settings, archive, args.date)
+    if date is None:
+        return 1
+    outbox = Outbox(connection.client, connection.keys)
+    subscribers = SubscriberStore(connection.client, connection.keys)
+    push_id = f"manual-{date}-{uuid.uuid4().hex[:8]}"
+    due_by = None if args.now else datetime.now(UTC)
+    count = await outbox.enqueue_push_for_active(date, push_id, subscribers, due_by)
+    print(f"enqueued {count} deliveries of {date} (push {push_id})", file=sys.stderr)
+    if not args.wait or count == 0:
+        return 0
+    return await _send_and_watch(settings, connection, outbox, push_id)
+
+
+async def _resolve_date(
+    settings: Settings, archive: DigestArchive, given: str | None
+) -> str | None:
+    """The digest date to push, or None after printing why there is none."""
+    problems = await _store_folder(settings, archive)
+    if given is None:
+        date = datetime.now(settings.bot_timezone).date().isoformat()
+    else:
+        try:
+            date = Date.fromisoformat(given).isoformat()
+        except ValueError:
+            print(f"briefbot: {given!r} is not a date like 2025-07-21", file=sys.stderr)
+            return None
+    if await archive.load(date) is not None:
+        return date
+    for problem in problems.get(date, ()):
+        print(problem, file=sys.stderr)
+    latest = await archive.latest()
+    hint = f"; the latest stored is {latest.date}: briefbot push {latest.date}" if latest else ""
+    reason = "is invalid (see above)" if date in problems else "is not stored"
+    print(f"briefbot: the digest of {date} {reason}{hint}", file=sys.stderr)
+    return None
+
+
+async def _store_folder(settings: Settings, archive: DigestArchive) -> dict[str, list[str]]:
+    """Store every valid digest of DIGEST_DIR; the problems of invalid ones by file name
+    without ``.md`` (the date, for files named ``YYYY-MM-DD.md``)."""
+    problems: dict[str, list[str]] = {}
+    if not settings.digest_dir.is_dir():
+        return problems
+    for found in await FolderSource(settings.digest_dir).poll(()):
+        if found.digest is not None:
+            await archive.save(found.digest)
+        else:
+            problems.setdefault(PurePath(found.origin).stem, []).extend(found.problems)
+    return problems
+
+
+async def _send_and_watch(
+    settings: Settings, connection: RedisConnection, outbox: Outbox, push_id: str
+) -> int:
+    """Send with this process's pool and report until the push is handled or stopped."""
+    stop = asyncio.Event()
+    started = time.monotonic()
+    with stop_signals(stop):
+        async with sender_pool(settings, connection):
+            final = await _watch(outbox, push_id, stop)
+    elapsed = time.monotonic() - started
+    if final is None:
+        print("\ninterrupted: unsent tasks stay queued for the other senders", file=sys.stderr)
+        return 130
+    print(("\n" if sys.stderr.isatty() else "") + summary(final, elapsed), file=sys.stderr)
+    return 0
+
+
+async def _watch(outbox: Outbox, push_id: str, stop: asyncio.Event) -> PushProgress | None:
+    """Draw progress until the push is finished (its last snapshot) or ``stop`` is set."""
+    tty = sys.stderr.isatty()
+    first: PushProgress | None = None
+    started = last_line = time.monotonic()
+    async for snapshot in outbox.progress.watch(push_id, every=0.2):
+        now = time.monotonic()
+        first = first or snapshot
+        rate = (snapshot.handled - first.handled) / max(now - started, 1e-9)
+        if tty:
+            print("\r" + progress_line(snapshot, rate), end="", file=sys.stderr, flush=True)
+        elif now - last_line >= PLAIN_REPORT_SECONDS or snapshot.finished:
+            print(progress_line(snapshot, rate), file=sys.stderr, flush=True)
+            last_line = now
+        if snapshot.finished:
+            return snapshot
+        if stop.is_set():
+            return None
+    return None

@@ -1,0 +1,41 @@
+"""``briefbot worker``: a process that only sends, to add delivery capacity.
+
+It joins the outbox's consumer group and sends until SIGINT or SIGTERM; then it finishes
+the messages in flight, acknowledges them and exits, leaving every other task it held
+pending for the other senders to reclaim after ``DELIVERY_RECLAIM_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from bot.cli.sending import run_with_redis, sender_pool, stop_signals, token_problem
+from bot.settings import Settings
+from bot.store.connection import RedisConnection
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``worker``."""
+    parser = subparsers.add_parser(
+        "worker", help="only send queued deliveries (add capacity), until SIGTERM"
+    )
+    parser.set_defaults(func=lambda _args: run_with_redis(work))
+
+
+async def work(settings: Settings, connection: RedisConnection) -> int:
+    """Send until a stop signal; returns the exit status."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    problem = token_problem(settings)
+    if problem:
+        print(f"briefbot: {problem}", file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    with stop_signals(stop):
+        async with sender_pool(settings, connection) as pool:
+            print(f"worker {pool.name} sending; stop with SIGTERM or Ctrl-C", file=sys.stderr)
+            await stop.wait()
+    print(f"worker {pool.name} stopped after {pool.delivered} tasks", file=sys.stderr)
+    return 0

@@ -1,0 +1,32 @@
+"""How a push's progress reads on a terminal: one progress line, and the final summary."""
+
+from __future__ import annotations
+
+from bot.delivery.progress import PushProgress
+
+BAR_WIDTH = 24
+
+
+def progress_line(progress: PushProgress, rate: float) -> str:
+    """``[#####.....] 512/1000 sent 500 failed 0 blocked 2 skipped 10 · 29.8/s · ETA 16s``."""
+    total = max(progress.enqueued, 1)
+    done = min(progress.handled, total)
+    filled = round(BAR_WIDTH * done / total)
+    bar = "#" * filled + "." * (BAR_WIDTH - filled)
+    remaining = progress.enqueued - progress.handled
+    eta = f"ETA {remaining / rate:.0f}s" if rate > 0 and remaining > 0 else "ETA -"
+    return (
+        f"[{bar}] {progress.handled}/{progress.enqueued} sent {progress.sent} "
+        f"failed {progress.failed} blocked {progress.blocked} skipped {progress.skipped} "
+        f"· {rate:.1f}/s · {eta}"
+    )
+
+
+def summary(progress: PushProgress, seconds: float) -> str:
+    """The closing line of ``briefbot push --wait``."""
+    rate = progress.handled / seconds if seconds > 0 else 0.0
+    return (
+        f"push {progress.push_id}: {progress.enqueued} tasks, {progress.sent} sent, "
+        f"{progress.failed} failed (dead-lettered), {progress.blocked} blocked, "
+        f"{progress.skipped} skipped, in {seconds:.1f}s ({rate:.1f}/s)"
+    )

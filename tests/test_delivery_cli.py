@@ -1,0 +1,101 @@
+"""``briefbot push`` and ``briefbot worker`` as an operator runs them: real subprocesses
+against the test's Redis and the sandbox over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from tests.fixtures.delivery import EXAMPLE, DeliveryWorld
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _env(world: DeliveryWorld, redis_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS", "BRIEFBOT"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=world.bot_token,
+        TELEGRAM_API_BASE_URL=world.sandbox.bot_api_base_url,
+        REDIS_URL=redis_url,
+        BRIEFBOT_PREFIX=world.keys.prefix,
+        DIGEST_DIR=str(EXAMPLE.parent),
+        BRIEFBOT_DATA_DIR=str(tmp_path),
+        DELIVERY_RECLAIM_SECONDS="2",
+        RATE_LIMIT_PER_SECOND="200",
+        **extra,
+    )
+    return env
+
+
+async def _briefbot(env: dict[str, str], *args: str) -> tuple[int, str]:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", *args, env=env, cwd=tmp_cwd(env),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode or 0, output.decode()
+
+
+def tmp_cwd(env: dict[str, str]) -> str:
+    """Run in the data folder, so no developer's .env in the project is read."""
+    return env["BRIEFBOT_DATA_DIR"]
+
+
+async def test_push_wait_delivers_to_everyone_and_a_rerun_sends_nothing(
+    world: DeliveryWorld, redis_url: str, tmp_path: Path
+) -> None:
+    chats = await world.readers(12)
+    env = _env(world, redis_url, tmp_path)
+    status, output = await _briefbot(env, "push", "2025-07-21", "--wait")
+    assert status == 0, output
+    assert "enqueued 12 deliveries of 2025-07-21" in output
+    assert "12 sent, 0 failed" in output
+    for chat in chats:
+        assert len(await world.bot_texts(chat)) == 1
+
+    status, output = await _briefbot(env, "push", "2025-07-21", "--wait")
+    assert status == 0, output
+    assert "enqueued 0 deliveries" in output
+    for chat in chats:
+        assert len(await world.bot_texts(chat)) == 1
+
+
+async def test_push_of_a_missing_digest_is_a_clear_error(
+    world: DeliveryWorld, redis_url: str, tmp_path: Path
+) -> None:
+    await world.readers(2)
+    env = _env(world, redis_url, tmp_path)
+    status, output = await _briefbot(env, "push", "2024-01-01")
+    assert status == 1
+    assert "the digest of 2024-01-01 is not stored" in output
+    assert "briefbot push 20" in output  # names the latest stored date
+    status, output = await _briefbot(env, "push", "yesterday")
+    assert status == 1
+    assert "'yesterday' is not a date" in output
+
+
+async def test_a_worker_process_sends_what_push_enqueued_and_stops_on_sigterm(
+    world: DeliveryWorld, redis_url: str, tmp_path: Path
+) -> None:
+    chats = await world.readers(10)
+    env = _env(world, redis_url, tmp_path)
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "worker", env=env, cwd=tmp_cwd(env),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        status, output = await _briefbot(env, "push", "2025-07-21", "--now")
+        assert status == 0, output
+        assert "enqueued 10 deliveries" in output
+        for chat in chats:
+            await world.control.wait_for_messages(chat, 1, timeout=15)
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        output_bytes, _ = await asyncio.wait_for(worker.communicate(), 20)
+    assert worker.returncode == 0, output_bytes.decode()
+    assert "stopped after 10 tasks" in output_bytes.decode()
+    for chat in chats:
+        assert len(await world.bot_texts(chat)) == 1
