@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 # Subcommand modules, in the order ``briefbot --help`` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("subscribers",)
+SUBCOMMANDS: tuple[str, ...] = ("run", "shell", "subscribers", "push", "worker")
 
 Command = Callable[[argparse.Namespace], int]
 
