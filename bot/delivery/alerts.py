@@ -1,47 +1,96 @@
-"""Messages to the admins that go out once per problem, however many processes see it."""
+"""Messages to the admins that go out once per problem, however many processes see it.
+
+The first process to claim an alert's dedupe key (SET NX with expiry) sends it. An admin
+that cannot be reached for a transient reason (Telegram's 5xx, a timeout: the very outage
+that often causes the alert) is retried in the background with growing delays, so the
+alert lands once Telegram recovers; an admin who blocked the bot is only logged.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 from typing import Final
 
 from redis.asyncio import Redis
 from telegram import Bot
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot.delivery.errors import retry_after_seconds
 from bot.keys import Keys
 from bot.store.errors import translate_errors
 
 logger = logging.getLogger(__name__)
 
 DEDUPE_SECONDS: Final = 7 * 24 * 3600
+RETRY_DELAYS: Final = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 
 class AdminAlerts:
-    """Sends plain-text alerts to every admin in ``admin_ids``."""
+    """Sends plain-text alerts to every admin in ``admin_ids``; ``close()`` cancels
+    retries still waiting."""
 
-    def __init__(self, client: Redis, keys: Keys, bot: Bot, admin_ids: Iterable[int]) -> None:
+    def __init__(
+        self,
+        client: Redis,
+        keys: Keys,
+        bot: Bot,
+        admin_ids: Iterable[int],
+        retry_delays: tuple[float, ...] = RETRY_DELAYS,
+    ) -> None:
         self._client = client
         self._keys = keys
         self._bot = bot
         self._admin_ids = tuple(sorted(admin_ids))
+        self._retry_delays = retry_delays
+        self._retries: set[asyncio.Task[None]] = set()
 
     @translate_errors
+    async def _claim(self, dedupe_key: str) -> bool:
+        key = self._keys.alert_once(dedupe_key)
+        return bool(await self._client.set(key, "1", nx=True, ex=DEDUPE_SECONDS))
+
     async def send_once(self, dedupe_key: str, text: str) -> bool:
         """Send ``text`` to each admin unless an alert with ``dedupe_key`` already went out
-        (from any process, within a week). Returns whether this call sent it. An admin who
-        cannot be reached is logged, never raised: an alert must not break delivery."""
-        first = await self._client.set(
-            self._keys.alert_once(dedupe_key), "1", nx=True, ex=DEDUPE_SECONDS
-        )
-        if not first:
+        (from any process, within a week). Returns whether this call sent it. Failures are
+        retried or logged, never raised: an alert must not break delivery."""
+        if not await self._claim(dedupe_key):
             return False
         if not self._admin_ids:
             logger.warning("alert %s not sent: ADMIN_IDS is empty: %s", dedupe_key, text)
         for admin_id in self._admin_ids:
-            try:
-                await self._bot.send_message(admin_id, text)
-            except TelegramError as error:
-                logger.warning("could not alert admin %s: %s", admin_id, error)
+            if not await self._try(admin_id, text):
+                task = asyncio.create_task(self._retry(admin_id, text))
+                self._retries.add(task)
+                task.add_done_callback(self._retries.discard)
         return True
+
+    async def _try(self, admin_id: int, text: str) -> bool:
+        """One attempt; False when it failed for a reason worth retrying."""
+        try:
+            await self._bot.send_message(admin_id, text)
+        except RetryAfter as error:
+            await asyncio.sleep(retry_after_seconds(error))
+            return False
+        except BadRequest as error:  # a NetworkError subclass, but nothing a retry fixes
+            logger.warning("cannot alert admin %s: %s", admin_id, error)
+        except NetworkError as error:
+            logger.warning("alerting admin %s failed (%s); will retry", admin_id, error)
+            return False
+        except TelegramError as error:
+            logger.warning("cannot alert admin %s: %s", admin_id, error)
+        return True
+
+    async def _retry(self, admin_id: int, text: str) -> None:
+        for delay in self._retry_delays:
+            await asyncio.sleep(delay)
+            if await self._try(admin_id, text):
+                return
+        logger.error("gave up alerting admin %s: %s", admin_id, text)
+
+    async def close(self) -> None:
+        """Cancel the retries still waiting (the process is stopping)."""
+        for task in list(self._retries):
+            task.cancel()
+        await asyncio.gather(*self._retries, return_exceptions=True)

@@ -99,6 +99,7 @@ class SenderPool:
         self.outbox = Outbox(client, keys)
         self._config = config
         self._held = HeldJobs()
+        self._alerts = AdminAlerts(client, keys, bot, admin_ids)
         self._deliverer = Deliverer(
             bot=bot,
             claimer=self.name,
@@ -107,7 +108,7 @@ class SenderPool:
             content=ContentCache(DigestArchive(client, keys)),
             limiter=RateLimiter(client, keys, rate),
             dead_letters=DeadLetters(client, keys),
-            alerts=AdminAlerts(client, keys, bot, admin_ids),
+            alerts=self._alerts,
             policy=config.policy,
         )
         self._dead_letters = DeadLetters(client, keys)
@@ -151,6 +152,7 @@ class SenderPool:
             task.cancel()
         await asyncio.gather(*self._slots, return_exceptions=True)
         await self._flush()
+        await self._alerts.close()
         logger.info("sender %s stopped; %d tasks left for others", self.name, len(self._held))
 
     # --- loops -------------------------------------------------------------------------
