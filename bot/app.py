@@ -65,7 +65,8 @@ def build_application(
     file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
 
     async def post_init(application: BotApplication) -> None:
-        services = await open_services(settings, clock, throttle or ReaderThrottle())
+        limiter = throttle if throttle is not None else ReaderThrottle()
+        services = await open_services(settings, clock, limiter)
         application.bot_data.attach(services)
         await load_digest_folder(services)
         await publish_menu(application.bot)

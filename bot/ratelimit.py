@@ -44,6 +44,10 @@ class ReaderThrottle:
         self._max_readers = max_readers
         self._buckets: dict[int, _Bucket] = {}
 
+    def __len__(self) -> int:
+        """How many readers are being tracked."""
+        return len(self._buckets)
+
     def check(self, reader_id: int) -> Verdict:
         """Take one token for ``reader_id`` and say whether the update may go through."""
         now = self._clock()

@@ -234,10 +234,12 @@ class ReadingService:
 
     async def _recent(self) -> list[Digest]:
         """The digests of the last ``UNREAD_DAYS`` days, newest first."""
-        oldest = today_in(self._timezone, self._clock) - timedelta(days=UNREAD_DAYS - 1)
+        today = today_in(self._timezone, self._clock)
+        oldest = (today - timedelta(days=UNREAD_DAYS - 1)).isoformat()
         digests: list[Digest] = []
-        for day in await self._archive.dates(UNREAD_DAYS):
-            if day >= oldest.isoformat():
+        # Newest first; a digest dated after today (an editor publishing ahead) waits.
+        for day in await self._archive.dates(UNREAD_DAYS + 7):
+            if oldest <= day <= today.isoformat():
                 digest = await self._archive.load(day)
                 if digest is not None:
                     digests.append(digest)
