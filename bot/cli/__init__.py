@@ -12,7 +12,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 # Subcommand modules, in the order ``briefbot --help`` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("run", "shell", "subscribers", "push", "worker")
+SUBCOMMANDS: tuple[str, ...] = ("run", "shell", "subscribers", "push", "worker", "sandbox")
 
 Command = Callable[[argparse.Namespace], int]
 
