@@ -74,7 +74,7 @@ class BotApi:
         self.state = state
         self.faults = faults
         self.counters = counters
-        self._session = session
+        self.session = session
 
     async def call(self, name: str, params: Params) -> Any:
         """The ``result`` of method ``name``; raises ``ApiError`` for an error answer."""
@@ -381,7 +381,7 @@ async def set_webhook(api: BotApi, params: Params) -> bool:
     if secret is not None and not _SECRET_TOKEN.match(secret):
         raise bad_request("secret token contains unallowed characters")
     webhook = Webhook(url, secret, params.get_int("max_connections") or 40)
-    updates.set_webhook(webhook, api._session())
+    await updates.set_webhook(webhook, api.session())
     return True
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections import deque
 from dataclasses import dataclass, field
@@ -16,9 +17,10 @@ logger = logging.getLogger(__name__)
 # Telegram's default: every update type except these three, which must be asked for.
 DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-# Seconds between webhook delivery attempts of one update, then it is dropped (Telegram
-# retries for longer; tests need a failure to show quickly in getWebhookInfo).
-WEBHOOK_RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0)
+# Seconds between webhook delivery attempts of one update: quick at first so tests see a
+# failure at once, then every two seconds. Like Telegram, an update stays pending (and
+# blocks the ones after it) until delivered or the webhook is removed.
+WEBHOOK_RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0, 2.0)
 
 
 @dataclass(slots=True)
@@ -102,12 +104,12 @@ class UpdateQueue:
     def drop_pending(self) -> None:
         self.pending.clear()
 
-    def set_webhook(self, webhook: Webhook, session: aiohttp.ClientSession) -> None:
-        """Start delivering pending and future updates to ``webhook``."""
+    async def set_webhook(self, webhook: Webhook, session: aiohttp.ClientSession) -> None:
+        """Deliver pending and future updates to ``webhook`` (instead of any earlier one)."""
+        await self.stop()
         self.webhook = webhook
         self._session = session
-        if self._delivery is None or self._delivery.done():
-            self._delivery = asyncio.create_task(self._deliver_forever(), name="sandbox-webhook")
+        self._delivery = asyncio.create_task(self._deliver_forever(), name="sandbox-webhook")
 
     async def delete_webhook(self) -> None:
         self.webhook = None
@@ -125,26 +127,25 @@ class UpdateQueue:
                 await self._arrived.wait()
                 continue
             update = self.pending[0]
-            # Delivered or given up on: either way the update leaves the queue.
             await self._deliver(self.webhook, update)
             if self.pending and self.pending[0] is update:
                 self.pending.popleft()
 
-    async def _deliver(self, webhook: Webhook, update: JSON) -> bool:
-        """POST one update, retrying briefly; False when every attempt failed."""
+    async def _deliver(self, webhook: Webhook, update: JSON) -> None:
+        """POST one update until the webhook accepts it with a 2xx (cancelled when the
+        webhook is deleted or changed)."""
         assert self._session is not None
         headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
-        for delay in (0.0, *WEBHOOK_RETRY_DELAYS):
-            await asyncio.sleep(delay)
+        for attempt in itertools.count():
             try:
                 async with self._session.post(webhook.url, json=update, headers=headers) as resp:
                     if 200 <= resp.status < 300:
                         self.delivered += 1
-                        return True
+                        return
                     error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
             except (aiohttp.ClientError, TimeoutError) as exc:
                 error = f"Connection failed: {exc.__class__.__name__}"
             webhook.last_error_date = now()
             webhook.last_error_message = error
             logger.info("webhook delivery of update %s failed: %s", update["update_id"], error)
-        return False
+            await asyncio.sleep(WEBHOOK_RETRY_DELAYS[min(attempt, len(WEBHOOK_RETRY_DELAYS) - 1)])

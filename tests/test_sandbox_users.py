@@ -1,0 +1,139 @@
+"""Acting as users through the control API: commands in groups with @botname, long polling
+that wakes at once, allowed_updates, migrations, counters, and refusals with reasons."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application, CommandHandler, ContextTypes
+
+from bot.sandbox import Sandbox, SandboxControl, SandboxControlError
+
+
+@pytest.fixture
+async def bot(sandbox: Sandbox, bot_token: str) -> AsyncIterator[Bot]:
+    async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as client:
+        yield client
+
+
+async def test_long_poll_wakes_when_a_user_writes(
+    bot: Bot, sandbox: Sandbox, sandbox_control: SandboxControl
+) -> None:
+    chat = await sandbox_control.create_private_chat(first_name="王五", language_code="zh")
+    poll = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    async with asyncio.timeout(5):  # until the poll is waiting inside the server
+        while sandbox.counters.requests["getUpdates"] == 0:  # noqa: ASYNC110 - no event for it
+            await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
+    assert not poll.done()
+    await sandbox_control.send_text(chat.chat_id, "/today 硬件")
+    # The poll answers as soon as the update exists, far inside its 30 s.
+    [update] = await asyncio.wait_for(poll, timeout=10)
+    assert update.message is not None
+    assert update.message.text == "/today 硬件"
+    assert update.message.from_user is not None
+    assert (update.message.from_user.first_name, update.message.from_user.language_code) == (
+        "王五",
+        "zh",
+    )
+    assert update.message.parse_entities() == {update.message.entities[0]: "/today"}
+
+
+async def test_offset_confirms_and_limit_caps(bot: Bot, sandbox_control: SandboxControl) -> None:
+    chat = await sandbox_control.create_private_chat()
+    for n in range(3):
+        await sandbox_control.send_text(chat.chat_id, f"m{n}")
+    first = await bot.get_updates(limit=2)
+    assert [u.message.text for u in first if u.message] == ["m0", "m1"]
+    rest = await bot.get_updates(offset=first[-1].update_id + 1)
+    assert [u.message.text for u in rest if u.message] == ["m2"]
+    assert await bot.get_updates(offset=rest[-1].update_id + 1) == ()
+
+
+async def test_allowed_updates_filters_what_the_bot_gets(
+    bot: Bot, sandbox_control: SandboxControl
+) -> None:
+    chat = await sandbox_control.create_private_chat()
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("1", callback_data="a")]])
+    message = await bot.send_message(chat.chat_id, "pick", reply_markup=keyboard)
+    await bot.get_updates(allowed_updates=["callback_query"])
+    await sandbox_control.send_text(chat.chat_id, "ignored text")
+    await sandbox_control.press_button(chat.chat_id, message.message_id, "a")
+    updates = await bot.get_updates()
+    assert [u.callback_query.data for u in updates if u.callback_query] == ["a"]
+    assert all(u.message is None for u in updates)
+
+
+async def test_group_command_addressed_to_this_bot_is_handled(
+    sandbox: Sandbox, bot_token: str, sandbox_control: SandboxControl
+) -> None:
+    async def today(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Echo the command's arguments."""
+        if update.effective_message is not None:
+            await update.effective_message.reply_text("today: " + " ".join(context.args or []))
+
+    app = Application.builder().token(bot_token).base_url(sandbox.bot_api_base_url).build()
+    app.add_handler(CommandHandler("today", today))
+    group = await sandbox_control.create_group("读者群", supergroup=True)
+    member = await sandbox_control.add_member(group.chat_id, first_name="赵六")
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        other = await sandbox_control.send_text(group.chat_id, "/today@some_other_bot x")
+        mine = await sandbox_control.send_text(
+            group.chat_id, "/today@briefbot_sandbox_bot 硬件", user_id=member["id"]
+        )
+        [reply] = await sandbox_control.wait_for_messages(group.chat_id, 1, timeout=5)
+        await app.updater.stop()
+        await app.stop()
+    assert reply.text == "today: 硬件"
+    assert mine.entities == [{"offset": 0, "length": 27, "type": "bot_command"}]
+    assert other.entities[0]["length"] == len("/today@some_other_bot")
+
+
+async def test_group_upgrade_tells_the_bot_both_ids(
+    bot: Bot, sandbox_control: SandboxControl
+) -> None:
+    group = await sandbox_control.create_group("编辑部", member_ids=[555000111])
+    new_id = await sandbox_control.upgrade_group(group.chat_id)
+    updates = await bot.get_updates()
+    migrations = [
+        (u.message.chat.id, u.message.migrate_to_chat_id, u.message.migrate_from_chat_id)
+        for u in updates
+        if u.message is not None
+    ]
+    assert migrations == [(group.chat_id, new_id, None), (new_id, None, group.chat_id)]
+    joined = [u.my_chat_member.chat.id for u in updates if u.my_chat_member is not None]
+    assert joined == [group.chat_id]
+    with pytest.raises(SandboxControlError, match="was upgraded"):
+        await sandbox_control.send_text(group.chat_id, "too late")
+
+
+async def test_control_refusals_say_why(sandbox_control: SandboxControl) -> None:
+    chat = await sandbox_control.create_private_chat()
+    said = await sandbox_control.send_text(chat.chat_id, "hi")
+    with pytest.raises(SandboxControlError, match="no chat 42") as caught:
+        await sandbox_control.send_text(42, "nobody")
+    assert caught.value.status == 404
+    with pytest.raises(SandboxControlError, match="has no button 'x'"):
+        await sandbox_control.press_button(chat.chat_id, said.message_id, "x")
+    with pytest.raises(SandboxControlError, match="needs some text"):
+        await sandbox_control.send_text(chat.chat_id, "   ")
+    with pytest.raises(TimeoutError, match="0 bot messages"):
+        await sandbox_control.wait_for_messages(chat.chat_id, 1, timeout=0.05)
+
+
+async def test_counters_and_reset(bot: Bot, sandbox_control: SandboxControl) -> None:
+    chat = await sandbox_control.create_private_chat()
+    for n in range(3):
+        await bot.send_message(chat.chat_id, str(n))
+    counters = await sandbox_control.counters()
+    assert counters["requests"]["sendMessage"] == 3
+    assert counters["messages_total"] == 3
+    assert counters["peak_messages_per_second"] >= 1
+    reset = await sandbox_control.reset_counters()
+    assert (reset["requests_total"], reset["messages_total"]) == (0, 0)
