@@ -252,3 +252,24 @@ async def test_inactive_readers_are_not_pushed(
     await planner.tick()
 
     assert await queued(redis, keys) == [("2025-07-21", 1)]
+
+
+async def test_many_due_readers_are_planned_in_batches_each_once(
+    redis: Redis,
+    keys: Keys,
+    subscribers: SubscriberStore,
+    archive: DigestArchive,
+    clock: MovableClock,
+) -> None:
+    clock.now = at("2025-07-20 13:00")
+    for chat_id in range(1, 24):
+        await reader(subscribers, chat_id, "Asia/Shanghai" if chat_id % 2 else "Asia/Kolkata")
+    await publish(archive, "2025-07-21")
+    small_batches = Planner(redis, keys, archive, Outbox(redis, keys), CUTOFF, clock, batch=2)
+
+    clock.now = at("2025-07-21 03:00")
+    report = await small_batches.tick()
+    await small_batches.tick()
+
+    assert report.enqueued == {"2025-07-21": 23}
+    assert sorted(chat for _, chat in await queued(redis, keys)) == list(range(1, 24))

@@ -33,6 +33,9 @@ from bot.store.subscriber import parse_push_time
 logger = logging.getLogger(__name__)
 
 BATCH = 1000
+# Batches planned at once: while Redis works on one batch's pipeline, Python prepares the
+# next, which roughly halves a large tick's wall time.
+PARALLEL_BATCHES = 4
 _Scored = list[tuple[str, float]]
 
 
@@ -104,7 +107,11 @@ class Planner:
                 if not entries:
                     break
                 seen.update(chat for chat, _ in entries)
-                await self._plan(entries, now, report, stored)
+                chunks = [
+                    entries[start : start + self._batch]
+                    for start in range(0, len(entries), self._batch)
+                ]
+                await asyncio.gather(*(self._plan(c, now, report, stored) for c in chunks))
             report.gave_up = await self.waiting.give_up(now)
             if report:
                 logger.info("scheduler tick: %s", report)
@@ -134,7 +141,12 @@ class Planner:
         """The earliest due readers with their scheduled instants (the index's scores)."""
         with store_errors():
             rows = await self._client.zrangebyscore(
-                self._keys.due(), "-inf", now.timestamp(), start=0, num=self._batch, withscores=True
+                self._keys.due(),
+                "-inf",
+                now.timestamp(),
+                start=0,
+                num=self._batch * PARALLEL_BATCHES,
+                withscores=True,
             )
         return [(int(member), float(score)) for member, score in cast(_Scored, rows)]
 
