@@ -60,7 +60,11 @@ FIELDS: tuple[Setting, ...] = (
     Setting("BRIEFBOT_PREFIX", "briefbot", "Prefix of every Redis key briefbot writes."),
     Setting("BRIEFBOT_DATA_DIR", "data", "Folder of the embedded Redis (append-only file)."),
     Setting("DIGEST_DIR", "examples/digests", "Folder of `YYYY-MM-DD.md` digests."),
-    Setting("DIGEST_URL", "", "URL template of the digest, with `{date}` (e.g. 2025-07-21)."),
+    Setting(
+        "DIGEST_URL",
+        "",
+        "Digest URL template with `{date}` (e.g. 2025-07-21); when set, replaces DIGEST_DIR.",
+    ),
     Setting("DIGEST_POLL_SECONDS", "60", "How often the digest folder / URL is polled."),
     Setting(
         "CATEGORY_RULES_FILE",
