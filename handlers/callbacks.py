@@ -43,7 +43,7 @@ async def edit(update: Update, answer: Answer) -> None:
             raise
 
 
-def _foreign(update: Update, message: Message) -> bool:
+def is_foreign(update: Update, message: Message) -> bool:
     """A press in a private chat by someone other than its owner cannot come from a real
     client: the data was replayed from another chat."""
     user = update.effective_user
@@ -71,7 +71,7 @@ def router(routes: Mapping[str, ButtonHandler]) -> Handler:
             lang = await subscriptions.language(reader)
             await query.answer(t(lang, "bot.callback.invalid"), show_alert=True)
             return
-        if not isinstance(message, Message) or _foreign(update, message):
+        if not isinstance(message, Message) or is_foreign(update, message):
             logger.info("refused button %r pressed outside its chat", query.data)
             lang = await subscriptions.language(reader)
             await query.answer(t(lang, "bot.callback.other_chat"), show_alert=True)

@@ -220,9 +220,13 @@ class ReadingService:
         return CategoriesResult(lang, digest, counts)
 
     async def known_categories(self) -> tuple[str, ...]:
-        """The categories a reader can choose to receive: those of the latest digest."""
-        latest = await self._archive.latest()
-        return () if latest is None else latest.categories
+        """The categories a reader can choose to receive: those of today's digest (else the
+        latest), by their canonical names (an editor may write an alias such as
+        ``hardware``)."""
+        digest = await self._archive.load(self._today()) or await self._archive.latest()
+        if digest is None:
+            return ()
+        return tuple(dict.fromkeys(self._rules.canonical(name) for name in digest.categories))
 
     async def archive(self, reader: Reader) -> ArchiveResult:
         """The most recent digest dates."""

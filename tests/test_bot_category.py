@@ -1,0 +1,46 @@
+"""/category and /categories: names matched through aliases and case, unknown names
+answered with the known ones and the closest match."""
+
+from __future__ import annotations
+
+from tests.fixtures.reader_bot import ChatDriver, button_labels
+
+
+async def test_categories_lists_each_with_its_count_and_a_button_opens_it(
+    private_chat: ChatDriver,
+) -> None:
+    listing = await private_chat.ask("/categories")
+    assert listing.text == "2025-07-21 的分类（点一下查看）："
+    assert button_labels(listing) == ["人工智能（8）", "硬件前沿（6）", "产业动态（8）"]
+    (hardware,) = await private_chat.press(listing, "硬件前沿")
+    assert hardware.text == "2025-07-21 ·「硬件前沿」· 6 条："
+    (item,) = await private_chat.press(hardware, "2. 鸿海")
+    assert item.text.startswith("2. 鸿海开始导入英伟达Vera Rubin平台")
+
+
+async def test_a_category_is_found_by_alias_and_in_any_case(english_chat: ChatDriver) -> None:
+    for typed in ("hardware", "HARDWARE", "硬件前沿"):
+        answer = await english_chat.ask(f"/category {typed}")
+        assert answer.text == "2025-07-21 · “硬件前沿” · 6 items:"
+        assert button_labels(answer)[0].startswith("1. OpenAI")
+
+
+async def test_a_category_of_another_day(private_chat: ChatDriver) -> None:
+    answer = await private_chat.ask("/category 人工智能 2025-07-22")
+    assert answer.text.startswith("2025-07-22 ·「人工智能」·")
+
+
+async def test_an_unknown_category_names_the_closest_and_the_known_ones(
+    private_chat: ChatDriver, english_chat: ChatDriver
+) -> None:
+    typo = await private_chat.ask("/category Hardwre")
+    assert (
+        typo.text
+        == "没有「Hardwre」这个分类，你是不是要找「硬件前沿」？可选：人工智能、硬件前沿、产业动态"
+    )
+    nothing_close = await english_chat.ask("/category weather")
+    assert nothing_close.text == (
+        "There is no category “weather”. Known: 人工智能, 硬件前沿, 产业动态"
+    )
+    usage = await private_chat.ask("/category")
+    assert usage.text == "用法：/category 分类名，例如 /category 人工智能。"

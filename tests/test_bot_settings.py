@@ -1,0 +1,106 @@
+"""/settings and its buttons (push time, time zone, format, categories, language) and the
+typed shortcuts, with their refusals."""
+
+from __future__ import annotations
+
+from tests.fixtures.reader_bot import ChatDriver, button_labels
+
+OVERVIEW_ZH = (
+    "⚙️ 设置\n推送时间：08:00\n时区：Asia/Shanghai\n格式：简洁（标题 + 按钮）\n分类：全部\n"
+    "语言：中文\n订阅：已订阅"
+)
+
+
+async def test_the_overview_shows_every_setting(private_chat: ChatDriver) -> None:
+    await private_chat.ask("/start")
+    overview = await private_chat.ask("/settings")
+    assert overview.text == OVERVIEW_ZH
+    assert button_labels(overview) == [
+        "🕗 推送时间",
+        "🌐 时区",
+        "📄 切换格式",
+        "🏷 分类",
+        "🌍 English",
+    ]
+
+
+async def test_time_and_zone_pickers_change_the_setting(private_chat: ChatDriver) -> None:
+    await private_chat.ask("/start")
+    overview = await private_chat.ask("/settings")
+    picker = await private_chat.press_for_edit(overview, "推送时间")
+    assert picker.text.startswith("选择推送时间")
+    assert "✅ 08:00" in button_labels(picker)
+    overview = await private_chat.press_for_edit(picker, "07:30")
+    assert "推送时间：07:30" in overview.text
+    picker = await private_chat.press_for_edit(overview, "时区")
+    overview = await private_chat.press_for_edit(picker, "Europe/London")
+    assert "时区：Europe/London" in overview.text
+    assert (await private_chat.ask("/settings")).text.startswith(
+        "⚙️ 设置\n推送时间：07:30\n时区：Europe/London"
+    )
+
+
+async def test_format_categories_and_language_buttons(private_chat: ChatDriver) -> None:
+    await private_chat.ask("/start")
+    overview = await private_chat.ask("/settings")
+    overview = await private_chat.press_for_edit(overview, "切换格式")
+    assert "格式：完整（全文）" in overview.text
+    picker = await private_chat.press_for_edit(overview, "分类")
+    assert button_labels(picker) == ["人工智能", "硬件前沿", "产业动态", "✅ 全部", "◀ 返回设置"]
+    picker = await private_chat.press_for_edit(picker, "硬件前沿")
+    assert button_labels(picker)[:4] == ["人工智能", "✅ 硬件前沿", "产业动态", "全部"]
+    overview = await private_chat.press_for_edit(picker, "返回设置")
+    assert "分类：硬件前沿" in overview.text
+    english = await private_chat.press_for_edit(overview, "English")
+    assert english.text == (
+        "⚙️ Settings\nPush time: 08:00\nTime zone: Asia/Shanghai\nFormat: full (every summary)\n"
+        "Categories: 硬件前沿\nLanguage: English\nSubscription: active"
+    )
+    picker = await private_chat.press_for_edit(english, "Categories")
+    picker = await private_chat.press_for_edit(picker, "all")
+    assert button_labels(picker)[3] == "✅ all"
+    assert "Categories: all" in (await private_chat.ask("/settings")).text
+
+
+async def test_typed_settings_in_english(english_chat: ChatDriver) -> None:
+    await english_chat.ask("/start")
+    assert (
+        await english_chat.ask("/time 7:05")
+    ).text == "Push time is now 07:05 (Asia/Shanghai) every day."
+    assert (await english_chat.ask("/tz America/New_York")).text == (
+        "Time zone is now America/New_York; pushes come at 07:05."
+    )
+    assert (
+        await english_chat.ask("/format full")
+    ).text == "Push format is now: full (every summary)."
+    assert (await english_chat.ask("/lang zh")).text == "界面语言已改为中文。"
+    assert (await english_chat.ask("/help")).text.startswith("我每天把新闻简报推送给你")
+
+
+async def test_bad_settings_are_explained(
+    private_chat: ChatDriver, english_chat: ChatDriver
+) -> None:
+    await private_chat.ask("/start")
+    assert (await private_chat.ask("/time 25:00")).text == (
+        "「25:00」不是有效时间，请用 HH:MM（00:00–23:59），例如 /time 07:30。"
+    )
+    assert (await private_chat.ask("/tz Mars/Phobos")).text == (
+        "「Mars/Phobos」不是时区名。请用 IANA 名称，例如 Asia/Shanghai、Europe/London、"
+        "America/New_York。"
+    )
+    assert (await private_chat.ask("/time")).text == "用法：/time HH:MM，例如 /time 07:30。"
+    assert (await private_chat.ask("/format huge")).text.startswith("用法：/format compact")
+    assert (
+        await private_chat.ask("/lang fr")
+    ).text == "用法：/lang zh（中文）或 /lang en（English）。"
+    assert (await private_chat.ask("/settings")).text == OVERVIEW_ZH  # nothing changed
+    await english_chat.ask("/start")
+    assert (await english_chat.ask("/tz Mars/Phobos")).text.startswith(
+        "“Mars/Phobos” is not a time zone."
+    )
+
+
+async def test_settings_before_subscribing_ask_for_start(english_chat: ChatDriver) -> None:
+    overview = await english_chat.ask("/settings")
+    assert overview.text == "Please send /start to subscribe first, then change your settings."
+    assert (await english_chat.ask("/time 07:00")).text == overview.text
