@@ -4,7 +4,6 @@ traceback, never silence, and the bot keeps serving."""
 from __future__ import annotations
 
 import logging
-
 from dataclasses import replace
 
 import pytest
