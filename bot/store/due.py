@@ -27,6 +27,7 @@ class DueIndex:
     def __init__(self, client: Redis, keys: Keys) -> None:
         self._client = client
         self._keys = keys
+        self._read = client.register_script(lua_source("read_schedules"))
         self._reschedule = client.register_script(lua_source("reschedule"))
 
     @translate_errors
@@ -64,16 +65,13 @@ class DueIndex:
         instants = NextInstants(after)
         for start in range(0, len(chat_ids), RESCHEDULE_BATCH):
             batch = chat_ids[start : start + RESCHEDULE_BATCH]
-            async with self._client.pipeline(transaction=False) as pipe:
-                for chat_id in batch:
-                    pipe.hmget(self._keys.subscriber(chat_id), ["tz", "time"])
-                settings: list[list[str | None]] = await pipe.execute()
-            keys = [self._keys.due()]
-            args: list[str | float] = []
-            for chat_id, (tz, at) in zip(batch, settings, strict=True):
-                keys.append(self._keys.subscriber(chat_id))
-                # A record without settings gets 0: the script finds it inactive, writes nothing.
+            hashes = [self._keys.subscriber(chat_id) for chat_id in batch]
+            settings = text_list(await self._read(keys=hashes))
+            args: list[str | int] = []
+            for index, chat_id in enumerate(batch):
+                tz, at = settings[2 * index], settings[2 * index + 1]
+                # A record without settings gets 0: the script finds it inactive.
                 score = instants.score(tz, at) if tz and at else 0
-                args.extend((chat_id, score, tz or "", at or ""))
-            written += int(await self._reschedule(keys=keys, args=args))
+                args.extend((chat_id, score, tz, at))
+            written += int(await self._reschedule(keys=[self._keys.due(), *hashes], args=args))
         return written

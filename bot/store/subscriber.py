@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time
+from functools import lru_cache
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -110,13 +111,22 @@ def validate_zone(value: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidSetting("tz", "the time zone is empty; send one like Asia/Shanghai")
     name = value.strip()
+    if not _is_zone(name):
+        raise InvalidSetting(
+            "tz", f"unknown time zone {name!r}; send an IANA name like Asia/Shanghai"
+        )
+    return name
+
+
+@lru_cache(maxsize=4096)
+def _is_zone(name: str) -> bool:
+    """Whether ``name`` is a zone; cached, because ``ZoneInfo`` only keeps a few zones it
+    loaded and an import checks the same dozen names 100k times."""
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise InvalidSetting(
-            "tz", f"unknown time zone {name!r}; send an IANA name like Asia/Shanghai"
-        ) from None
-    return name
+        return False
+    return True
 
 
 def parse_push_time(value: str) -> time:
@@ -129,7 +139,8 @@ def parse_push_time(value: str) -> time:
 
 def validate_push_time(value: str) -> str:
     """``HH:MM`` normalised to two-digit hours (``7:05`` -> ``07:05``)."""
-    return parse_push_time(value).strftime("%H:%M")
+    clock = parse_push_time(value)
+    return f"{clock.hour:02d}:{clock.minute:02d}"
 
 
 def validate_format(value: str) -> Format:
