@@ -1,0 +1,81 @@
+"""``briefbot run`` as an operator runs it: a real process, stopped by SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from redis.asyncio import Redis
+
+from bot.sandbox import SandboxControl
+from bot.settings import Settings
+from tests.fixtures.reader_bot import ChatDriver
+
+# Variables the child must not inherit from the developer's shell.
+_OURS = ("TELEGRAM_", "REDIS_URL", "BRIEFBOT_", "DIGEST_", "WEBHOOK_", "BOT_TIMEZONE")
+
+
+def clean_env(**values: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
+    return env | values
+
+
+def test_without_a_token_it_says_how_to_get_one_and_exits_2(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=tmp_path,  # no .env here
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "TELEGRAM_BOT_TOKEN is not set" in lines[0]
+    assert "@BotFather" in lines[0]
+    assert "briefbot shell" in lines[0]
+
+
+async def test_it_answers_readers_and_stops_cleanly_on_sigterm(
+    bot_settings: Settings, sandbox_control: SandboxControl, redis: Redis, tmp_path: Path
+) -> None:
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN=bot_settings.telegram_bot_token.value,
+        TELEGRAM_API_BASE_URL=bot_settings.telegram_api_base_url,
+        REDIS_URL=str(bot_settings.redis_url),
+        BRIEFBOT_PREFIX=bot_settings.prefix,
+        DIGEST_DIR=str(bot_settings.digest_dir),
+        LOG_LEVEL="INFO",
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        "run",
+        cwd=tmp_path,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        chat = await sandbox_control.create_private_chat(first_name="Op", language_code="en")
+        driver = ChatDriver(sandbox_control, chat, chat.user_id)
+        await sandbox_control.send_text(chat.chat_id, "/start", chat.user_id)
+        (welcome,) = await sandbox_control.wait_for_messages(chat.chat_id, 1, timeout=30)
+        assert welcome.text.startswith("👋 Welcome!")
+        driver.seen = 1
+        assert (await driver.ask("/item 2 2025-07-21")).text.startswith("2. 鸿海")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    log = stderr.decode()
+    assert process.returncode == 0, log
+    assert "Traceback" not in log
+    assert bot_settings.telegram_bot_token.value not in log
