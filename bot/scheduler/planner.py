@@ -157,7 +157,7 @@ class Planner:
         report: TickReport,
         stored: dict[str, bool],
     ) -> None:
-        due, missed, broken = await self._resolve(entries, now)
+        due, missed, inactive, broken = await self._resolve(entries, now)
         by_date: dict[str, list[_Due]] = defaultdict(list)
         for item in due:
             by_date[item.date].append(item)
@@ -178,13 +178,15 @@ class Planner:
                 await self._client.zrem(self._keys.due(), *map(str, broken))
         # Only after the push is queued: a crash before this point plans them again, and
         # the delivery ledger turns the repeated push into a no-op.
-        await self._due.reschedule_many([item.chat_id for item in due] + missed, now)
+        # Rescheduling also drops inactive chats (paused, stopped, blocked) from the index.
+        rescheduled = [item.chat_id for item in due] + missed + inactive
+        await self._due.reschedule_many(rescheduled, now)
 
     async def _resolve(
         self, entries: list[tuple[int, float]], now: datetime
-    ) -> tuple[list[_Due], list[int], list[int]]:
+    ) -> tuple[list[_Due], list[int], list[int], list[int]]:
         """Split due readers into those to serve (with their date), those whose push was
-        missed beyond the cutoff, and records that cannot be scheduled."""
+        missed beyond the cutoff, inactive ones, and records that cannot be scheduled."""
         with store_errors():
             async with self._client.pipeline(transaction=False) as pipe:
                 for chat_id, _ in entries:
@@ -192,11 +194,12 @@ class Planner:
                 records: list[list[str | None]] = await pipe.execute()
         due: list[_Due] = []
         missed: list[int] = []
+        inactive: list[int] = []
         broken: list[int] = []
         oldest = now - self._cutoff
         for (chat_id, score), (status, tz, at) in zip(entries, records, strict=True):
             if status != "active":
-                missed.append(chat_id)  # rescheduling drops it from the index
+                inactive.append(chat_id)
                 continue
             try:
                 zone, clock = ZoneInfo(tz or ""), parse_push_time(at or "")
@@ -212,7 +215,7 @@ class Planner:
                     missed.append(chat_id)
                     continue
             due.append(_Due(chat_id, instant.astimezone(zone).date().isoformat(), instant))
-        return due, missed, broken
+        return due, missed, inactive, broken
 
     async def _is_stored(self, date: str, stored: dict[str, bool]) -> bool:
         if date not in stored:
