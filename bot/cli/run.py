@@ -12,8 +12,11 @@ import sys
 from telegram import Update
 
 from bot.app import build_application
+from bot.context import BotApplication
+from bot.delivery.hooks import sender_hooks
 from bot.digest.categories import CategoryRulesError
 from bot.logs import configure_logging
+from bot.scheduler.hooks import scheduling_hooks
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.embedded import EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
@@ -52,7 +55,7 @@ def run_command(args: argparse.Namespace) -> int:
         if settings.webhook_url is not None:
             asyncio.run(_webhook(settings))
         else:
-            build_application(settings).run_polling(
+            build_bot_process(settings).run_polling(
                 allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS
             )
     except (StoreUnavailable, EmbeddedRedisError, CategoryRulesError) as error:
@@ -67,4 +70,17 @@ async def _webhook(settings: Settings) -> None:
     for signum in STOP_SIGNALS:
         with contextlib.suppress(NotImplementedError):  # not on Windows
             loop.add_signal_handler(signum, stop.set)
-    await serve_webhook(build_application(settings), settings, stop)
+    await serve_webhook(build_bot_process(settings), settings, stop)
+
+
+def build_bot_process(settings: Settings) -> BotApplication:
+    """The bot with the morning push: this process's senders, and the digest poller and
+    scheduler (which act only while this process holds the scheduler lease). The scheduler
+    stops before the senders, and both before Redis closes."""
+    start_senders, stop_senders = sender_hooks()
+    start_scheduling, stop_scheduling = scheduling_hooks()
+    return build_application(
+        settings,
+        on_start=[start_senders, start_scheduling],
+        on_stop=[stop_scheduling, stop_senders],
+    )
