@@ -21,6 +21,7 @@ from bot.store.lua import lua_source
 from bot.store.redis_types import text_list
 
 SaveStatus = Literal["new", "unchanged", "changed"]
+EPOCH = Date(1970, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class DigestArchive:
     @translate_errors
     async def save(self, digest: Digest) -> SaveResult:
         """Store ``digest`` as its date's current version (atomic; idempotent)."""
-        day_number = Date.fromisoformat(digest.date).toordinal()
+        day_number = (Date.fromisoformat(digest.date) - EPOCH).days
         status, previous, version = await self._save(
             keys=[
                 self._keys.digest(digest.date),
