@@ -52,3 +52,6 @@ def configure_logging(level: str, secrets: Iterable[str] = ()) -> None:
     # httpx/aiohttp access lines would repeat every Bot API call (with the token in it).
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+    # APScheduler logs every run of every interval job (the scheduler ticks every few
+    # seconds); its warnings (a job that overran, missed runs) still show.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)

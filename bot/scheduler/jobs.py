@@ -105,6 +105,7 @@ class Scheduling:
                 "interval",
                 seconds=seconds,
                 id=f"briefbot-{name}",
+                name=f"briefbot {name}",
                 next_run_time=first,
                 max_instances=1,
                 coalesce=True,
