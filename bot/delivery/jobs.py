@@ -54,6 +54,10 @@ class HeldJobs:
     def __len__(self) -> int:
         return len(self._held)
 
+    def waiting(self) -> int:
+        """Jobs ready to be worked on that no slot has taken yet."""
+        return self._ready.qsize()
+
     def entry_ids(self) -> list[str]:
         """Every held entry id (for the heartbeat that keeps them ours)."""
         return list(self._held)

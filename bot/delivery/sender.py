@@ -155,6 +155,14 @@ class SenderPool:
         await self._alerts.close()
         logger.info("sender %s stopped; %d tasks left for others", self.name, len(self._held))
 
+    async def abort(self) -> None:
+        """Stop as a crash would: cancel everything at once and acknowledge nothing (what
+        ``kill -9`` does to a process; tests and benchmarks use it to prove the takeover)."""
+        for task in (*self._loops, *self._slots):
+            task.cancel()
+        await asyncio.gather(*self._loops, *self._slots, return_exceptions=True)
+        await self._alerts.close()
+
     # --- loops -------------------------------------------------------------------------
     async def _guarded(self, name: str, body: Callable[[], Awaitable[None]], every: float) -> None:
         """Run ``body`` forever, ``every`` seconds apart; an outage or a bug is logged and
@@ -172,7 +180,12 @@ class SenderPool:
                 await asyncio.sleep(STORE_RETRY_SECONDS)
 
     async def _read_once(self) -> None:
-        room = self._config.hold_limit - len(self._held)
+        # Read only what the slots can start on now: tasks left in the stream stay
+        # available to the other processes, so a push spreads over every sender.
+        room = min(
+            self._config.concurrency - self._held.waiting(),
+            self._config.hold_limit - len(self._held),
+        )
         if room <= 0:
             self._room.clear()
             await self._room.wait()
@@ -196,6 +209,7 @@ class SenderPool:
     async def _slot(self) -> None:
         while True:
             job = await self._held.get()
+            self._room.set()
             self._in_step += 1
             self._idle.clear()
             try:

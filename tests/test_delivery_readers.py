@@ -1,0 +1,108 @@
+"""What each reader receives follows their own settings: format (compact: one message;
+full: several, at least a second apart, without holding up other chats), categories (only
+their items, or nothing on a day without any) and language (the labels)."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import time
+
+from redis.asyncio import Redis
+
+from bot.delivery.sender import PoolConfig
+from bot.digest.model import Digest, Item
+from bot.i18n import t
+from bot.keys import Keys
+from bot.store.digests import DigestArchive
+from tests.fixtures.delivery import FAST, DeliveryWorld
+
+
+async def _store_long_digest(redis: Redis, keys: Keys) -> Digest:
+    """A digest too long for one message: the full format needs exactly two."""
+    paragraph = "长段落用于测试分条发送。" * 200  # 2,400 characters: two overflow a message
+    items = tuple(Item(number=n, title=f"第{n}条", url=None, summary=(paragraph,)) for n in (1, 2))
+    digest = Digest.build(
+        date="2025-08-01",
+        title="长简报",
+        categories=(),
+        intro=("导语",),
+        items=items,
+        commentary=None,
+        source="test",
+    )
+    await DigestArchive(redis, keys).save(digest)
+    return digest
+
+
+async def _arrival_times(world: DeliveryWorld, chat: int, count: int) -> list[float]:
+    """When each of the bot's first ``count`` messages reached ``chat`` (monotonic)."""
+    times = []
+    for n in range(1, count + 1):
+        await world.control.wait_for_messages(chat, n, timeout=10)
+        times.append(time.monotonic())
+    return times
+
+
+async def test_full_format_spreads_its_messages_while_other_chats_are_served(
+    world: DeliveryWorld, redis: Redis, keys: Keys
+) -> None:
+    long = await _store_long_digest(redis, keys)
+    first, second = await world.readers(2, format="full")
+    # One slot only: if waiting for a chat's pace held the slot, the second chat would
+    # get nothing until the first chat's second message went out.
+    await world.pool(config=dataclasses.replace(FAST, concurrency=1))
+    await world.outbox.enqueue_push(long.date, [first, second], "full")
+    first_times, second_times = await asyncio.gather(
+        _arrival_times(world, first, 2), _arrival_times(world, second, 2)
+    )
+    assert first_times[1] - first_times[0] >= 0.95
+    assert second_times[1] - second_times[0] >= 0.95
+    assert second_times[0] < first_times[1]
+    progress = await world.finished("full")
+    assert progress.sent == 2  # one delivery per reader, however many messages
+    texts = await world.bot_texts(first)
+    assert texts[0].startswith("长简报") and "第2条" in texts[1]
+
+
+async def test_a_category_filter_sends_only_those_items_or_nothing(
+    world: DeliveryWorld,
+) -> None:
+    (hardware,) = await world.readers(1, categories=["硬件前沿"])
+    (sports,) = await world.readers(1, categories=["体育"])
+    (everything,) = await world.readers(1)
+    await world.pool()
+    progress = await world.finished(await world.push([hardware, sports, everything]))
+    assert (progress.sent, progress.skipped) == (2, 1)
+    (filtered,) = await world.bot_texts(hardware)
+    (whole,) = await world.bot_texts(everything)
+    for item in world.digest.items:
+        assert item.title in whole
+        assert (item.title in filtered) == ("硬件前沿" in item.categories)
+    assert await world.bot_texts(sports) == []
+
+
+async def test_the_reader_language_sets_the_labels_not_the_digest(world: DeliveryWorld) -> None:
+    (english,) = await world.readers(1, language="en")
+    (chinese,) = await world.readers(1, language="zh")
+    await world.pool()
+    await world.finished(await world.push([english, chinese]))
+    (en_text,) = await world.bot_texts(english)
+    (zh_text,) = await world.bot_texts(chinese)
+    assert t("en", "render.items") in en_text and t("zh", "render.items") not in en_text
+    assert t("zh", "render.items") in zh_text
+    assert world.digest.items[0].title in en_text and world.digest.items[0].title in zh_text
+
+
+async def test_readers_who_stopped_or_paused_after_the_push_was_queued_are_skipped(
+    world: DeliveryWorld,
+) -> None:
+    stopped, paused, active = await world.readers(3)
+    push_id = await world.push([stopped, paused, active])
+    await world.subscribers.unsubscribe(stopped)
+    await world.subscribers.pause(paused)
+    await world.pool(config=PoolConfig(concurrency=2, read_block_ms=100))
+    progress = await world.finished(push_id)
+    assert (progress.sent, progress.skipped) == (1, 2)
+    assert await world.bot_texts(stopped) == [] and await world.bot_texts(paused) == []
+    assert len(await world.bot_texts(active)) == 1
