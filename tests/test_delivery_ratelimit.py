@@ -1,0 +1,72 @@
+"""The shared limiter in Redis: slots spaced at the global rate whoever asks, one message
+a second per private chat and one per three seconds per group, and a flood pause that
+holds back everyone."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from redis.asyncio import Redis
+
+from bot.delivery.ratelimit import RateLimiter, Verdict
+from bot.keys import Keys
+
+
+async def _send_times(limiter: RateLimiter, chats: range) -> list[float]:
+    """When each chat's message would go out, honouring every answer of the limiter."""
+    times = []
+    for chat in chats:
+        granted = False
+        while not granted:
+            slot = await limiter.acquire(chat)
+            granted = slot.verdict is Verdict.GRANTED
+            await asyncio.sleep(slot.wait)  # the reserved slot, or when to ask again
+        times.append(time.monotonic())
+    return times
+
+
+async def test_two_processes_together_stay_at_the_global_rate(redis: Redis, keys: Keys) -> None:
+    one, two = RateLimiter(redis, keys, rate=50), RateLimiter(redis, keys, rate=50)
+    first, second = await asyncio.gather(
+        _send_times(one, range(1, 31)), _send_times(two, range(101, 131))
+    )
+    times = sorted(first + second)
+    elapsed = times[-1] - times[0]
+    # 60 messages at 50/s: 59 gaps of 20 ms; never faster, and not much slower either.
+    assert 59 / 50 * 0.95 <= elapsed <= 59 / 50 * 1.3
+    per_window = max(sum(1 for t in times if start <= t < start + 0.5) for start in times)
+    assert per_window <= 26  # 25 in any half second, plus timer jitter at the edge
+
+
+async def test_a_private_chat_gets_one_message_a_second_and_a_group_one_per_three(
+    redis: Redis, keys: Keys
+) -> None:
+    limiter = RateLimiter(redis, keys, rate=1000)
+    assert (await limiter.acquire(42)).verdict is Verdict.GRANTED
+    again = await limiter.acquire(42)
+    assert again.verdict is Verdict.CHAT_NOT_READY
+    assert 0.9 <= again.wait <= 1.0
+    assert (await limiter.acquire(43)).verdict is Verdict.GRANTED  # others are not held up
+
+    assert (await limiter.acquire(-100)).verdict is Verdict.GRANTED
+    group = await limiter.acquire(-100)
+    assert group.verdict is Verdict.CHAT_NOT_READY
+    assert 2.9 <= group.wait <= 3.0
+
+
+async def test_a_flood_pause_holds_back_every_chat_until_it_ends(redis: Redis, keys: Keys) -> None:
+    limiter, other_process = RateLimiter(redis, keys, rate=30), RateLimiter(redis, keys, rate=30)
+    await limiter.pause(0.3)
+    await limiter.pause(0.1)  # a shorter pause never cuts a longer one short
+    slot = await other_process.acquire(7)
+    assert slot.verdict is Verdict.FLOOD_PAUSE
+    assert 0.2 <= slot.wait <= 0.3
+    await asyncio.sleep(slot.wait)
+    assert (await other_process.acquire(7)).verdict is Verdict.GRANTED
+
+
+async def test_a_rate_must_be_positive(redis: Redis, keys: Keys) -> None:
+    with pytest.raises(ValueError, match="positive"):
+        RateLimiter(redis, keys, rate=0)
