@@ -10,6 +10,7 @@ what a reader sees. Pure and allocation-light: it runs on the sandbox's hot path
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,9 +34,14 @@ _SIMPLE_TAGS: dict[str, str] = {
 _SUPPORTED_TAGS = frozenset({*_SIMPLE_TAGS, "a", "pre", "blockquote", "tg-emoji"})
 _NAMED_REFERENCES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SPACES = frozenset(" \t\r\n\0\v")
-_SPECIAL = re.compile(r"[<&]")
+_TRIMMED = " \t\r\n"  # what Telegram trims around a message
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NAME_TOKEN = re.compile(r"[A-Za-z0-9.\-]*")
 _REFERENCE = re.compile(r"&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z]{1,10}));")
+# Fast paths for the common shapes; anything else takes the character-by-character path
+# that reproduces Telegram's error messages.
+_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z-]*)>|&(lt|gt|amp|quot);|[<&]")
+_SPACE_IN_URL = re.compile(r"[ \t\r\n\0\v]")
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 # Entities that cannot hold other entities (Telegram drops what is nested inside them).
 _OPAQUE = frozenset({"code", "pre"})
@@ -109,10 +115,16 @@ def _decode_reference(html: str, index: int) -> tuple[str, int] | None:
     return chr(code), match.end()
 
 
+def _replace_reference(match: re.Match[str]) -> str:
+    """``re.sub`` callback: a reference decoded, or kept as written when Telegram would."""
+    decoded = _decode_reference(match.string, match.start())
+    return match.group() if decoded is None else decoded[0]
+
+
 def _normalise_url(url: str) -> str | None:
     """The link Telegram stores for an ``href``, or None when Telegram drops the link."""
     url = url.strip()
-    if not url or any(ch in _SPACES for ch in url):
+    if not url or _SPACE_IN_URL.search(url):
         return None
     scheme = _URL_SCHEME.match(url)
     if scheme is None:
@@ -136,8 +148,7 @@ class _Open:
 
     name: str
     argument: str
-    offset: int
-    text_index: int
+    offset: int  # code points of text before the tag
 
 
 class _Parser:
@@ -146,29 +157,50 @@ class _Parser:
     def __init__(self, html: str) -> None:
         self.html = html
         self.chunks: list[str] = []
-        self.text_len = 0  # characters in chunks (Python indices)
-        self.offset = 0  # UTF-16 code units in chunks
+        # Characters emitted so far. Offsets are code points while parsing (cheap) and
+        # converted to UTF-16 units once at the end.
+        self.offset = 0
         self.open: list[_Open] = []
         self.entities: list[Entity] = []
 
     def emit(self, chunk: str) -> None:
         self.chunks.append(chunk)
-        self.text_len += len(chunk)
-        self.offset += utf16_len(chunk) if not chunk.isascii() else len(chunk)
+        self.offset += len(chunk)
 
     def run(self) -> tuple[str, list[Entity]]:
         html = self.html
         size = len(html)
+        chunks = self.chunks
+        opened = self.open
         i = 0
         while i < size:
-            match = _SPECIAL.search(html, i)
-            if match is None:
+            token = _TOKEN.search(html, i)
+            if token is None:
                 self.emit(html[i:])
                 break
-            start = match.start()
+            start = token.start()
             if start > i:
                 self.emit(html[i:start])
-            if html[start] == "&":
+            tag = token.group(2)
+            if tag is not None:  # <name> or </name> without attributes
+                name = tag.lower()
+                if token.group(1):
+                    if opened and opened[-1].name == name:
+                        self.close(opened.pop())
+                        i = token.end()
+                    else:
+                        i = self.end_tag(start)
+                elif name in _SUPPORTED_TAGS and name != "span":
+                    opened.append(_Open(name, "", self.offset))
+                    i = token.end()
+                else:
+                    i = self.start_tag(start)
+            elif token.group(3) is not None:  # one of the four named references
+                char = _NAMED_REFERENCES[token.group(3)]
+                chunks.append(char)
+                self.offset += 1
+                i = token.end()
+            elif html[start] == "&":
                 decoded = _decode_reference(html, start)
                 if decoded is None:
                     self.emit("&")
@@ -180,11 +212,11 @@ class _Parser:
                 i = self.end_tag(start)
             else:
                 i = self.start_tag(start)
-        if self.open:
+        if opened:
             raise HtmlParseError(
-                f'Can\'t find end tag corresponding to start tag "{self.open[-1].name}"'
+                f'Can\'t find end tag corresponding to start tag "{opened[-1].name}"'
             )
-        return "".join(self.chunks), self.entities
+        return "".join(chunks), self.entities
 
     def _char(self, i: int) -> str:
         """The character at ``i``, or NUL past the end (tdlib reads its C string's NUL)."""
@@ -249,7 +281,7 @@ class _Parser:
                 f'Tag "span" must have class "tg-spoiler" at byte offset '
                 f"{_byte_offset(html, begin)}"
             )
-        self.open.append(_Open(name, argument, self.offset, self.text_len))
+        self.open.append(_Open(name, argument, self.offset))
         return i + 1
 
     def attribute_value(self, i: int) -> tuple[str, int]:
@@ -264,20 +296,11 @@ class _Parser:
                     f"Unexpected end of name token at byte offset {_byte_offset(html, end)}"
                 )
             return html[i:end].lower(), end
-        i += 1
-        parts: list[str] = []
-        while i < len(html) and html[i] != quote:
-            if html[i] == "&":
-                decoded = _decode_reference(html, i)
-                if decoded is not None:
-                    parts.append(decoded[0])
-                    i = decoded[1]
-                    continue
-            parts.append(html[i])
-            i += 1
-        if i < len(html):
-            i += 1
-        return "".join(parts), i
+        end = html.find(quote, i + 1)
+        value = html[i + 1 :] if end < 0 else html[i + 1 : end]
+        if "&" in value:
+            value = _REFERENCE.sub(_replace_reference, value)
+        return value, len(html) if end < 0 else end + 1
 
     def end_tag(self, begin: int) -> int:
         html = self.html
@@ -297,10 +320,13 @@ class _Parser:
                 f"Unmatched end tag at byte offset {_byte_offset(html, begin)}, "
                 f'expected "</{opened.name}>", found "</{end_name}>"'
             )
-        self.open.pop()
+        self.close(self.open.pop())
+        return i + 1
+
+    def close(self, opened: _Open) -> None:
+        """An end tag matched ``opened``: add its entity unless it is empty."""
         if self.offset > opened.offset:
             self.close_entity(opened, self.offset - opened.offset)
-        return i + 1
 
     def close_entity(self, opened: _Open, length: int) -> None:
         name, offset = opened.name, opened.offset
@@ -308,7 +334,7 @@ class _Parser:
             language = opened.argument if name == "code" and opened.argument else None
             self.entities.append(Entity(_SIMPLE_TAGS[name], offset, length, language=language))
         elif name == "a":
-            href = opened.argument or "".join(self.chunks)[opened.text_index :]
+            href = opened.argument or "".join(self.chunks)[opened.offset :]
             url = _normalise_url(href)
             if url is not None:
                 self.entities.append(Entity("text_link", offset, length, url=url))
@@ -368,13 +394,8 @@ def _sort_key(entity: Entity) -> tuple[int, int, int]:
     return (entity.offset, -entity.length, _TYPE_PRIORITY.get(entity.type, 9))
 
 
-def strip_entities(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
-    """Trim the whitespace Telegram trims around a message, moving and clipping entities."""
-    stripped = text.strip(" \t\r\n")
-    if stripped == text:
-        return text, entities
-    lead = utf16_len(text[: len(text) - len(text.lstrip(" \t\r\n"))])
-    end = lead + utf16_len(stripped)
+def _clip(entities: list[Entity], lead: int, end: int) -> list[Entity]:
+    """Entities moved back by ``lead`` units and cut to ``[lead, end)``; empty ones go."""
     moved: list[Entity] = []
     for entity in entities:
         start = max(entity.offset, lead)
@@ -390,7 +411,43 @@ def strip_entities(text: str, entities: list[Entity]) -> tuple[str, list[Entity]
                     entity.custom_emoji_id,
                 )
             )
-    return stripped, moved
+    return moved
+
+
+def strip_entities(text: str, entities: list[Entity]) -> tuple[str, list[Entity]]:
+    """Trim the whitespace Telegram trims around a message, moving and clipping entities
+    (whose offsets are UTF-16 units)."""
+    stripped = text.strip(_TRIMMED)
+    if stripped == text:
+        return text, entities
+    lead = utf16_len(text[: len(text) - len(text.lstrip(_TRIMMED))])
+    return stripped, _clip(entities, lead, lead + utf16_len(stripped))
+
+
+def _to_utf16(text: str, entities: list[Entity]) -> list[Entity]:
+    """Entities with code point offsets into ``text`` re-expressed in UTF-16 units: each
+    astral character (emoji...) before a boundary adds one unit."""
+    if text.isascii() or not entities:
+        return entities
+    astral = [match.start() for match in _ASTRAL.finditer(text)]
+    if not astral:
+        return entities
+    converted: list[Entity] = []
+    for entity in entities:
+        start = entity.offset + bisect_left(astral, entity.offset)
+        end_point = entity.offset + entity.length
+        end = end_point + bisect_left(astral, end_point)
+        converted.append(
+            Entity(
+                entity.type,
+                start,
+                end - start,
+                entity.url,
+                entity.language,
+                entity.custom_emoji_id,
+            )
+        )
+    return converted
 
 
 def parse_html(html: str) -> tuple[str, list[Entity]]:
@@ -399,7 +456,12 @@ def parse_html(html: str) -> tuple[str, list[Entity]]:
     Raises ``HtmlParseError`` with Telegram's message for what Telegram refuses.
     """
     if "<" not in html and "&" not in html:
-        return strip_entities(html, [])
+        return html.strip(_TRIMMED), []
     text, entities = _Parser(html).run()
     entities.sort(key=_sort_key)
-    return strip_entities(text, _drop_nested_in_code(entities))
+    entities = _drop_nested_in_code(entities)
+    stripped = text.strip(_TRIMMED)
+    if stripped != text:
+        lead = len(text) - len(text.lstrip(_TRIMMED))
+        entities = _clip(entities, lead, lead + len(stripped))
+    return stripped, _to_utf16(stripped, entities)
