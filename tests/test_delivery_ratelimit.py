@@ -47,13 +47,13 @@ async def test_a_private_chat_gets_one_message_a_second_and_a_group_one_per_thre
     assert (await limiter.acquire(42)).verdict is Verdict.GRANTED
     again = await limiter.acquire(42)
     assert again.verdict is Verdict.CHAT_NOT_READY
-    assert 0.9 <= again.wait <= 1.0
+    assert 0.9 <= again.wait <= 1.01  # 1 s after its slot, which may lie 1 ms ahead
     assert (await limiter.acquire(43)).verdict is Verdict.GRANTED  # others are not held up
 
     assert (await limiter.acquire(-100)).verdict is Verdict.GRANTED
     group = await limiter.acquire(-100)
     assert group.verdict is Verdict.CHAT_NOT_READY
-    assert 2.9 <= group.wait <= 3.0
+    assert 2.9 <= group.wait <= 3.01
 
 
 async def test_a_flood_pause_holds_back_every_chat_until_it_ends(redis: Redis, keys: Keys) -> None:
