@@ -53,3 +53,14 @@ async def test_release_hands_over_at_once(redis: Redis, keys: Keys) -> None:
     await leaving.release()
     assert not leaving.held
     assert await staying.acquire_or_renew()
+
+
+async def test_two_jobs_of_one_process_asking_at_once_both_hold_it(
+    redis: Redis, keys: Keys
+) -> None:
+    lease = Lease(redis, keys.scheduler_lease(), ttl_seconds=5, holder="process")
+    assert await asyncio.gather(lease.acquire_or_renew(), lease.acquire_or_renew()) == [
+        True,
+        True,
+    ]
+    assert lease.held
