@@ -45,3 +45,32 @@ def test_unwritable_folder_is_a_clear_error(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(EmbeddedRedisError, match=r"BRIEFBOT_DATA_DIR .* is not writable"):
         EmbeddedRedis(blocker / "data").start()
+
+
+def test_a_server_left_running_by_a_dead_process_is_adopted_and_stopped(
+    tmp_path: Path,
+) -> None:
+    starter = EmbeddedRedis(tmp_path)
+    url = starter.start()
+    with redis.Redis.from_url(url) as client:
+        client.set("kept", "yes")
+    # The starter dies without stopping the server (kill -9): its pid no longer exists.
+    (tmp_path / "redis.owner").write_text("999999999\n")
+    adopter = EmbeddedRedis(tmp_path)
+    try:
+        assert adopter.start() == url
+        assert adopter.owned
+        adopter.stop()
+        with pytest.raises(redis.ConnectionError), redis.Redis.from_url(url) as client:
+            client.ping()
+        assert not (tmp_path / "redis.url").exists()
+    finally:
+        starter.stop()  # the process has exited already; this only reaps it
+
+    restarted = EmbeddedRedis(tmp_path)
+    client = redis.Redis.from_url(restarted.start(), decode_responses=True)
+    try:
+        assert client.get("kept") == "yes"
+    finally:
+        client.close()
+        restarted.stop()

@@ -58,6 +58,33 @@ def _answers_ping(socket_path: str) -> bool:
     return False
 
 
+def _alive(pid: int | None) -> bool:
+    """Whether a process with this id exists (no id counts as alive: never adopt a
+    server whose owner we cannot tell)."""
+    if pid is None:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _shutdown(socket_path: str) -> None:
+    """Ask the server on ``socket_path`` to flush its append-only file and exit; wait
+    until it no longer answers."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as sock:
+        sock.settimeout(5.0)
+        sock.connect(socket_path)
+        sock.sendall(b"SHUTDOWN\r\n")
+        sock.recv(64)  # the server closes the connection as it exits
+    deadline = time.monotonic() + 10
+    while _answers_ping(socket_path) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
 class EmbeddedRedis:
     """Starts (or joins) the embedded Redis server of one data folder."""
 
@@ -65,12 +92,14 @@ class EmbeddedRedis:
         self.data_dir = data_dir.resolve()
         self._process: subprocess.Popen[bytes] | None = None
         self._socket_dir: str | None = None
+        self._adopted_socket: str | None = None
         self.url: str | None = None
 
     @property
     def owned(self) -> bool:
-        """True when this object started the server (and so stops it)."""
-        return self._process is not None
+        """True when this object stops the server on ``stop()``: it started it, or
+        adopted one whose starter died without stopping it."""
+        return self._process is not None or self._adopted_socket is not None
 
     def start(self) -> str:
         """Start the server, or join the one already running on this folder; return its
@@ -78,8 +107,14 @@ class EmbeddedRedis:
         self._check_writable()
         running = self._running_url()
         if running is not None:
-            logger.info("joining the embedded Redis already running in %s", self.data_dir)
             self.url = running
+            if _alive(self._owner_pid()):
+                logger.info("joining the embedded Redis already running in %s", self.data_dir)
+            else:
+                # Its starter was killed before it could stop it: we stop it on exit.
+                logger.info("adopting the embedded Redis left running in %s", self.data_dir)
+                self._adopted_socket = running.removeprefix("unix://")
+                self._write_owner()
             return running
         self._socket_dir = self._make_socket_dir()
         socket_path = os.path.join(self._socket_dir, "redis.sock")
@@ -113,17 +148,22 @@ class EmbeddedRedis:
         self._wait_until_ready(socket_path)
         self.url = f"unix://{socket_path}"
         (self.data_dir / "redis.url").write_text(self.url + "\n", encoding="utf-8")
+        self._write_owner()
         logger.info("started the embedded Redis in %s", self.data_dir)
         return self.url
 
     def stop(self) -> None:
         """Stop the server if this object started it; SIGTERM makes Redis flush the
         append-only file before it exits."""
+        adopted, self._adopted_socket = self._adopted_socket, None
+        if adopted is not None:
+            self._forget_address()
+            _shutdown(adopted)
+            logger.info("stopped the adopted embedded Redis in %s", self.data_dir)
         process, self._process = self._process, None
         if process is None:
             return
-        with contextlib.suppress(FileNotFoundError):
-            (self.data_dir / "redis.url").unlink()
+        self._forget_address()
         process.terminate()
         try:
             process.wait(timeout=10)
@@ -134,6 +174,20 @@ class EmbeddedRedis:
             with contextlib.suppress(OSError):
                 os.rmdir(self._socket_dir)
         logger.info("stopped the embedded Redis in %s", self.data_dir)
+
+    def _write_owner(self) -> None:
+        (self.data_dir / "redis.owner").write_text(f"{os.getpid()}\n", encoding="utf-8")
+
+    def _owner_pid(self) -> int | None:
+        try:
+            return int((self.data_dir / "redis.owner").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def _forget_address(self) -> None:
+        for name in ("redis.url", "redis.owner"):
+            with contextlib.suppress(FileNotFoundError):
+                (self.data_dir / name).unlink()
 
     def _make_socket_dir(self) -> str:
         """A private folder for the socket, the same one for every start on this data
