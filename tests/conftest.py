@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.sandbox",
     "tests.fixtures.stores",
     "tests.fixtures.reader_bot",
+    "tests.fixtures.scheduling",
 ]
