@@ -14,7 +14,6 @@ from telegram import Bot
 
 from bot.delivery.alerts import AdminAlerts
 from bot.delivery.outbox import Outbox
-from bot.delivery.tasks import decode
 from bot.digest.parser import parse_digest
 from bot.keys import Keys
 from bot.sandbox import Sandbox
@@ -23,7 +22,7 @@ from bot.settings import Settings
 from bot.store.connection import RedisConnection
 from bot.store.digests import DigestArchive
 from bot.store.subscribers import SubscriberStore
-from tests.fixtures.scheduling import digest_text
+from tests.fixtures.scheduling import digest_text, queued
 from tests.fixtures.stores import MovableClock
 
 Factory = Callable[[Redis], Scheduling]
@@ -66,11 +65,6 @@ async def second_client(redis_url: str) -> AsyncIterator[Redis]:
     client = Redis.from_url(redis_url, decode_responses=True)
     yield client
     await client.aclose()
-
-
-async def queued(redis: Redis, keys: Keys) -> list[tuple[str, int]]:
-    entries = await redis.xrange(keys.outbox())
-    return [(task.date, task.chat_id) for task in (decode(fields) for _, fields in entries)]
 
 
 async def test_only_the_lease_holder_plans_and_another_takes_over_when_it_dies(
