@@ -9,7 +9,7 @@ from bot.context import BotApplication
 from bot.delivery.alerts import AdminAlerts
 from bot.delivery.outbox import Outbox
 from bot.digest.categories import CategoryRules
-from bot.scheduler.jobs import Scheduling, start_scheduling
+from bot.scheduler.jobs import Scheduling, build_scheduling
 
 Hook = Callable[[BotApplication], Awaitable[None]]
 
@@ -22,7 +22,7 @@ def scheduling_hooks() -> tuple[Hook, Hook]:
     async def on_start(application: BotApplication) -> None:
         services = application.bot_data.services
         settings, conn = services.settings, services.connection
-        scheduling = await start_scheduling(
+        scheduling = build_scheduling(
             settings,
             conn,
             services.stores.digests,
@@ -31,6 +31,7 @@ def scheduling_hooks() -> tuple[Hook, Hook]:
             CategoryRules.from_settings(settings),
             services.clock,
         )
+        scheduling.start()
         running.append(scheduling)
 
     async def on_stop(application: BotApplication) -> None:

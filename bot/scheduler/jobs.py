@@ -175,18 +175,3 @@ def build_scheduling(
         on_stored=planner.digest_arrived,
     )
     return Scheduling(settings, lease, planner, poller, AsyncIOScheduler(timezone=UTC), session)
-
-
-async def start_scheduling(
-    settings: Settings,
-    conn: RedisConnection,
-    archive: DigestArchive,
-    outbox: Outbox,
-    alerts: AdminAlerts,
-    rules: CategoryRules | None = None,
-    clock: Clock = utc_now,
-) -> Scheduling:
-    """Build and start the scheduling of this process; ``await stop()`` it on shutdown."""
-    scheduling = build_scheduling(settings, conn, archive, outbox, alerts, rules, clock)
-    scheduling.start()
-    return scheduling
