@@ -26,7 +26,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -99,15 +100,40 @@ async def used_memory(client: Redis) -> int:
     return int(info["used_memory"])
 
 
-async def timed_import(client: Redis, keys: Keys, path: Path) -> float:
-    """Seconds to run ``briefbot subscribers import``'s import on the file."""
+@dataclass
+class Cost:
+    """Wall time, and the CPU time it took in this process and in the Redis server: on a
+    busy machine the wall time mostly measures waiting for a CPU."""
+
+    wall: float = 0.0
+    client_cpu: float = 0.0
+    server_cpu: float = 0.0
+
+
+async def server_cpu(client: Redis) -> float:
+    info = await client.info("cpu")
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+@contextlib.asynccontextmanager
+async def measured(client: Redis) -> AsyncIterator[Cost]:
+    cost = Cost()
+    server_before = await server_cpu(client)
+    wall, cpu = time.perf_counter(), time.process_time()
+    yield cost
+    cost.wall = time.perf_counter() - wall
+    cost.client_cpu = time.process_time() - cpu
+    cost.server_cpu = await server_cpu(client) - server_before
+
+
+async def timed_import(client: Redis, keys: Keys, path: Path) -> Cost:
+    """What ``briefbot subscribers import``'s import of the file costs."""
     store = SubscriberStore(client, keys, clock=lambda: NOW)
     with contextlib.redirect_stderr(io.StringIO()):  # its summary line
-        start = time.perf_counter()
-        status = await import_file(store, path)
-        elapsed = time.perf_counter() - start
+        async with measured(client) as cost:
+            status = await import_file(store, path)
     assert status == 0, "the generated file has no bad lines"
-    return elapsed
+    return cost
 
 
 async def baseline_import(client: Redis, keys: Keys, lines: list[str]) -> float:
@@ -142,17 +168,17 @@ async def drain_before_the_minute(due: DueIndex) -> None:
         await due.reschedule_many(batch, before)
 
 
-async def select_and_reschedule(client: Redis, keys: Keys) -> tuple[float, int]:
-    """Seconds to select and reschedule everything due in the busy minute, 1000 at a
+async def select_and_reschedule(client: Redis, keys: Keys) -> tuple[Cost, int]:
+    """What selecting and rescheduling everything due in the busy minute costs, 1000 at a
     time as the scheduler does; and how many that was."""
     due = DueIndex(client, keys)
     await drain_before_the_minute(due)
     end = MINUTE + timedelta(seconds=59)
     handled = 0
-    start = time.perf_counter()
-    while batch := await due.due(end, limit=1000):
-        handled += await due.reschedule_many(batch, end)
-    return time.perf_counter() - start, handled
+    async with measured(client) as cost:
+        while batch := await due.due(end, limit=1000):
+            handled += await due.reschedule_many(batch, end)
+    return cost, handled
 
 
 async def baseline_reschedule(client: Redis, keys: Keys) -> float:
@@ -255,12 +281,17 @@ async def bench(url: str, count: int, runs: int, folder: Path) -> None:
             prefix = f"bench-store-{uuid.uuid4().hex[:8]}"
             keys = Keys(prefix)
             memory_before = await used_memory(client)
-            note("import s", await timed_import(client, keys, source))
+            cost = await timed_import(client, keys, source)
+            note("import s", cost.wall)
+            note("import client cpu", cost.client_cpu)
+            note("import server cpu", cost.server_cpu)
             note("memory/sub INFO", (await used_memory(client) - memory_before) / count)
             note("memory/sub MEMORY USAGE", await memory_usage_per_subscriber(client, keys, count))
-            note("reimport s", await timed_import(client, keys, source))
-            elapsed, handled = await select_and_reschedule(client, keys)
-            note("minute s", elapsed)
+            note("reimport s", (await timed_import(client, keys, source)).wall)
+            cost, handled = await select_and_reschedule(client, keys)
+            note("minute s", cost.wall)
+            note("minute client cpu", cost.client_cpu)
+            note("minute server cpu", cost.server_cpu)
             note("minute n", handled)
 
             base = Keys(f"{prefix}-baseline")
@@ -298,6 +329,10 @@ def report(
     imported = count / m["import s"]
     baseline = 1 / m["baseline import s/sub"]
     print(f"import (fresh)            {m['import s']:8.2f} s   {imported:10,.0f} subscribers/s")
+    print(
+        f"  CPU: {m['import client cpu']:.2f} s in briefbot, {m['import server cpu']:.2f} s "
+        "in Redis (the rest of the wall time is waiting for a CPU on a busy machine)"
+    )
     print(f"import (again, no change) {m['reimport s']:8.2f} s")
     print(
         f"  baseline: one round trip per subscriber  {baseline:10,.0f} subscribers/s"
@@ -313,6 +348,10 @@ def report(
     print(
         f"select + reschedule the busy minute: {m['minute n']:.0f} due in "
         f"{m['minute s']:.2f} s   {rate:10,.0f} subscribers/s"
+    )
+    print(
+        f"  CPU: {m['minute client cpu']:.2f} s in briefbot, {m['minute server cpu']:.2f} s "
+        "in Redis"
     )
     print(
         f"  baseline: select and reschedule one at a time  {base_rate:10,.0f} subscribers/s"
