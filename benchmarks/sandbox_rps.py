@@ -52,8 +52,16 @@ BASELINE = Workload("bare aiohttp (baseline)", "getMe", {})
 WORKLOADS = [
     Workload("sandbox getMe", "getMe", {}),
     Workload("sendMessage, plain text", "sendMessage", {"text": "早上好 good morning"}),
+    # The same text every time, as in a push (the sandbox parses it once).
     Workload(
         "sendMessage, digest HTML", "sendMessage", {"text": DIGEST_HTML, "parse_mode": "HTML"}
+    ),
+    # A different text every time: every request pays for the HTML parsing.
+    Workload(
+        "sendMessage, unique HTML",
+        "sendMessage",
+        {"text": DIGEST_HTML, "parse_mode": "HTML"},
+        unique=True,
     ),
 ]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 __all__ = ["Entity", "HtmlParseError", "parse_html", "strip_entities", "utf16_len"]
@@ -456,15 +455,8 @@ def parse_html(html: str) -> tuple[str, list[Entity]]:
 
     Raises ``HtmlParseError`` with Telegram's message for what Telegram refuses.
     """
-    text, entities = _parse_cached(html)
-    return text, list(entities)
-
-
-# A push sends the same text to many chats; entities are immutable, so results are shared.
-@lru_cache(maxsize=512)
-def _parse_cached(html: str) -> tuple[str, tuple[Entity, ...]]:
     if "<" not in html and "&" not in html:
-        return html.strip(_TRIMMED), ()
+        return html.strip(_TRIMMED), []
     text, entities = _Parser(html).run()
     entities.sort(key=_sort_key)
     entities = _drop_nested_in_code(entities)
@@ -472,4 +464,4 @@ def _parse_cached(html: str) -> tuple[str, tuple[Entity, ...]]:
     if stripped != text:
         lead = len(text) - len(text.lstrip(_TRIMMED))
         entities = _clip(entities, lead, lead + len(stripped))
-    return stripped, tuple(_to_utf16(stripped, entities))
+    return stripped, _to_utf16(stripped, entities)

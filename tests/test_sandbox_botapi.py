@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
 from telegram.error import BadRequest, InvalidToken
 from telegram.request import HTTPXRequest
 
@@ -204,3 +204,35 @@ async def test_chat_action_and_get_chat(
     assert (info.id, info.type, info.first_name) == (chat.chat_id, "private", "李四")
     shown = await sandbox_control.chat(chat.chat_id)
     assert [action["action"] for action in shown["actions"]] == ["typing"]
+
+
+async def test_one_text_to_many_chats_then_an_edit_changes_only_that_chat(
+    bot: Bot, sandbox_control: SandboxControl
+) -> None:
+    chats = [await sandbox_control.create_private_chat() for _ in range(2)]
+    sent = [await bot.send_message(c.chat_id, "<b>早报</b> 1", parse_mode="HTML") for c in chats]
+    await bot.edit_message_text(
+        "<i>更正</i> 1", chats[0].chat_id, sent[0].message_id, parse_mode="HTML"
+    )
+    [edited] = await sandbox_control.bot_messages(chats[0].chat_id)
+    [untouched] = await sandbox_control.bot_messages(chats[1].chat_id)
+    assert (edited.text, edited.entities) == (
+        "更正 1",
+        [{"offset": 0, "length": 2, "type": "italic"}],
+    )
+    assert (untouched.text, untouched.entities) == (
+        "早报 1",
+        [{"offset": 0, "length": 2, "type": "bold"}],
+    )
+
+
+async def test_explicit_entities_instead_of_a_parse_mode(bot: Bot, chat: ChatRef) -> None:
+    message = await bot.send_message(
+        chat.chat_id, "😀 简报", entities=[MessageEntity("bold", offset=3, length=2)]
+    )
+    assert message.parse_entities() == {MessageEntity("bold", 3, 2): "简报"}
+
+
+async def test_markdown_is_refused_with_a_clear_reason(bot: Bot, chat: ChatRef) -> None:
+    with pytest.raises(BadRequest, match="(?i)implements parse_mode html only"):
+        await bot.send_message(chat.chat_id, "*bold*", parse_mode="MarkdownV2")

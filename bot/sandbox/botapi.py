@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from functools import lru_cache
 from typing import Any
 
 import aiohttp
@@ -118,22 +119,19 @@ class BotApi:
         """The text and entities a reader will see, or Telegram's 400."""
         text = params.get_str("text") or ""
         parse_mode = (params.get_str("parse_mode") or "").strip()
-        entities: list[Entity]
         if parse_mode.lower() == "html":
             try:
-                text, entities = parse_html(text)
+                text, api_entities = _html_message(text)
             except HtmlParseError as exc:
                 raise bad_request(f"can't parse entities: {exc}") from None
-        elif parse_mode.lower() in ("markdown", "markdownv2"):
+            _check_length(text)
+            return text, api_entities
+        if parse_mode.lower() in ("markdown", "markdownv2"):
             raise bad_request("can't parse entities: the sandbox implements parse_mode HTML only")
-        elif parse_mode:
+        if parse_mode:
             raise bad_request("unsupported parse_mode")
-        else:
-            text, entities = strip_entities(text, explicit_entities(params))
-        if not text:
-            raise bad_request("message text is empty")
-        if utf16_len(text) > MAX_TEXT_UTF16:
-            raise bad_request("message is too long")
+        text, entities = strip_entities(text, explicit_entities(params))
+        _check_length(text)
         return text, [entity.to_api() for entity in entities]
 
     def own_message(self, params: Params, missing: str) -> Message:
@@ -149,6 +147,21 @@ class BotApi:
         if not message.sender.is_bot:
             raise bad_request("message can't be edited")
         return message
+
+
+@lru_cache(maxsize=512)
+def _html_message(html: str) -> tuple[str, list[JSON]]:
+    """Text and API entities of an HTML message. A push sends one text to many chats, so
+    the result (treated as immutable by every message holding it) is shared."""
+    text, entities = parse_html(html)
+    return text, [entity.to_api() for entity in entities]
+
+
+def _check_length(text: str) -> None:
+    if not text:
+        raise bad_request("message text is empty")
+    if utf16_len(text) > MAX_TEXT_UTF16:
+        raise bad_request("message is too long")
 
 
 def explicit_entities(params: Params) -> list[Entity]:
