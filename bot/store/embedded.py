@@ -10,7 +10,9 @@ The server listens on a Unix socket only (no TCP port to collide with), at a pat
 depends only on the data folder, so a restarted server has the same address. Its address is
 written to ``redis.url`` in the data folder, so a second briefbot process on the same
 folder (``briefbot worker``, ``briefbot push``) connects to the running server instead of
-starting a second one on the same files.
+starting a second one on the same files. The server runs in its own session, so a Ctrl-C
+reaches briefbot, which finishes its writes and then stops it; a server whose starter was
+killed (its pid in ``redis.owner`` is gone) is adopted by the next start and stopped by it.
 """
 
 from __future__ import annotations
