@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest, Item
 from bot.services.days import parse_day, today_in
+from bot.services.memo import Memo
 from bot.services.reader import Reader
 from bot.services.refusal import Refused
 from bot.services.subscriptions import language_of
@@ -117,6 +118,24 @@ class ReadingService:
         self._rules = rules
         self._timezone = timezone
         self._clock = clock
+        # Parsed digests by content hash: a hit costs one small HGET instead of fetching
+        # and parsing the whole JSON, and a correction (new hash) is never served stale.
+        self._parsed: Memo[str, Digest] = Memo(16)
+
+    async def _load(self, day: str) -> Digest | None:
+        """The current digest of ``day``, parsed at most once per version."""
+        content_hash = await self._archive.current_hash(day)
+        if content_hash is None:
+            return None
+        cached = self._parsed.get(content_hash)
+        if cached is not None:
+            return cached
+        digest = await self._archive.load(day)
+        return None if digest is None else self._parsed.put(digest.content_hash, digest)
+
+    async def _latest(self) -> Digest | None:
+        newest = await self._archive.dates(1)
+        return await self._load(newest[0]) if newest else None
 
     async def _who(self, reader: Reader) -> tuple[str, Subscriber | None]:
         subscriber = await self._subscribers.get(reader.chat_id)
@@ -129,14 +148,14 @@ class ReadingService:
     async def _digest(self, lang: str, day_text: str | None) -> Digest:
         """The digest of ``day_text`` (typed by the reader), else today's, else the latest."""
         if day_text is None:
-            latest = await self._archive.load(self._today()) or await self._archive.latest()
+            latest = await self._load(self._today()) or await self._latest()
             if latest is None:
                 raise Refused(lang, "digest.none")
             return latest
         day = parse_day(day_text)
         if day is None:
             raise Refused(lang, "date.invalid", text=day_text)
-        digest = await self._archive.load(day.isoformat())
+        digest = await self._load(day.isoformat())
         if digest is None:
             raise Refused(lang, "date.missing", date=day.isoformat())
         return digest
@@ -223,7 +242,7 @@ class ReadingService:
         """The categories a reader can choose to receive: those of today's digest (else the
         latest), by their canonical names (an editor may write an alias such as
         ``hardware``)."""
-        digest = await self._archive.load(self._today()) or await self._archive.latest()
+        digest = await self._load(self._today()) or await self._latest()
         if digest is None:
             return ()
         return tuple(dict.fromkeys(self._rules.canonical(name) for name in digest.categories))
@@ -244,7 +263,7 @@ class ReadingService:
         # Newest first; a digest dated after today (an editor publishing ahead) waits.
         for day in await self._archive.dates(UNREAD_DAYS + 7):
             if oldest <= day <= today.isoformat():
-                digest = await self._archive.load(day)
+                digest = await self._load(day)
                 if digest is not None:
                     digests.append(digest)
         return digests

@@ -8,9 +8,15 @@ from dataclasses import replace
 from bot.callbacks import InvalidCallback, pack, unpack
 from bot.i18n import t
 from bot.render import Button, RenderedMessage, render_compact, render_full, render_item
+from bot.services.memo import Memo
 from bot.services.reading import DigestResult, ItemResult
 from handlers import actions
 from handlers.common import Answer, Screen
+
+# Rendering is a pure function of (digest version, language): a morning of readers asking
+# for the same digest renders it once. Keys hold the content hash, so a correction is
+# rendered afresh.
+_RENDERED: Memo[tuple[str, str, str, int], list[RenderedMessage]] = Memo(256)
 
 
 def digest_messages(result: DigestResult) -> list[Answer]:
@@ -20,19 +26,27 @@ def digest_messages(result: DigestResult) -> list[Answer]:
     if not result.is_today:
         note = t(result.lang, "bot.today.not_yet", today=result.today, date=result.digest.date)
         answers.append(Screen.plain(note))
+    digest, lang = result.digest, result.lang
     if result.full:
-        answers.extend(render_full(result.digest, result.lang))
+        key = ("full", digest.content_hash, lang, 0)
+        answers.extend(_RENDERED.get_or_make(key, lambda: render_full(digest, lang)))
     else:
-        answers.append(render_compact(result.digest, result.lang))
+        key = ("compact", digest.content_hash, lang, 0)
+        answers.extend(_RENDERED.get_or_make(key, lambda: [render_compact(digest, lang)]))
     return answers
 
 
 def item_message(result: ItemResult) -> RenderedMessage:
     """One item; its previous / next buttons become ``nav_item`` buttons, which replace
     the item in place instead of sending a new message."""
-    rendered = render_item(result.digest, result.item.number, result.lang)
-    rows = tuple(tuple(_navigating(button) for button in row) for row in rendered.keyboard)
-    return replace(rendered, keyboard=rows)
+    digest, number, lang = result.digest, result.item.number, result.lang
+
+    def make() -> list[RenderedMessage]:
+        rendered = render_item(digest, number, lang)
+        rows = tuple(tuple(_navigating(button) for button in row) for row in rendered.keyboard)
+        return [replace(rendered, keyboard=rows)]
+
+    return _RENDERED.get_or_make(("item", digest.content_hash, lang, number), make)[0]
 
 
 def _navigating(button: Button) -> Button:
