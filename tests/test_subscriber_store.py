@@ -237,3 +237,15 @@ async def test_records_are_plain_hash_fields(
         "language": "zh",
         "subscribed_at": str(int(datetime(2025, 7, 21, 12, tzinfo=UTC).timestamp())),
     }
+
+
+async def test_a_damaged_record_is_still_readable(
+    subscribers: SubscriberStore, redis: Redis, keys: Keys
+) -> None:
+    await subscribers.subscribe(42)
+    await redis.hset(keys.subscriber(42), mapping={"categories": "[oops", "format": "huge"})
+    damaged = await subscribers.get(42)
+    assert damaged is not None
+    assert (damaged.categories, damaged.format) == ((), "compact")
+    repaired = await subscribers.update(42, categories=["AI"], format="full")
+    assert (repaired.categories, repaired.format) == (("AI",), "full")

@@ -78,7 +78,7 @@ class Subscriber:
             tz=fields.get("tz", "UTC"),
             push_time=fields.get("time", "08:00"),
             format=fmt if fmt in FORMATS else "compact",
-            categories=tuple(json.loads(fields.get("categories", "[]"))),
+            categories=_stored_categories(fields.get("categories", "[]")),
             language=language if language in LANGUAGES else "zh",
             subscribed_at=int(fields.get("subscribed_at", "0")),
         )
@@ -95,6 +95,18 @@ class Subscriber:
             "status": self.status,
             "subscribed_at": self.subscribed_at,
         }
+
+
+def _stored_categories(text: str) -> tuple[str, ...]:
+    """The stored JSON list; a damaged value reads as "every category" rather than
+    making the record unreadable."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return ()
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
 
 
 def validate_chat_id(value: object) -> int:
