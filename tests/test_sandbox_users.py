@@ -121,6 +121,9 @@ async def test_control_refusals_say_why(sandbox_control: SandboxControl) -> None
     assert caught.value.status == 404
     with pytest.raises(SandboxControlError, match="has no button 'x'"):
         await sandbox_control.press_button(chat.chat_id, said.message_id, "x")
+    forged = await sandbox_control.press_button(chat.chat_id, said.message_id, "x", forged=True)
+    [press] = await sandbox_control.callback_answers(chat.chat_id)
+    assert (press["callback_query_id"], press["data"], press["answer"]) == (forged, "x", None)
     with pytest.raises(SandboxControlError, match="needs some text"):
         await sandbox_control.send_text(chat.chat_id, "   ")
     with pytest.raises(TimeoutError, match="0 bot messages"):

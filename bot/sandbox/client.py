@@ -179,10 +179,21 @@ class SandboxControl:
         )
 
     async def press_button(
-        self, chat_id: int, message_id: int, callback_data: str, user_id: int | None = None
+        self,
+        chat_id: int,
+        message_id: int,
+        callback_data: str,
+        user_id: int | None = None,
+        forged: bool = False,
     ) -> str:
-        """A user taps a button of a bot message; returns the callback_query_id."""
-        body = {"message_id": message_id, "callback_data": callback_data, "user_id": user_id}
+        """A user taps a button of a bot message; returns the callback_query_id. With
+        ``forged``, ``callback_data`` need not be on any button (a tampered client)."""
+        body = {
+            "message_id": message_id,
+            "callback_data": callback_data,
+            "user_id": user_id,
+            "forged": forged,
+        }
         data = await self._request("POST", f"/chats/{chat_id}/press", body)
         query_id: str = data["callback_query_id"]
         return query_id

@@ -177,6 +177,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
             _int(body.get("message_id"), "message_id"),
             data,
             _optional_int(body.get("user_id"), "user_id"),
+            forged=bool(body.get("forged", False)),
         )
         return _ok(query.to_json())
 

@@ -194,16 +194,23 @@ class SandboxState:
         return message
 
     def press_button(
-        self, chat_id: int, message_id: int, callback_data: str, user_id: int | None = None
+        self,
+        chat_id: int,
+        message_id: int,
+        callback_data: str,
+        user_id: int | None = None,
+        forged: bool = False,
     ) -> CallbackQuery:
-        """A user taps the inline button carrying ``callback_data`` under a bot message."""
+        """A user taps the inline button carrying ``callback_data`` under a bot message
+        (``forged``: data no button carries, as a modified client can send)."""
         chat = self.chat(chat_id)
         sender = self.sender(chat, user_id)
         message = chat.messages.get(message_id)
         if message is None or message.deleted:
             raise StateError(404, f"no message {message_id} in chat {chat_id}")
         buttons = (message.reply_markup or {}).get("inline_keyboard", [])
-        if not any(b.get("callback_data") == callback_data for row in buttons for b in row):
+        carried = any(b.get("callback_data") == callback_data for row in buttons for b in row)
+        if not carried and not forged:
             raise StateError(400, f"message {message_id} has no button {callback_data!r}")
         query = CallbackQuery(
             str(next(self._callback_ids)), chat_id, message_id, sender.id, callback_data, now()
