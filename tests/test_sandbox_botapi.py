@@ -234,5 +234,5 @@ async def test_explicit_entities_instead_of_a_parse_mode(bot: Bot, chat: ChatRef
 
 
 async def test_markdown_is_refused_with_a_clear_reason(bot: Bot, chat: ChatRef) -> None:
-    with pytest.raises(BadRequest, match="(?i)implements parse_mode html only"):
+    with pytest.raises(BadRequest, match=r"(?i)implements parse_mode html only"):
         await bot.send_message(chat.chat_id, "*bold*", parse_mode="MarkdownV2")
