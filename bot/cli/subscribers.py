@@ -8,17 +8,15 @@ the same state), reports each bad line as ``FILE:LINE: message`` and carries on;
 from __future__ import annotations
 
 import argparse
-import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.settings import Settings, SettingsError, load_settings
-from bot.store.connection import open_redis
-from bot.store.embedded import EmbeddedRedisError
-from bot.store.errors import StoreUnavailable
+from bot.cli.sending import run_with_redis
+from bot.settings import Settings
+from bot.store.connection import RedisConnection
 from bot.store.subscriber import Subscriber
 from bot.store.subscriber_lines import BadLine, parse_line, to_line
 from bot.store.subscribers import PUT_BATCH, SubscriberDefaults, SubscriberStore
@@ -55,30 +53,18 @@ def _export_command(args: argparse.Namespace) -> int:
 
 
 def _run(job: Job) -> int:
-    """Load the settings, open Redis, run ``job``; turn every expected failure into a
-    one-line message and an exit status."""
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"briefbot: invalid settings:\n{error}", file=sys.stderr)
-        return 2
-    try:
-        return asyncio.run(_with_store(settings, job))
-    except (StoreUnavailable, EmbeddedRedisError) as error:
-        print(f"briefbot: {error}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"briefbot: {error.filename or 'output'}: {error.strerror}", file=sys.stderr)
-        return 1
+    """Run ``job`` with the subscriber store; a file that cannot be read or written is
+    one line and exit status 1, like an unreachable Redis."""
 
-
-async def _with_store(settings: Settings, job: Job) -> int:
-    connection = await open_redis(settings)
-    try:
+    async def main(settings: Settings, connection: RedisConnection) -> int:
         defaults = SubscriberDefaults.from_settings(settings)
-        return await job(SubscriberStore(connection.client, connection.keys, defaults))
-    finally:
-        await connection.close()
+        try:
+            return await job(SubscriberStore(connection.client, connection.keys, defaults))
+        except OSError as error:
+            print(f"briefbot: {error.filename or 'output'}: {error.strerror}", file=sys.stderr)
+            return 1
+
+    return run_with_redis(main)
 
 
 async def import_file(store: SubscriberStore, path: Path) -> int:
