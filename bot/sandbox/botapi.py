@@ -6,23 +6,20 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 from typing import Any
 
 import aiohttp
 
+from bot.sandbox.content import formatted_text, inline_keyboard
 from bot.sandbox.counters import Counters
 from bot.sandbox.faults import RATE_LIMITED_METHODS, Faults
 from bot.sandbox.models import JSON, Chat, Message, now
 from bot.sandbox.params import ApiError, Params, bad_request
 from bot.sandbox.state import SandboxState
 from bot.sandbox.updates import Webhook
-from bot.telegram_html import Entity, HtmlParseError, parse_html, strip_entities, utf16_len
 
 logger = logging.getLogger(__name__)
 
-MAX_TEXT_UTF16 = 4096
-MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER = 200
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
@@ -35,19 +32,6 @@ GET_UPDATES_CONFLICT = (
 )
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
-_BUTTON_ACTIONS = (
-    "url",
-    "callback_data",
-    "web_app",
-    "login_url",
-    "switch_inline_query",
-    "switch_inline_query_current_chat",
-    "switch_inline_query_chosen_chat",
-    "copy_text",
-    "callback_game",
-    "pay",
-)
-
 Method = Callable[["BotApi", Params], Awaitable[Any]]
 METHODS: dict[str, Method] = {}
 
@@ -114,26 +98,6 @@ class BotApi:
         if wait is not None:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
 
-    @staticmethod
-    def formatted_text(params: Params) -> tuple[str, list[JSON]]:
-        """The text and entities a reader will see, or Telegram's 400."""
-        text = params.get_str("text") or ""
-        parse_mode = (params.get_str("parse_mode") or "").strip()
-        if parse_mode.lower() == "html":
-            try:
-                text, api_entities = _html_message(text)
-            except HtmlParseError as exc:
-                raise bad_request(f"can't parse entities: {exc}") from None
-            _check_length(text)
-            return text, api_entities
-        if parse_mode.lower() in ("markdown", "markdownv2"):
-            raise bad_request("can't parse entities: the sandbox implements parse_mode HTML only")
-        if parse_mode:
-            raise bad_request("unsupported parse_mode")
-        text, entities = strip_entities(text, explicit_entities(params))
-        _check_length(text)
-        return text, [entity.to_api() for entity in entities]
-
     def own_message(self, params: Params, missing: str) -> Message:
         """A message of the bot's in the addressed chat, for editing or deleting."""
         if params.has("inline_message_id"):
@@ -147,78 +111,6 @@ class BotApi:
         if not message.sender.is_bot:
             raise bad_request("message can't be edited")
         return message
-
-
-@lru_cache(maxsize=512)
-def _html_message(html: str) -> tuple[str, list[JSON]]:
-    """Text and API entities of an HTML message. A push sends one text to many chats, so
-    the result (treated as immutable by every message holding it) is shared."""
-    text, entities = parse_html(html)
-    return text, [entity.to_api() for entity in entities]
-
-
-def _check_length(text: str) -> None:
-    if not text:
-        raise bad_request("message text is empty")
-    if utf16_len(text) > MAX_TEXT_UTF16:
-        raise bad_request("message is too long")
-
-
-def explicit_entities(params: Params) -> list[Entity]:
-    """Entities passed as ``entities`` instead of a parse mode."""
-    raw = params.get_obj("entities")
-    if not raw:
-        return []
-    if not isinstance(raw, list):
-        raise bad_request("can't parse entities JSON object")
-    entities: list[Entity] = []
-    for item in raw:
-        try:
-            entities.append(
-                Entity(
-                    str(item["type"]),
-                    int(item["offset"]),
-                    int(item["length"]),
-                    item.get("url"),
-                    item.get("language"),
-                    item.get("custom_emoji_id"),
-                )
-            )
-        except (KeyError, TypeError, ValueError):
-            raise bad_request("can't parse entities JSON object") from None
-    return sorted(entities, key=lambda e: (e.offset, -e.length))
-
-
-def inline_keyboard(params: Params) -> tuple[JSON | None, bool]:
-    """The inline keyboard to show (checked as Telegram checks it), and whether the call
-    passed any ``reply_markup`` at all."""
-    markup = params.get_obj("reply_markup")
-    if markup is None:
-        return None, False
-    if not isinstance(markup, dict):
-        raise bad_request("can't parse reply keyboard markup JSON object")
-    rows = markup.get("inline_keyboard")
-    if rows is None:
-        return None, True  # reply keyboards are not part of the message object
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request(
-            'can\'t parse inline keyboard button: field "inline_keyboard" must be of type Array'
-        )
-    for row in rows:
-        for button in row:
-            if not isinstance(button, dict) or not button.get("text"):
-                raise bad_request("can't parse inline keyboard button: Text must be non-empty")
-            if not any(key in button for key in _BUTTON_ACTIONS):
-                raise bad_request(
-                    "can't parse inline keyboard button: "
-                    "Text buttons are unallowed in the inline keyboard"
-                )
-            data = button.get("callback_data")
-            if data is not None and (
-                not data or len(str(data).encode("utf-8")) > MAX_CALLBACK_DATA_BYTES
-            ):
-                raise bad_request("BUTTON_DATA_INVALID")
-    return {"inline_keyboard": rows}, True
 
 
 def _scope_key(params: Params) -> tuple[str, str]:
@@ -246,8 +138,8 @@ async def get_me(api: BotApi, params: Params) -> JSON:
 @method("sendmessage")
 async def send_message(api: BotApi, params: Params) -> JSON:
     chat = api.target_chat(params, sending=True)
-    text, entities = api.formatted_text(params)
-    markup, _ = inline_keyboard(params)
+    text, entities = formatted_text(params)
+    markup = inline_keyboard(params)
     api.flood_check("sendMessage", chat)
     message = api.state.add_message(chat, api.state.bot, text, entities, markup)
     api.counters.message_sent(chat.id)
@@ -257,8 +149,8 @@ async def send_message(api: BotApi, params: Params) -> JSON:
 @method("editmessagetext")
 async def edit_message_text(api: BotApi, params: Params) -> JSON:
     message = api.own_message(params, "message to edit not found")
-    text, entities = api.formatted_text(params)
-    markup, _ = inline_keyboard(params)
+    text, entities = formatted_text(params)
+    markup = inline_keyboard(params)
     if (text, entities, markup) == (message.text, message.entities, message.reply_markup):
         raise bad_request(NOT_MODIFIED)
     api.flood_check("editMessageText", message.chat)
@@ -269,7 +161,7 @@ async def edit_message_text(api: BotApi, params: Params) -> JSON:
 @method("editmessagereplymarkup")
 async def edit_message_reply_markup(api: BotApi, params: Params) -> JSON:
     message = api.own_message(params, "message to edit not found")
-    markup, _ = inline_keyboard(params)
+    markup = inline_keyboard(params)
     if markup == message.reply_markup:
         raise bad_request(NOT_MODIFIED)
     api.flood_check("editMessageReplyMarkup", message.chat)
