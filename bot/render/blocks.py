@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.digest.inline import Node, Span, Text, plain_text
 from bot.render.graphemes import utf16_units
@@ -26,10 +27,17 @@ class Block:
     nodes: tuple[Node, ...]
     sep: str = "\n\n"
 
-    @property
+    @cached_property
     def text(self) -> str:
         """Its visible text."""
         return plain_text(self.nodes)
+
+    @cached_property
+    def own_cost(self) -> Cost:
+        """Its cost without a separator (cached: the splitter asks often)."""
+        found = list(spans(self.nodes))
+        links = sum(1 for span in found if span.tag == "a")
+        return Cost(utf16_units(self.text), len(found), links)
 
 
 @dataclass(frozen=True)
@@ -63,9 +71,8 @@ def spans(nodes: Iterable[Node]) -> Iterator[Span]:
 
 def block_cost(block: Block, first: bool) -> Cost:
     """The cost of ``block`` in a message, with its separator unless it comes ``first``."""
-    found = list(spans(block.nodes))
-    units = utf16_units(block.text) + (0 if first else utf16_units(block.sep))
-    return Cost(units, len(found), sum(1 for span in found if span.tag == "a"))
+    own = block.own_cost
+    return own if first else Cost(own.units + utf16_units(block.sep), own.entities, own.links)
 
 
 def message_cost(blocks: Iterable[Block]) -> Cost:

@@ -10,7 +10,7 @@ from bot.digest.model import Digest
 from bot.i18n import t
 from bot.render.blocks import MAX_ENTITIES, MAX_UTF16, Block, Cost, blocks_html, message_cost
 from bot.render.message import Button, RenderedMessage
-from bot.render.parts import header, headline, paragraphs
+from bot.render.parts import TITLE_LIMIT, header, headline, paragraphs
 from bot.render.truncate import shorten, truncate_blocks
 
 BUTTONS_PER_ROW = 5
@@ -20,7 +20,7 @@ MAX_BUTTONS = 100
 
 def render_compact(digest: Digest, lang: str = "zh") -> RenderedMessage:
     """Title, date, intro, numbered linked headlines, and one button per item."""
-    head = header(digest)
+    head = header(digest, title_limit=TITLE_LIMIT)
     label = Block((Span("b", (Text(t(lang, "render.items")),)),))
     lines = _headline_lines(digest)
     intro = paragraphs(digest.intro)

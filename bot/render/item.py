@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.callbacks import open_item
 from bot.digest.inline import Span, Text
 from bot.digest.model import Digest
 from bot.i18n import t
 from bot.render.blocks import MAX_ENTITIES, MAX_UTF16, Block, Cost, blocks_html, message_cost
 from bot.render.message import Button, RenderedMessage
-from bot.render.parts import item_blocks
-from bot.render.truncate import truncate_blocks
+from bot.render.parts import TITLE_LIMIT, item_blocks
+from bot.render.truncate import shorten, truncate_blocks
 
 
 def render_item(digest: Digest, number: int, lang: str = "zh") -> RenderedMessage:
@@ -18,8 +20,9 @@ def render_item(digest: Digest, number: int, lang: str = "zh") -> RenderedMessag
     if item is None:
         raise KeyError(f"digest {digest.date} has no item {number}")
     position = t(lang, "render.item_position", number=number, total=len(digest.items))
-    footer = Block((Span("i", (Text(f"{digest.title} · {position}"),)),))
-    headline, *summary = item_blocks(item)
+    title = shorten(digest.title, TITLE_LIMIT // 4)
+    footer = Block((Span("i", (Text(f"{title} · {position}"),)),))
+    headline, *summary = item_blocks(replace(item, title=shorten(item.title, TITLE_LIMIT)))
     blocks = [headline, *summary, footer]
     if not message_cost(blocks).fits():
         used = message_cost([headline, footer])

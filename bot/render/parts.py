@@ -5,11 +5,17 @@ from __future__ import annotations
 from bot.digest.inline import Node, Span, Text, parse_inline
 from bot.digest.model import Digest, Item
 from bot.render.blocks import Block
+from bot.render.truncate import shorten
+
+# Titles in one-message formats are cut to these many UTF-16 units, so the message can
+# always hold them next to the rest (real titles are far shorter).
+TITLE_LIMIT = 1000
 
 
-def header(digest: Digest) -> list[Block]:
-    """The digest's title (bold) and date."""
-    return [Block((Span("b", (Text(digest.title),)),)), Block((Text(digest.date),), sep="\n")]
+def header(digest: Digest, title_limit: int | None = None) -> list[Block]:
+    """The digest's title (bold; cut to ``title_limit`` UTF-16 units if given) and date."""
+    title = digest.title if title_limit is None else shorten(digest.title, title_limit)
+    return [Block((Span("b", (Text(title),)),)), Block((Text(digest.date),), sep="\n")]
 
 
 def paragraphs(sources: tuple[str, ...], first_sep: str = "\n\n") -> list[Block]:

@@ -15,6 +15,7 @@ from bot.digest.inline import Node, Span, Text, plain_text
 from bot.render.blocks import (
     MAX_ENTITIES,
     MAX_UTF16,
+    ZERO,
     Block,
     Cost,
     block_cost,
@@ -32,17 +33,31 @@ _MIN_FRAGMENT_UNITS = 64
 def pack(groups: Sequence[Sequence[Block]]) -> list[list[Block]]:
     """The blocks of ``groups``, in order, packed into messages within Telegram's limits."""
     messages: list[list[Block]] = [[]]
+    used = ZERO  # the cost of messages[-1], kept as we go (recounting is quadratic)
     for group in groups:
         current = messages[-1]
-        if (message_cost([*current, *group])).fits():
+        together = used + appended_cost(bool(current), group)
+        if together.fits():
             current.extend(group)
+            used = together
             continue
-        if current and message_cost(group).fits():
+        alone = appended_cost(False, group)
+        if current and alone.fits():
             messages.append(list(group))
+            used = alone
             continue
         for block in group:
             _add_block(messages, block)
+        used = message_cost(messages[-1])
     return [message for message in messages if message]
+
+
+def appended_cost(after_something: bool, blocks: Sequence[Block]) -> Cost:
+    """What ``blocks`` add to a message (which already has text if ``after_something``)."""
+    total = ZERO
+    for index, block in enumerate(blocks):
+        total += block_cost(block, first=index == 0 and not after_something)
+    return total
 
 
 def _add_block(messages: list[list[Block]], block: Block) -> None:
