@@ -3,8 +3,8 @@
 python-telegram-bot's default request class (httpx) spends most of a small request's time
 in its own Python layers; one ``aiohttp.ClientSession`` with a bounded keep-alive pool
 sends the same requests several times faster (see ``benchmarks/throughput.py``). The class
-below honours the whole ``BaseRequest.do_request`` contract: form-encoded and multipart
-bodies, GET file downloads, and the four per-call timeouts, mapped to the exceptions
+below honours the whole ``BaseRequest.do_request`` contract: JSON and multipart bodies,
+GET file downloads, and the four per-call timeouts, mapped to the exceptions that
 python-telegram-bot's callers expect (``TimedOut`` for timeouts, ``NetworkError`` for
 connection failures).
 """
@@ -12,8 +12,8 @@ connection failures).
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Final
-from urllib.parse import urlencode
 
 import aiohttp
 from telegram import Bot
@@ -24,7 +24,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.settings import Settings
 
-_FORM: Final = "application/x-www-form-urlencoded"
+_JSON: Final = "application/json"
 _POOL_TIMEOUT_MESSAGE: Final = (
     "Pool timeout: all connections in the pool are busy; the request was not sent. "
     "Raise the pool size or the pool timeout."
@@ -168,7 +168,8 @@ class AiohttpRequest(BaseRequest):
 def _encode(
     request_data: RequestData | None,
 ) -> tuple[aiohttp.FormData | bytes | None, dict[str, str]]:
-    """The request body and its headers: form-encoded fields, or multipart with files."""
+    """The request body and its headers: a JSON object (which the Bot API accepts, and
+    which is cheaper to build than form encoding of long texts), or multipart with files."""
     if request_data is None:
         return None, {}
     fields = request_data.json_parameters
@@ -176,7 +177,7 @@ def _encode(
     if not files:
         if not fields:
             return None, {}
-        return urlencode(fields).encode(), {"Content-Type": _FORM}
+        return json.dumps(fields, ensure_ascii=False).encode(), {"Content-Type": _JSON}
     form = aiohttp.FormData(quote_fields=False)
     for name, value in fields.items():
         form.add_field(name, value)

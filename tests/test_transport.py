@@ -60,6 +60,8 @@ async def fake_api() -> AsyncIterator[FakeApi]:
                     if part.filename
                     else data.decode()
                 )
+        elif request.content_type == "application/json":
+            fields = await request.json()
         else:
             fields = dict(await request.post())
         api.received.append({"method": method, "fields": fields})

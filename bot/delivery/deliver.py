@@ -17,6 +17,7 @@ from typing import Final
 
 from telegram import Bot
 
+from bot.delivery import bot_api
 from bot.delivery.alerts import AdminAlerts
 from bot.delivery.content import ContentCache, DigestMissing
 from bot.delivery.deadletter import DeadLetters
@@ -147,15 +148,12 @@ class Deliverer:
         return None
 
     async def _send(self, chat_id: int, params: dict[str, object]) -> int:
-        """Send one rendered message; ``params`` are raw Bot API parameters, passed through
-        python-telegram-bot's ``api_kwargs`` exactly as the renderer built them."""
-        rest = {name: value for name, value in params.items() if name != "text"}
+        """Send one rendered message (raw Bot API parameters); the new message's id."""
+        values: dict[str, object] = {"chat_id": chat_id, **params}
         if self._policy.paid_broadcast:
-            rest[PAID_BROADCAST_PARAM] = True
-        message = await self._bot.send_message(
-            chat_id=chat_id, text=str(params["text"]), api_kwargs=rest
-        )
-        return message.message_id
+            values[PAID_BROADCAST_PARAM] = True
+        message = await bot_api.call(self._bot, "sendMessage", values)
+        return int(message["message_id"])
 
     async def _failed(self, job: Job, failure: Failure) -> Step:
         """React to a failed send by its kind (see ``bot.delivery.errors``)."""
