@@ -12,7 +12,16 @@ import sys
 from collections.abc import Callable, Sequence
 
 # Subcommand modules, in the order ``briefbot --help`` lists them.
-SUBCOMMANDS: tuple[str, ...] = ("run", "shell", "subscribers", "push", "worker", "sandbox")
+SUBCOMMANDS: tuple[str, ...] = (
+    "run",
+    "shell",
+    "subscribers",
+    "push",
+    "worker",
+    "sandbox",
+    "check",
+    "preview",
+)
 
 Command = Callable[[argparse.Namespace], int]
 
