@@ -1,0 +1,93 @@
+"""``briefbot preview PATH``: show a digest's messages as a reader would see them.
+
+``--format compact|full|item`` (``--item N`` for one item), ``--lang zh|en``. With
+``--json`` it prints a JSON array of the exact ``sendMessage`` parameters, one object per
+message: what the delivery engine sends.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.cli.digest_files import category_rules
+from bot.digest.errors import DigestError
+from bot.digest.parser import load_digest_with_warnings
+from bot.i18n import LANGUAGES
+from bot.render import RenderedMessage, render_compact, render_full, render_item
+from bot.render.blocks import MAX_ENTITIES, MAX_UTF16
+from bot.telegram_html import parse_html, utf16_len
+
+FORMATS = ("compact", "full", "item")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``preview``."""
+    parser = subparsers.add_parser(
+        "preview",
+        help="show a digest's messages as a reader sees them (or as Bot API JSON)",
+        description="Render a digest file the way the bot sends it.",
+    )
+    parser.add_argument("path", type=Path, metavar="PATH", help="digest file")
+    parser.add_argument("--format", choices=FORMATS, help="default: compact (item with --item)")
+    parser.add_argument("--item", type=int, metavar="N", help="the item to show (format item)")
+    parser.add_argument("--lang", choices=LANGUAGES, default="zh", help="interface language")
+    parser.add_argument("--json", action="store_true", help="print sendMessage parameters")
+    parser.add_argument(
+        "--rules", type=Path, help="category rules file (default: CATEGORY_RULES_FILE)"
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Render the digest at ``args.path``; return the exit status."""
+    chosen = args.format or ("item" if args.item is not None else "compact")
+    if chosen == "item" and args.item is None:
+        print("briefbot preview: --format item needs --item N", file=sys.stderr)
+        return 2
+    rules = category_rules(args.rules)
+    if rules is None:
+        return 2
+    try:
+        digest, warnings = load_digest_with_warnings(args.path, rules)
+    except DigestError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if chosen == "item":
+        if digest.item(args.item) is None:
+            numbers = [item.number for item in digest.items]
+            print(
+                f"{args.path}: no item {args.item} (items {numbers[0]}-{numbers[-1]})",
+                file=sys.stderr,
+            )
+            return 1
+        messages = [render_item(digest, args.item, args.lang)]
+    elif chosen == "full":
+        messages = render_full(digest, args.lang)
+    else:
+        messages = [render_compact(digest, args.lang)]
+    if args.json:
+        params = [message.api_params() for message in messages]
+        print(json.dumps(params, ensure_ascii=False, indent=2))
+    else:
+        print("\n\n".join(as_reader_sees(m, i, len(messages)) for i, m in enumerate(messages)))
+    return 0
+
+
+def as_reader_sees(message: RenderedMessage, index: int, total: int) -> str:
+    """The message's visible text, a ruler with its size, and its buttons."""
+    text, entities = parse_html(message.text)
+    ruler = (
+        f"── message {index + 1}/{total} · {utf16_len(text)}/{MAX_UTF16} UTF-16 units · "
+        f"{len(entities)}/{MAX_ENTITIES} entities "
+        f"· link preview {'off' if message.disable_link_preview else 'on'} ──"
+    )
+    lines = [ruler, text]
+    for row in message.keyboard:
+        lines.append(" ".join(f"[ {b.text}{' ↗' if b.url else ''} ]" for b in row))
+    return "\n".join(lines)
