@@ -125,10 +125,20 @@ def choose_cut(nodes: Sequence[Node], room: Cost) -> int | None:
     def outside(i: int) -> bool:
         return not any(start < i < end for start, end in ranges)
 
+    def sentence(i: int) -> bool:
+        return text[i - 1] in _SENTENCE_ENDS
+
+    def space(i: int) -> bool:
+        return text[i - 1].isspace()
+
+    # Best first: a line break; a sentence end or a space outside any span; the same inside
+    # a span (it is closed and reopened); any point outside a span; else the longest cut.
     for accept in (
         lambda i: text[i - 1] == "\n",
-        lambda i: text[i - 1] in _SENTENCE_ENDS and outside(i),
-        lambda i: text[i - 1].isspace() and outside(i),
+        lambda i: sentence(i) and outside(i),
+        lambda i: space(i) and outside(i),
+        sentence,
+        space,
         outside,
     ):
         for i in window:
