@@ -1,0 +1,208 @@
+"""What the delivery benchmarks share: a sandbox in its own process, a Redis (the one at
+``--redis-url`` / ``REDIS_URL``, else an embedded one in a temporary folder), readers who
+exist as sandbox chats and as subscribers under a fresh key prefix, and ``briefbot``
+subprocesses whose CPU time and memory can be read from ``/proc``.
+
+Every key a run writes is under its own prefix and deleted afterwards; nothing else in the
+Redis is touched.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from redis.asyncio import Redis
+
+from bot.digest.parser import load_digest
+from bot.keys import Keys
+from bot.sandbox import EXAMPLE_TOKEN, SandboxControl
+from bot.store.digests import DigestArchive
+from bot.store.embedded import EmbeddedRedis
+from bot.store.subscriber import Subscriber
+from bot.store.subscribers import SubscriberStore
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "digests" / "2025-07-21.md"
+DATE = "2025-07-21"
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+@contextmanager
+def redis_url(given: str | None) -> Any:
+    """The Redis to use: ``given``, else ``REDIS_URL``, else an embedded one."""
+    url = given or os.environ.get("REDIS_URL")
+    if url:
+        yield url
+        return
+    with tempfile.TemporaryDirectory(prefix="briefbot-bench-") as folder:
+        server = EmbeddedRedis(Path(folder))
+        try:
+            yield server.start()
+        finally:
+            server.stop()
+
+
+@contextmanager
+def sandbox_process() -> Any:
+    """``briefbot sandbox --port 0`` in its own process; yields its base URL."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "sandbox", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    base = process.stdout.readline().decode().split()[-1]  # "Bot API base URL:  .../bot"
+    try:
+        yield base.removesuffix("/bot"), process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def create_chats(url: str, count: int, groups: int = 0) -> list[int]:
+    """``count`` private chats (and ``groups`` groups) in the sandbox, 32 requests at once."""
+    async with SandboxControl(url) as control:
+        chats: list[int] = []
+
+        async def make(n: int) -> None:
+            for _ in range(n):
+                chats.append((await control.create_private_chat()).chat_id)
+
+        share, rest = divmod(count, 32)
+        await asyncio.gather(*(make(share + (1 if i < rest else 0)) for i in range(32)))
+        for i in range(groups):
+            chats.append((await control.create_group(f"bench group {i}")).chat_id)
+        return chats
+
+
+@dataclass
+class Run:
+    """One run's Redis prefix, with the example digest stored and the readers subscribed."""
+
+    url: str
+    prefix: str = field(default_factory=lambda: f"briefbot-bench-{uuid.uuid4().hex[:10]}")
+
+    @property
+    def keys(self) -> Keys:
+        return Keys(self.prefix)
+
+    def env(self, sandbox_url: str, **extra: str) -> dict[str, str]:
+        """The environment of a ``briefbot`` process working on this run."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFBOT")}
+        env.update(
+            TELEGRAM_BOT_TOKEN=EXAMPLE_TOKEN,
+            TELEGRAM_API_BASE_URL=f"{sandbox_url}/bot",
+            REDIS_URL=self.url,
+            BRIEFBOT_PREFIX=self.prefix,
+            DIGEST_DIR=str(EXAMPLE.parent),
+            LOG_LEVEL="WARNING",
+        )
+        env.update(extra)
+        return env
+
+
+@asynccontextmanager
+async def prepared_run(url: str, chats: Sequence[int]) -> AsyncIterator[Run]:
+    """A fresh prefix with the digest stored and ``chats`` as active compact subscribers;
+    its keys are deleted afterwards."""
+    run = Run(url)
+    client = Redis.from_url(url, decode_responses=True)
+    try:
+        await DigestArchive(client, run.keys).save(load_digest(EXAMPLE))
+        store = SubscriberStore(client, run.keys)
+        batch = 5000
+        for start in range(0, len(chats), batch):
+            await store.put_many(
+                [
+                    Subscriber(chat, "active", "Asia/Shanghai", "08:00", "compact", (), "zh", 0)
+                    for chat in chats[start : start + batch]
+                ]
+            )
+        yield run
+    finally:
+        async for key in client.scan_iter(match=f"{run.prefix}:*", count=5000):
+            await client.delete(key)
+        await client.aclose()
+
+
+def briefbot(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    """Start ``briefbot ARGS`` (stderr captured) in a folder without a ``.env``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot", *args],
+        env=env,
+        cwd=tempfile.gettempdir(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a live process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a live process, MiB."""
+    pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    return pages * PAGE_SIZE / 2**20
+
+
+def kill9(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+async def progress(url: str, run: Run, push_id: str) -> dict[str, str]:
+    """The raw progress counters of a push."""
+    client = Redis.from_url(url, decode_responses=True)
+    try:
+        return dict(await client.hgetall(run.keys.push_progress(push_id)))
+    finally:
+        await client.aclose()
+
+
+async def sandbox_counters(url: str) -> dict[str, Any]:
+    async with SandboxControl(url) as control:
+        return await control.counters()
+
+
+async def reset_sandbox(url: str, **faults: Any) -> None:
+    """Zero the counters and set exactly ``faults``."""
+    async with SandboxControl(url) as control:
+        await control.reset_faults()
+        if faults:
+            await control.set_faults(**faults)
+        await control.reset_counters()
+
+
+def wait_for_exit(process: subprocess.Popen[bytes], timeout: float) -> str:
+    """Wait for ``process``; its stderr; raises when it failed."""
+    _, err = process.communicate(timeout=timeout)
+    text = err.decode(errors="replace")
+    if process.returncode != 0:
+        raise SystemExit(f"briefbot exited {process.returncode}:\n{text}")
+    return text
+
+
+def now() -> float:
+    return time.perf_counter()
