@@ -16,6 +16,8 @@ from bot.render.truncate import shorten, truncate_blocks
 BUTTONS_PER_ROW = 5
 # Telegram's limit of buttons in one inline keyboard.
 MAX_BUTTONS = 100
+# Headlines that can be links: the entity limit less the bold title and the bold label.
+MAX_LINKED_HEADLINES = MAX_ENTITIES - 2
 
 
 def render_compact(digest: Digest, lang: str = "zh") -> RenderedMessage:
@@ -45,7 +47,7 @@ def _headline_lines(digest: Digest, title_limit: int | None = None) -> list[Bloc
         if title_limit is not None:
             item = replace(item, title=shorten(item.title, title_limit))
         nodes: tuple[Node, ...] = headline(item)
-        if index + 2 > MAX_ENTITIES - 2:
+        if index >= MAX_LINKED_HEADLINES:
             nodes = (Text(plain_text(nodes)),)  # past Telegram's entity limit: no link
         lines.append(Block(nodes, sep="\n"))
     return lines
