@@ -83,7 +83,9 @@ class DigestPoller:
             await self._alerts.send_once(f"digest-invalid:{item.problems_hash}", alert_text(item))
         else:
             result = await self._archive.save(item.digest)
-            logger.info("digest %s from %s: %s", item.digest.date, item.origin, result.status)
+            # A URL without validators is downloaded every poll: only news is worth a line.
+            level = logging.DEBUG if result.status == "unchanged" else logging.INFO
+            logger.log(level, "digest %s from %s: %s", item.digest.date, item.origin, result.status)
             if result.status != "unchanged":
                 report.stored.append(item.digest.date)
                 await self._on_stored(item.digest.date)
