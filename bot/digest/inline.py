@@ -7,10 +7,14 @@ escapes a Markdown character (``\\*`` is a literal ``*``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 ESCAPABLE = frozenset("\\`*_[](){}#+-.!<>|~")
+# Characters that can start inline syntax (a closing ``**`` starts with one too).
+_SYNTAX_STARTS = frozenset("\\`*[")
+_SYNTAX = re.compile(r"[\\`*\[]")
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,13 @@ def _parse(s: str, i: int, closer: str | None, in_link: bool) -> tuple[tuple[Nod
             flush()
             return tuple(out), i + len(closer), True
         char = s[i]
+        if char not in _SYNTAX_STARTS:
+            # Plain text up to the next character that can start syntax, in one slice.
+            syntax = _SYNTAX.search(s, i)
+            end = syntax.start() if syntax else len(s)
+            buffer.append(s[i:end])
+            i = end
+            continue
         if char == "\\" and i + 1 < len(s) and s[i + 1] in ESCAPABLE:
             buffer.append(s[i + 1])
             i += 2
