@@ -53,15 +53,20 @@ def digest_text(items: int) -> str:
     return "\n".join(lines)
 
 
-def subprocess_seconds(argv: list[str], runs: int) -> float:
-    """Median wall time of running ``argv`` (output discarded), after one warm-up run."""
-    subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def subprocess_seconds(commands: list[list[str]], runs: int) -> list[float]:
+    """Median wall time of each command (output discarded), after a warm-up run of each.
+
+    The commands take turns, run by run, so a load change on the machine hits them all.
+    """
+    for argv in commands:
         subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    times: list[list[float]] = [[] for _ in commands]
+    for _ in range(runs):
+        for index, argv in enumerate(commands):
+            start = time.perf_counter()
+            subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+            times[index].append(time.perf_counter() - start)
+    return [statistics.median(series) for series in times]
 
 
 def inprocess_seconds(work: Callable[[], object], runs: int) -> float:
@@ -92,23 +97,16 @@ def main() -> None:
             f"full format: {len(full)} message(s)"
         )
         python = [sys.executable]
-        baseline = subprocess_seconds([*python, "-c", "pass"], args.runs)
-        imports = subprocess_seconds([*python, "-c", "import bot.cli.preview"], args.runs)
-        rows = [
-            ("python -c pass (baseline)", baseline),
-            ("python -c 'import bot.cli.preview'", imports),
-            (
-                "briefbot preview (compact)",
-                subprocess_seconds([*python, "-m", "bot", "preview", str(path)], args.runs),
-            ),
-            (
-                "briefbot preview --format full --json",
-                subprocess_seconds(
-                    [*python, "-m", "bot", "preview", str(path), "--format", "full", "--json"],
-                    args.runs,
-                ),
-            ),
-        ]
+        preview = [*python, "-m", "bot", "preview", str(path)]
+        commands = {
+            "python -c pass (baseline)": [*python, "-c", "pass"],
+            "python -c 'import bot.cli.preview'": [*python, "-c", "import bot.cli.preview"],
+            "briefbot preview (compact)": preview,
+            "briefbot preview --format full --json": [*preview, "--format", "full", "--json"],
+        }
+        medians = subprocess_seconds(list(commands.values()), args.runs)
+        rows = list(zip(commands, medians, strict=True))
+        baseline = medians[0]
         print(f"\nsubprocess, median of {args.runs} runs:")
         print(f"{'command':<42} {'ms':>8} {'x baseline':>11}")
         for name, seconds in rows:
