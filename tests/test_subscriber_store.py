@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from redis.asyncio import Redis
@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 from bot.keys import Keys
 from bot.store.due import DueIndex
 from bot.store.errors import InvalidSetting, NotSubscribed
+from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
 from tests.fixtures.stores import MovableClock
 
@@ -249,3 +250,17 @@ async def test_a_damaged_record_is_still_readable(
     assert (damaged.categories, damaged.format) == ((), "compact")
     repaired = await subscribers.update(42, categories=["AI"], format="full")
     assert (repaired.categories, repaired.format) == (("AI",), "full")
+
+
+async def test_imported_64_bit_chat_ids_keep_every_digit(
+    subscribers: SubscriberStore, due_index: DueIndex
+) -> None:
+    big = [2**62 + 7, -(2**62) - 9, -1009999999999999]
+    records = [
+        Subscriber(chat, "active", "Asia/Shanghai", "08:00", "compact", (), "zh", 0) for chat in big
+    ]
+    assert await subscribers.put_many(records) == 3
+    assert sorted([s.chat_id async for s in subscribers.iter_all()]) == sorted(big)
+    assert sorted(await due_index.due(NEXT_SHANGHAI_0800)) == sorted(big)
+    assert await due_index.reschedule_many(big, NEXT_SHANGHAI_0800) == 3
+    assert sorted(await due_index.due(NEXT_SHANGHAI_0800 + timedelta(days=1))) == sorted(big)

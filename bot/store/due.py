@@ -7,6 +7,7 @@ same MULTI as the change itself (see ``SubscriberStore``).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
@@ -67,11 +68,13 @@ class DueIndex:
             batch = chat_ids[start : start + RESCHEDULE_BATCH]
             hashes = [self._keys.subscriber(chat_id) for chat_id in batch]
             settings = text_list(await self._read(keys=hashes))
-            args: list[str | int] = []
+            entries = []
             for index, chat_id in enumerate(batch):
                 tz, at = settings[2 * index], settings[2 * index + 1]
                 # A record without settings gets 0: the script finds it inactive.
                 score = instants.score(tz, at) if tz and at else 0
-                args.extend((chat_id, score, tz, at))
-            written += int(await self._reschedule(keys=[self._keys.due(), *hashes], args=args))
+                entries.append((str(chat_id), str(score), tz, at))
+            written += int(
+                await self._reschedule(keys=[self._keys.due(), *hashes], args=[json.dumps(entries)])
+            )
         return written

@@ -54,6 +54,11 @@ class Subscriber:
         """The local push time."""
         return parse_push_time(self.push_time)
 
+    @property
+    def categories_json(self) -> str:
+        """The categories as stored: a JSON list, names kept readable."""
+        return json.dumps(list(self.categories), ensure_ascii=False)
+
     def to_hash(self) -> HashFields:
         """The Redis hash fields (plain strings; categories as a JSON list)."""
         return {
@@ -61,7 +66,7 @@ class Subscriber:
             "tz": self.tz,
             "time": self.push_time,
             "format": self.format,
-            "categories": json.dumps(list(self.categories), ensure_ascii=False),
+            "categories": self.categories_json,
             "language": self.language,
             "subscribed_at": str(self.subscribed_at),
         }

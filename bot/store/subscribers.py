@@ -10,6 +10,7 @@ no ``KEYS``.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -251,26 +252,26 @@ class SubscriberStore:
         now = self._clock()
         instants = NextInstants(now)
         for start in range(0, len(subscribers), PUT_BATCH):
-            keys = [self._keys.subscribers(), self._keys.due()]
-            args: list[str | int] = [int(now.timestamp())]
-            for subscriber in subscribers[start : start + PUT_BATCH]:
-                fields = subscriber.to_hash()
-                active = subscriber.status == "active"
-                keys.append(self._keys.subscriber(subscriber.chat_id))
-                args.extend(
-                    (
-                        subscriber.chat_id,
-                        instants.score(subscriber.tz, subscriber.push_time) if active else "",
-                        subscriber.status,
-                        subscriber.tz,
-                        subscriber.push_time,
-                        subscriber.format,
-                        str(fields["categories"]),
-                        subscriber.language,
-                        subscriber.subscribed_at or "",
-                    )
+            batch = subscribers[start : start + PUT_BATCH]
+            records = [
+                (
+                    str(s.chat_id),
+                    str(instants.score(s.tz, s.push_time)) if s.status == "active" else "",
+                    s.status,
+                    s.tz,
+                    s.push_time,
+                    s.format,
+                    s.categories_json,
+                    s.language,
+                    str(s.subscribed_at or ""),
                 )
-            await self._put(keys=keys, args=args)
+                for s in batch
+            ]
+            keys = [self._keys.subscribers(), self._keys.due()]
+            keys.extend(self._keys.subscriber(s.chat_id) for s in batch)
+            await self._put(
+                keys=keys, args=[int(now.timestamp()), json.dumps(records, ensure_ascii=False)]
+            )
         return len(subscribers)
 
     @translate_errors
