@@ -100,7 +100,8 @@ class Keys:
         return self._key("deadletter")
 
     def bucket(self) -> str:
-        """hash: the global token bucket (tokens, last refill) of the Lua rate limiter."""
+        """string with expiry: the global send schedule of the Lua rate limiter (the next
+        free slot, Redis clock in microseconds), shared by every process."""
         return self._key("bucket")
 
     def flood_pause(self) -> str:
