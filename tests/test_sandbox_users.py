@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import Conflict
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.sandbox import Sandbox, SandboxControl, SandboxControlError
@@ -40,6 +41,19 @@ async def test_long_poll_wakes_when_a_user_writes(
         "zh",
     )
     assert update.message.parse_entities() == {update.message.entities[0]: "/today"}
+
+
+async def test_a_second_poller_terminates_the_first(
+    sandbox: Sandbox, bot_token: str, bot: Bot
+) -> None:
+    first = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    async with asyncio.timeout(5):  # until the first poll is waiting inside the server
+        while sandbox.counters.requests["getUpdates"] == 0:  # noqa: ASYNC110 - no event for it
+            await asyncio.sleep(0.01)
+    async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as second_instance:
+        assert await second_instance.get_updates(timeout=0) == ()
+    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+        await asyncio.wait_for(first, timeout=10)
 
 
 async def test_offset_confirms_and_limit_caps(bot: Bot, sandbox_control: SandboxControl) -> None:

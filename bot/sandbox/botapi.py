@@ -16,7 +16,7 @@ from bot.sandbox.faults import RATE_LIMITED_METHODS, Faults
 from bot.sandbox.models import JSON, Chat, Message, now
 from bot.sandbox.params import ApiError, Params, bad_request
 from bot.sandbox.state import SandboxState
-from bot.sandbox.updates import Webhook
+from bot.sandbox.updates import PollConflict, Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +29,10 @@ QUERY_INVALID = "query is too old and response timeout expired or query ID is in
 GET_UPDATES_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active; "
     "use deleteWebhook to delete the webhook first"
+)
+POLL_CONFLICT = (
+    "Conflict: terminated by other getUpdates request; "
+    "make sure that only one bot instance is running"
 )
 _COMMAND_NAME = re.compile(r"^[a-z0-9_]{1,32}$")
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
@@ -265,7 +269,10 @@ async def get_updates(api: BotApi, params: Params) -> list[JSON]:
         updates.allowed_updates = [str(kind) for kind in allowed]
     limit = params.get_int("limit") or 100
     timeout = params.get_float("timeout", 0.0)
-    return await updates.fetch(params.get_int("offset"), max(1, min(limit, 100)), timeout)
+    try:
+        return await updates.fetch(params.get_int("offset"), max(1, min(limit, 100)), timeout)
+    except PollConflict:
+        raise ApiError(409, POLL_CONFLICT) from None
 
 
 @method("setwebhook")

@@ -23,6 +23,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0, 2.0)
 
 
+class PollConflict(Exception):
+    """A newer getUpdates took over from a waiting one."""
+
+
 @dataclass(slots=True)
 class Webhook:
     """The webhook the bot set, and how delivery to it last went."""
@@ -58,6 +62,7 @@ class UpdateQueue:
     webhook: Webhook | None = None
     delivered: int = 0
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    _polls: int = 0  # getUpdates calls so far: a waiting poll that is not the latest lost
     _delivery: asyncio.Task[None] | None = None
     _session: aiohttp.ClientSession | None = None
 
@@ -86,7 +91,14 @@ class UpdateQueue:
             self.pending.popleft()
 
     async def fetch(self, offset: int | None, limit: int, seconds: float) -> list[JSON]:
-        """getUpdates: confirm up to ``offset``, then wait up to ``seconds`` for updates."""
+        """getUpdates: confirm up to ``offset``, then wait up to ``seconds`` for updates.
+
+        A poll still waiting when another getUpdates arrives raises ``PollConflict``, as
+        Telegram answers two bot instances polling at once.
+        """
+        self._polls += 1
+        mine = self._polls
+        self.wake()  # pre-empts a poll still waiting
         if offset is not None:
             self.confirm(offset)
         if not self.pending and seconds > 0:
@@ -94,6 +106,8 @@ class UpdateQueue:
                 await asyncio.wait_for(self._arrived.wait(), seconds)
             except TimeoutError:
                 return []
+            if self._polls != mine:
+                raise PollConflict
         return [u for u, _ in zip(self.pending, range(limit), strict=False)]
 
     def wake(self) -> None:
