@@ -15,12 +15,6 @@ from bot.sandbox import ChatRef, Sandbox, SandboxControl
 
 
 @pytest.fixture
-async def bot(sandbox: Sandbox, bot_token: str) -> AsyncIterator[Bot]:
-    async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as client:
-        yield client
-
-
-@pytest.fixture
 async def chat(sandbox_control: SandboxControl) -> ChatRef:
     return await sandbox_control.create_private_chat(first_name="李四")
 
@@ -120,53 +114,59 @@ async def test_error_answers_have_telegrams_shape(
     ],
 )
 async def test_send_message_checks(
-    bot: Bot, chat: ChatRef, text: str, parse_mode: str | None, description: str
+    sandbox_bot: Bot, chat: ChatRef, text: str, parse_mode: str | None, description: str
 ) -> None:
     # python-telegram-bot capitalises the description after "Bad Request: ".
     with pytest.raises(BadRequest) as caught:
-        await bot.send_message(chat.chat_id, text, parse_mode=parse_mode)
+        await sandbox_bot.send_message(chat.chat_id, text, parse_mode=parse_mode)
     assert caught.value.message == description
 
 
-async def test_length_is_counted_after_entity_parsing(bot: Bot, chat: ChatRef) -> None:
+async def test_length_is_counted_after_entity_parsing(sandbox_bot: Bot, chat: ChatRef) -> None:
     """4096 units of text fit, however long the markup around them is."""
-    message = await bot.send_message(chat.chat_id, "<b>" + "字" * 4096 + "</b>", parse_mode="HTML")
+    message = await sandbox_bot.send_message(
+        chat.chat_id, "<b>" + "字" * 4096 + "</b>", parse_mode="HTML"
+    )
     assert len(message.text or "") == 4096
 
 
-async def test_callback_data_over_64_bytes_is_refused(bot: Bot, chat: ChatRef) -> None:
+async def test_callback_data_over_64_bytes_is_refused(sandbox_bot: Bot, chat: ChatRef) -> None:
     fits = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="字" * 21)]])  # 63 B
-    await bot.send_message(chat.chat_id, "fits", reply_markup=fits)
+    await sandbox_bot.send_message(chat.chat_id, "fits", reply_markup=fits)
     too_long = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="字" * 22)]])
     with pytest.raises(BadRequest, match="Button_data_invalid"):
-        await bot.send_message(chat.chat_id, "too long", reply_markup=too_long)
+        await sandbox_bot.send_message(chat.chat_id, "too long", reply_markup=too_long)
 
 
-async def test_edit_checks(bot: Bot, chat: ChatRef, sandbox_control: SandboxControl) -> None:
-    message = await bot.send_message(chat.chat_id, "<b>v1</b>", parse_mode="HTML")
+async def test_edit_checks(
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
+    message = await sandbox_bot.send_message(chat.chat_id, "<b>v1</b>", parse_mode="HTML")
     with pytest.raises(BadRequest, match="Message is not modified"):
-        await bot.edit_message_text(
+        await sandbox_bot.edit_message_text(
             "<b>v1</b>", chat.chat_id, message.message_id, parse_mode="HTML"
         )
     with pytest.raises(BadRequest, match="Message to edit not found"):
-        await bot.edit_message_text("v2", chat.chat_id, message.message_id + 100)
-    await bot.edit_message_text("v1", chat.chat_id, message.message_id)  # entities differ
+        await sandbox_bot.edit_message_text("v2", chat.chat_id, message.message_id + 100)
+    await sandbox_bot.edit_message_text("v1", chat.chat_id, message.message_id)  # entities differ
     [shown] = await sandbox_control.bot_messages(chat.chat_id)
     assert (shown.text, shown.entities) == ("v1", [])
     assert shown.history[0]["entities"] == [{"offset": 0, "length": 2, "type": "bold"}]
 
 
 async def test_edit_reply_markup_and_delete(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("1", callback_data="a")]])
-    message = await bot.send_message(chat.chat_id, "list", reply_markup=keyboard)
+    message = await sandbox_bot.send_message(chat.chat_id, "list", reply_markup=keyboard)
     with pytest.raises(BadRequest, match="Message is not modified"):
-        await bot.edit_message_reply_markup(chat.chat_id, message.message_id, reply_markup=keyboard)
-    await bot.edit_message_reply_markup(chat.chat_id, message.message_id)
-    assert await bot.delete_message(chat.chat_id, message.message_id) is True
+        await sandbox_bot.edit_message_reply_markup(
+            chat.chat_id, message.message_id, reply_markup=keyboard
+        )
+    await sandbox_bot.edit_message_reply_markup(chat.chat_id, message.message_id)
+    assert await sandbox_bot.delete_message(chat.chat_id, message.message_id) is True
     with pytest.raises(BadRequest, match="Message to delete not found"):
-        await bot.delete_message(chat.chat_id, message.message_id)
+        await sandbox_bot.delete_message(chat.chat_id, message.message_id)
     [shown] = await sandbox_control.bot_messages(chat.chat_id)
     assert shown.deleted
     assert shown.reply_markup is None
@@ -176,42 +176,44 @@ async def test_edit_reply_markup_and_delete(
 
 
 async def test_a_users_message_cannot_be_edited(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
     said = await sandbox_control.send_text(chat.chat_id, "hello")
     with pytest.raises(BadRequest, match="Message can't be edited"):
-        await bot.edit_message_text("hacked", chat.chat_id, said.message_id)
+        await sandbox_bot.edit_message_text("hacked", chat.chat_id, said.message_id)
 
 
 async def test_answering_a_button_press_twice_is_refused(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("1", callback_data="item:1")]])
-    message = await bot.send_message(chat.chat_id, "list", reply_markup=keyboard)
+    message = await sandbox_bot.send_message(chat.chat_id, "list", reply_markup=keyboard)
     query_id = await sandbox_control.press_button(chat.chat_id, message.message_id, "item:1")
-    assert await bot.answer_callback_query(query_id, "已读", show_alert=True)
+    assert await sandbox_bot.answer_callback_query(query_id, "已读", show_alert=True)
     with pytest.raises(BadRequest, match="Query is too old"):
-        await bot.answer_callback_query(query_id)
+        await sandbox_bot.answer_callback_query(query_id)
     [press] = await sandbox_control.callback_answers(chat.chat_id)
     assert press["answer"] == {"text": "已读", "show_alert": True, "url": None, "cache_time": 0}
 
 
 async def test_chat_action_and_get_chat(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
-    assert await bot.send_chat_action(chat.chat_id, "typing")
-    info = await bot.get_chat(chat.chat_id)
+    assert await sandbox_bot.send_chat_action(chat.chat_id, "typing")
+    info = await sandbox_bot.get_chat(chat.chat_id)
     assert (info.id, info.type, info.first_name) == (chat.chat_id, "private", "李四")
     shown = await sandbox_control.chat(chat.chat_id)
     assert [action["action"] for action in shown["actions"]] == ["typing"]
 
 
 async def test_one_text_to_many_chats_then_an_edit_changes_only_that_chat(
-    bot: Bot, sandbox_control: SandboxControl
+    sandbox_bot: Bot, sandbox_control: SandboxControl
 ) -> None:
     chats = [await sandbox_control.create_private_chat() for _ in range(2)]
-    sent = [await bot.send_message(c.chat_id, "<b>早报</b> 1", parse_mode="HTML") for c in chats]
-    await bot.edit_message_text(
+    sent = [
+        await sandbox_bot.send_message(c.chat_id, "<b>早报</b> 1", parse_mode="HTML") for c in chats
+    ]
+    await sandbox_bot.edit_message_text(
         "<i>更正</i> 1", chats[0].chat_id, sent[0].message_id, parse_mode="HTML"
     )
     [edited] = await sandbox_control.bot_messages(chats[0].chat_id)
@@ -226,13 +228,13 @@ async def test_one_text_to_many_chats_then_an_edit_changes_only_that_chat(
     )
 
 
-async def test_explicit_entities_instead_of_a_parse_mode(bot: Bot, chat: ChatRef) -> None:
-    message = await bot.send_message(
+async def test_explicit_entities_instead_of_a_parse_mode(sandbox_bot: Bot, chat: ChatRef) -> None:
+    message = await sandbox_bot.send_message(
         chat.chat_id, "😀 简报", entities=[MessageEntity("bold", offset=3, length=2)]
     )
     assert message.parse_entities() == {MessageEntity("bold", 3, 2): "简报"}
 
 
-async def test_markdown_is_refused_with_a_clear_reason(bot: Bot, chat: ChatRef) -> None:
+async def test_markdown_is_refused_with_a_clear_reason(sandbox_bot: Bot, chat: ChatRef) -> None:
     with pytest.raises(BadRequest, match=r"(?i)implements parse_mode html only"):
-        await bot.send_message(chat.chat_id, "*bold*", parse_mode="MarkdownV2")
+        await sandbox_bot.send_message(chat.chat_id, "*bold*", parse_mode="MarkdownV2")

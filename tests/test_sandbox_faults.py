@@ -3,20 +3,12 @@ answer would raise: RetryAfter, Forbidden, BadRequest, ChatMigrated, NetworkErro
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.sandbox import ChatRef, Sandbox, SandboxControl
-
-
-@pytest.fixture
-async def bot(sandbox: Sandbox, bot_token: str) -> AsyncIterator[Bot]:
-    async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as client:
-        yield client
+from bot.sandbox import ChatRef, Sandbox, SandboxControl, SandboxControlError
 
 
 @pytest.fixture
@@ -25,15 +17,15 @@ async def chat(sandbox_control: SandboxControl) -> ChatRef:
 
 
 async def test_per_chat_flood_limit_is_retry_after(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
     other = await sandbox_control.create_private_chat()
     await sandbox_control.set_faults(per_chat_rate=1, per_chat_burst=2)
-    await bot.send_message(chat.chat_id, "1")
-    await bot.send_message(chat.chat_id, "2")
+    await sandbox_bot.send_message(chat.chat_id, "1")
+    await sandbox_bot.send_message(chat.chat_id, "2")
     with pytest.raises(RetryAfter, match="Retry in 1 seconds"):
-        await bot.send_message(chat.chat_id, "3")
-    await bot.send_message(other.chat_id, "another chat is not held back")
+        await sandbox_bot.send_message(chat.chat_id, "3")
+    await sandbox_bot.send_message(other.chat_id, "another chat is not held back")
     shown = [m.text for m in await sandbox_control.bot_messages(chat.chat_id)]
     assert shown == ["1", "2"]
     counters = await sandbox_control.counters()
@@ -42,27 +34,29 @@ async def test_per_chat_flood_limit_is_retry_after(
 
 
 async def test_global_limit_with_a_fixed_retry_after(
-    bot: Bot, sandbox_control: SandboxControl
+    sandbox_bot: Bot, sandbox_control: SandboxControl
 ) -> None:
     chats = [await sandbox_control.create_private_chat() for _ in range(3)]
     await sandbox_control.set_faults(global_rate=2, retry_after=7)
-    await bot.send_message(chats[0].chat_id, "a")
-    await bot.send_message(chats[1].chat_id, "b")
+    await sandbox_bot.send_message(chats[0].chat_id, "a")
+    await sandbox_bot.send_message(chats[1].chat_id, "b")
     with pytest.raises(RetryAfter, match="Retry in 7 seconds"):
-        await bot.send_message(chats[2].chat_id, "c")
+        await sandbox_bot.send_message(chats[2].chat_id, "c")
 
 
-async def test_group_limit_per_minute(bot: Bot, sandbox_control: SandboxControl) -> None:
+async def test_group_limit_per_minute(sandbox_bot: Bot, sandbox_control: SandboxControl) -> None:
     group = await sandbox_control.create_group("读者群")
     await sandbox_control.set_faults(group_per_minute=2)
-    await bot.send_message(group.chat_id, "1")
-    await bot.send_message(group.chat_id, "2")
+    await sandbox_bot.send_message(group.chat_id, "1")
+    await sandbox_bot.send_message(group.chat_id, "2")
     # 2 a minute refill one message every 30 seconds.
     with pytest.raises(RetryAfter, match="Retry in 30 seconds"):
-        await bot.send_message(group.chat_id, "3")
+        await sandbox_bot.send_message(group.chat_id, "3")
 
 
-async def test_real_limits_preset(bot: Bot, chat: ChatRef, sandbox_control: SandboxControl) -> None:
+async def test_real_limits_preset(
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
     config = await sandbox_control.real_limits()
     assert (config["global_rate"], config["per_chat_rate"], config["group_per_minute"]) == (
         30.0,
@@ -70,22 +64,22 @@ async def test_real_limits_preset(bot: Bot, chat: ChatRef, sandbox_control: Sand
         20,
     )
     for n in range(config["per_chat_burst"]):
-        await bot.send_message(chat.chat_id, str(n))
+        await sandbox_bot.send_message(chat.chat_id, str(n))
     with pytest.raises(RetryAfter):
-        await bot.send_message(chat.chat_id, "one too many")
+        await sandbox_bot.send_message(chat.chat_id, "one too many")
     await sandbox_control.reset_faults()
-    await bot.send_message(chat.chat_id, "limits off again")
+    await sandbox_bot.send_message(chat.chat_id, "limits off again")
 
 
 async def test_blocked_user_is_forbidden_until_unblocked(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
     await sandbox_control.block(chat.chat_id)
     with pytest.raises(Forbidden, match="bot was blocked by the user"):
-        await bot.send_message(chat.chat_id, "早安")
+        await sandbox_bot.send_message(chat.chat_id, "早安")
     await sandbox_control.unblock(chat.chat_id)
-    await bot.send_message(chat.chat_id, "早安")
-    updates = await bot.get_updates()
+    await sandbox_bot.send_message(chat.chat_id, "早安")
+    updates = await sandbox_bot.get_updates()
     statuses = [
         (u.my_chat_member.old_chat_member.status, u.my_chat_member.new_chat_member.status)
         for u in updates
@@ -95,35 +89,37 @@ async def test_blocked_user_is_forbidden_until_unblocked(
 
 
 async def test_missing_chat_is_bad_request(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
     await sandbox_control.set_faults(missing_chats=[chat.chat_id])
     with pytest.raises(BadRequest, match="Chat not found"):
-        await bot.send_message(chat.chat_id, "hello?")
+        await sandbox_bot.send_message(chat.chat_id, "hello?")
     with pytest.raises(BadRequest, match="Chat not found"):
-        await bot.send_message(987654321, "never created")
+        await sandbox_bot.send_message(987654321, "never created")
 
 
-async def test_upgraded_group_is_chat_migrated(bot: Bot, sandbox_control: SandboxControl) -> None:
+async def test_upgraded_group_is_chat_migrated(
+    sandbox_bot: Bot, sandbox_control: SandboxControl
+) -> None:
     group = await sandbox_control.create_group("编辑部")
     new_id = await sandbox_control.upgrade_group(group.chat_id)
     with pytest.raises(ChatMigrated) as caught:
-        await bot.send_message(group.chat_id, "still there?")
+        await sandbox_bot.send_message(group.chat_id, "still there?")
     assert caught.value.new_chat_id == new_id
-    sent = await bot.send_message(new_id, "moved")
+    sent = await sandbox_bot.send_message(new_id, "moved")
     assert sent.chat.type == "supergroup"
     assert str(new_id).startswith("-100")
 
 
 async def test_error_burst_is_network_error_then_recovers(
-    bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:
     await sandbox_control.set_faults(error_burst=2, methods=["sendMessage"])
-    await bot.get_me()  # not a listed method: untouched, and does not use up the burst
+    await sandbox_bot.get_me()  # not a listed method: untouched, and does not use up the burst
     for _ in range(2):
         with pytest.raises(NetworkError, match="Bad Gateway"):
-            await bot.send_message(chat.chat_id, "x")
-    await bot.send_message(chat.chat_id, "through")
+            await sandbox_bot.send_message(chat.chat_id, "x")
+    await sandbox_bot.send_message(chat.chat_id, "through")
     assert [m.text for m in await sandbox_control.bot_messages(chat.chat_id)] == ["through"]
     assert (await sandbox_control.counters())["status_codes"]["502"] == 2
 
@@ -156,8 +152,6 @@ async def test_latency_longer_than_the_clients_timeout_times_out(
 
 
 async def test_bad_fault_settings_are_refused_clearly(sandbox_control: SandboxControl) -> None:
-    from bot.sandbox import SandboxControlError
-
     with pytest.raises(SandboxControlError, match="unknown fault settings: speed"):
         await sandbox_control.set_faults(speed=3)
     with pytest.raises(SandboxControlError, match="bad value for error_status"):

@@ -4,7 +4,6 @@ that wakes at once, allowed_updates, migrations, counters, and refusals with rea
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -14,17 +13,11 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 from bot.sandbox import Sandbox, SandboxControl, SandboxControlError
 
 
-@pytest.fixture
-async def bot(sandbox: Sandbox, bot_token: str) -> AsyncIterator[Bot]:
-    async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as client:
-        yield client
-
-
 async def test_long_poll_wakes_when_a_user_writes(
-    bot: Bot, sandbox: Sandbox, sandbox_control: SandboxControl
+    sandbox_bot: Bot, sandbox: Sandbox, sandbox_control: SandboxControl
 ) -> None:
     chat = await sandbox_control.create_private_chat(first_name="王五", language_code="zh")
-    poll = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    poll = asyncio.create_task(sandbox_bot.get_updates(timeout=30, read_timeout=40))
     async with asyncio.timeout(5):  # until the poll is waiting inside the server
         while sandbox.counters.requests["getUpdates"] == 0:  # noqa: ASYNC110 - no event for it
             await asyncio.sleep(0.01)
@@ -44,9 +37,9 @@ async def test_long_poll_wakes_when_a_user_writes(
 
 
 async def test_a_second_poller_terminates_the_first(
-    sandbox: Sandbox, bot_token: str, bot: Bot
+    sandbox: Sandbox, bot_token: str, sandbox_bot: Bot
 ) -> None:
-    first = asyncio.create_task(bot.get_updates(timeout=30, read_timeout=40))
+    first = asyncio.create_task(sandbox_bot.get_updates(timeout=30, read_timeout=40))
     async with asyncio.timeout(5):  # until the first poll is waiting inside the server
         while sandbox.counters.requests["getUpdates"] == 0:  # noqa: ASYNC110 - no event for it
             await asyncio.sleep(0.01)
@@ -56,27 +49,29 @@ async def test_a_second_poller_terminates_the_first(
         await asyncio.wait_for(first, timeout=10)
 
 
-async def test_offset_confirms_and_limit_caps(bot: Bot, sandbox_control: SandboxControl) -> None:
+async def test_offset_confirms_and_limit_caps(
+    sandbox_bot: Bot, sandbox_control: SandboxControl
+) -> None:
     chat = await sandbox_control.create_private_chat()
     for n in range(3):
         await sandbox_control.send_text(chat.chat_id, f"m{n}")
-    first = await bot.get_updates(limit=2)
+    first = await sandbox_bot.get_updates(limit=2)
     assert [u.message.text for u in first if u.message] == ["m0", "m1"]
-    rest = await bot.get_updates(offset=first[-1].update_id + 1)
+    rest = await sandbox_bot.get_updates(offset=first[-1].update_id + 1)
     assert [u.message.text for u in rest if u.message] == ["m2"]
-    assert await bot.get_updates(offset=rest[-1].update_id + 1) == ()
+    assert await sandbox_bot.get_updates(offset=rest[-1].update_id + 1) == ()
 
 
 async def test_allowed_updates_filters_what_the_bot_gets(
-    bot: Bot, sandbox_control: SandboxControl
+    sandbox_bot: Bot, sandbox_control: SandboxControl
 ) -> None:
     chat = await sandbox_control.create_private_chat()
     keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("1", callback_data="a")]])
-    message = await bot.send_message(chat.chat_id, "pick", reply_markup=keyboard)
-    await bot.get_updates(allowed_updates=["callback_query"])
+    message = await sandbox_bot.send_message(chat.chat_id, "pick", reply_markup=keyboard)
+    await sandbox_bot.get_updates(allowed_updates=["callback_query"])
     await sandbox_control.send_text(chat.chat_id, "ignored text")
     await sandbox_control.press_button(chat.chat_id, message.message_id, "a")
-    updates = await bot.get_updates()
+    updates = await sandbox_bot.get_updates()
     assert [u.callback_query.data for u in updates if u.callback_query] == ["a"]
     assert all(u.message is None for u in updates)
 
@@ -110,11 +105,11 @@ async def test_group_command_addressed_to_this_bot_is_handled(
 
 
 async def test_group_upgrade_tells_the_bot_both_ids(
-    bot: Bot, sandbox_control: SandboxControl
+    sandbox_bot: Bot, sandbox_control: SandboxControl
 ) -> None:
     group = await sandbox_control.create_group("编辑部", member_ids=[555000111])
     new_id = await sandbox_control.upgrade_group(group.chat_id)
-    updates = await bot.get_updates()
+    updates = await sandbox_bot.get_updates()
     migrations = [
         (u.message.chat.id, u.message.migrate_to_chat_id, u.message.migrate_from_chat_id)
         for u in updates
@@ -144,10 +139,10 @@ async def test_control_refusals_say_why(sandbox_control: SandboxControl) -> None
         await sandbox_control.wait_for_messages(chat.chat_id, 1, timeout=0.05)
 
 
-async def test_counters_and_reset(bot: Bot, sandbox_control: SandboxControl) -> None:
+async def test_counters_and_reset(sandbox_bot: Bot, sandbox_control: SandboxControl) -> None:
     chat = await sandbox_control.create_private_chat()
     for n in range(3):
-        await bot.send_message(chat.chat_id, str(n))
+        await sandbox_bot.send_message(chat.chat_id, str(n))
     counters = await sandbox_control.counters()
     assert counters["requests"]["sendMessage"] == 3
     assert counters["messages_total"] == 3
