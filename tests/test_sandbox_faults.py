@@ -88,6 +88,21 @@ async def test_blocked_user_is_forbidden_until_unblocked(
     assert statuses == [("member", "kicked"), ("kicked", "member")]
 
 
+async def test_a_group_that_removed_the_bot_is_forbidden(
+    sandbox_bot: Bot, sandbox_control: SandboxControl
+) -> None:
+    group = await sandbox_control.create_group("读者群")
+    supergroup = await sandbox_control.create_group("大群", supergroup=True)
+    for chat in (group, supergroup):
+        await sandbox_control.block(chat.chat_id)
+    with pytest.raises(Forbidden, match="bot was kicked from the group chat"):
+        await sandbox_bot.send_message(group.chat_id, "hello")
+    with pytest.raises(Forbidden, match="bot was kicked from the supergroup chat"):
+        await sandbox_bot.send_message(supergroup.chat_id, "hello")
+    await sandbox_control.unblock(group.chat_id)
+    await sandbox_bot.send_message(group.chat_id, "back")
+
+
 async def test_missing_chat_is_bad_request(
     sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:

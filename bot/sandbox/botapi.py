@@ -92,7 +92,9 @@ class BotApi:
                 {"migrate_to_chat_id": chat.migrated_to},
             )
         if sending and chat.blocked:
-            raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if chat.type == "private":
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            raise ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
         return chat
 
     def flood_check(self, name: str, chat: Chat) -> None:

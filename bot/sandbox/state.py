@@ -249,15 +249,15 @@ class SandboxState:
         }
 
     def set_blocked(self, chat_id: int, blocked: bool) -> None:
-        """The user blocks (or unblocks) the bot; the bot hears of it in ``my_chat_member``."""
+        """A user blocks (or unblocks) the bot, or a group removes (or re-adds) it; the bot
+        hears of it in ``my_chat_member``."""
         chat = self.chat(chat_id)
-        if chat.type != "private":
-            raise StateError(400, "only a private chat can block the bot")
         if chat.blocked == blocked:
             return
         chat.blocked = blocked
         old, new = ("member", "kicked") if blocked else ("kicked", "member")
-        self.updates.push("my_chat_member", self._member_change(chat, chat.user, old, new))
+        actor = chat.user if chat.type == "private" else self.sender(chat, None)
+        self.updates.push("my_chat_member", self._member_change(chat, actor, old, new))
         chat.notify()
 
     def upgrade_group(self, chat_id: int) -> Chat:
