@@ -37,10 +37,17 @@ _SPACES = frozenset(" \t\r\n\0\v")
 _TRIMMED = " \t\r\n"  # what Telegram trims around a message
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NAME_TOKEN = re.compile(r"[A-Za-z0-9.\-]*")
-_REFERENCE = re.compile(r"&(?:#([0-9]{1,8})|#[xX]([0-9a-fA-F]{1,8})|([A-Za-z]{1,10}));")
+# A character reference as tdlib reads it: the ';' is optional, only a lowercase 'x' starts
+# a hexadecimal one, and the name is every letter that follows.
+_REFERENCE = re.compile(r"&(?:#x([0-9a-fA-F]*)|#([0-9]*)|([A-Za-z]*));?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+SURROGATE_MESSAGE = (
+    "Text contains invalid Unicode characters after decoding HTML entities, check for "
+    "unmatched surrogate code units"
+)
 # Fast paths for the common shapes; anything else takes the character-by-character path
 # that reproduces Telegram's error messages.
-_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z-]*)>|&(lt|gt|amp|quot);|[<&]")
+_TOKEN = re.compile(r"<(/?)([A-Za-z][A-Za-z-]*)>|&(lt|gt|amp|quot)(?![A-Za-z]);?|[<&]")
 _SPACE_IN_URL = re.compile(r"[ \t\r\n\0\v]")
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 # Entities that cannot hold other entities (Telegram drops what is nested inside them).
@@ -100,17 +107,23 @@ def _byte_offset(html: str, index: int) -> int:
 
 
 def _decode_reference(html: str, index: int) -> tuple[str, int] | None:
-    """The character a ``&...;`` reference at ``index`` stands for, and the index after it;
-    None when it is not one Telegram decodes (the ``&`` is then kept literally)."""
+    """The character a reference at ``index`` stands for, and the index after it; None when
+    Telegram does not decode it (the ``&`` is then kept literally). A lone surrogate is
+    decoded, and refused once the whole text is read, as Telegram does."""
     match = _REFERENCE.match(html, index)
     if match is None:
         return None
-    decimal, hexadecimal, name = match.groups()
+    hexadecimal, decimal, name = match.groups()
     if name is not None:
         char = _NAMED_REFERENCES.get(name)
         return None if char is None else (char, match.end())
-    code = int(decimal, 10) if decimal is not None else int(hexadecimal, 16)
-    if code == 0 or code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+    digits, prefix, base = (
+        (hexadecimal, 3, 16) if hexadecimal is not None else (decimal or "", 2, 10)
+    )
+    if not digits or prefix + len(digits) >= 10:
+        return None
+    code = int(digits, base)
+    if code == 0 or code >= 0x10FFFF:
         return None
     return chr(code), match.end()
 
@@ -216,7 +229,10 @@ class _Parser:
             raise HtmlParseError(
                 f'Can\'t find end tag corresponding to start tag "{opened[-1].name}"'
             )
-        return "".join(chunks), self.entities
+        text = "".join(chunks)
+        if _SURROGATE.search(text):
+            raise HtmlParseError(SURROGATE_MESSAGE)
+        return text, self.entities
 
     def _char(self, i: int) -> str:
         """The character at ``i``, or NUL past the end (tdlib reads its C string's NUL)."""
@@ -255,7 +271,11 @@ class _Parser:
                 )
             while i < len(html) and html[i] in _SPACES:
                 i += 1
-            if self._char(i) != "=":
+            if i >= len(html):
+                raise HtmlParseError(
+                    f'Unclosed start tag "{name}" at byte offset {_byte_offset(html, begin)}'
+                )
+            if html[i] != "=":
                 if name == "blockquote" and attribute == "expandable":
                     argument = "1"
                     continue
@@ -268,7 +288,7 @@ class _Parser:
                 i += 1
             if i >= len(html):
                 raise HtmlParseError(
-                    f"Unclosed start tag at byte offset {_byte_offset(html, begin)}"
+                    f'Unclosed start tag "{name}" at byte offset {_byte_offset(html, begin)}'
                 )
             value, i = self.attribute_value(i)
             if i >= len(html):
@@ -353,10 +373,11 @@ class _Parser:
         elif name == "blockquote":
             kind = "expandable_blockquote" if opened.argument else "blockquote"
             self.entities.append(Entity(kind, offset, length))
-        elif name == "tg-emoji" and opened.argument.isdigit():
-            self.entities.append(
-                Entity("custom_emoji", offset, length, custom_emoji_id=opened.argument)
-            )
+        elif name == "tg-emoji":
+            emoji_id = opened.argument
+            if not (emoji_id.isascii() and emoji_id.isdigit()) or not 0 < int(emoji_id) < 2**63:
+                raise HtmlParseError("Invalid custom emoji identifier specified")
+            self.entities.append(Entity("custom_emoji", offset, length, custom_emoji_id=emoji_id))
 
 
 def _argument(tag: str, attribute: str, value: str, current: str) -> str:

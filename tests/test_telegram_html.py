@@ -82,6 +82,19 @@ def test_character_references() -> None:
     assert entities == []
 
 
+@pytest.mark.parametrize(
+    ("html_text", "text"),
+    [
+        ("&lt &amp", "< &"),  # the semicolon is optional
+        ("&ampx; &LT;", "&ampx; &LT;"),  # the name is every letter; names are lowercase
+        ("&#65 &#x41; &#X41;", "A A &#X41;"),  # only a lowercase x starts a hex reference
+        ("&#0; &#1114111; &#12345678;", "&#0; &#1114111; &#12345678;"),  # out of range
+    ],
+)
+def test_references_are_read_as_tdlib_reads_them(html_text: str, text: str) -> None:
+    assert parse_html(html_text) == (text, [])
+
+
 def test_link_with_ampersand_and_parentheses() -> None:
     assert api('<a href="https://e.com/q?a=1&amp;b=(2)">链接</a>') == (
         "链接",
@@ -144,6 +157,14 @@ def test_empty_entities_are_dropped() -> None:
         ('<span class="x">y</span>', 'Tag "span" must have class "tg-spoiler" at byte offset 0'),
         ('<a href="https://e.com"', "Unclosed start tag at byte offset 0"),
         ("<b>x</b", "Unclosed end tag at byte offset 4"),
+        ("<a href", 'Unclosed start tag "a" at byte offset 0'),
+        ("a < b", 'Unsupported start tag "" at byte offset 2'),
+        ('<tg-emoji emoji-id="x">y</tg-emoji>', "Invalid custom emoji identifier specified"),
+        (
+            "&#55357;x",  # half of a surrogate pair
+            "Text contains invalid Unicode characters after decoding HTML entities, check "
+            "for unmatched surrogate code units",
+        ),
         (
             "<a href>x</a>",
             'Expected equal sign in declaration of an attribute of the tag "a" at byte offset 0',
