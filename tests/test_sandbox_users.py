@@ -11,6 +11,7 @@ from telegram.error import Conflict
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.sandbox import Sandbox, SandboxControl, SandboxControlError
+from bot.sandbox.state import command_entities
 
 
 async def test_long_poll_wakes_when_a_user_writes(
@@ -149,3 +150,24 @@ async def test_counters_and_reset(sandbox_bot: Bot, sandbox_control: SandboxCont
     assert counters["peak_messages_per_second"] >= 1
     reset = await sandbox_control.reset_counters()
     assert (reset["requests_total"], reset["messages_total"]) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "commands"),
+    [
+        ("/start", ["/start"]),
+        ("/item 3, /today", ["/item", "/today"]),
+        ("/today@briefbot_sandbox_bot 硬件", ["/today@briefbot_sandbox_bot"]),
+        ("/start,", ["/start"]),  # punctuation ends a command
+        ("看/today a/b /a/b", []),  # glued to a word or another slash: not a command
+        ("/x@ab", []),  # a bot name needs 3 characters
+        ("😀 /help", ["/help"]),
+    ],
+)
+def test_commands_are_marked_where_telegram_marks_them(text: str, commands: list[str]) -> None:
+    encoded = text.encode("utf-16-le")
+    marked = [
+        encoded[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+        for e in command_entities(text)
+    ]
+    assert marked == commands

@@ -18,8 +18,9 @@ FIRST_USER_ID = 100000001
 # Basic groups have small negative ids, supergroups -100 followed by ten digits.
 FIRST_GROUP_ID = -500000001
 FIRST_SUPERGROUP_ID = -1002000000001
-# A command at the start of the text or after whitespace, with an optional @botname.
-_COMMAND = re.compile(r"(?:(?<=\s)|^)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?(?=\s|$)")
+# A bot command as Telegram marks it (tdlib's match_bot_commands): not glued to a word,
+# '/', '<' or '>' on either side, an optional @botname of 3-32 characters.
+_COMMAND = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>@])")
 
 
 class StateError(Exception):
