@@ -120,7 +120,7 @@ def _check_limits(message: RenderedMessage) -> tuple[str, list[Entity]]:
 # A failing random digest is big; its repr must not turn the failure into a warning error.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
 
-PROPERTY = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY
