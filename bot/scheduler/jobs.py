@@ -91,6 +91,7 @@ class Scheduling:
         """Add the jobs and start them in the running event loop; the first round of each
         runs at once."""
         settings = self.settings
+        # APScheduler runs on real time; the injected clock is what the planner reasons with.
         now = datetime.now(UTC)
         jobs: tuple[tuple[str, Job, float, datetime], ...] = (
             ("lease", self.renew_lease, settings.scheduler_lease_seconds / 3, now),
