@@ -240,7 +240,10 @@ def export_rss(url: str, prefix: str, folder: Path) -> dict[str, float]:
     briefbot = str(Path(sys.executable).with_name("briefbot"))
     out = str(folder / "export.jsonl")
     return {
-        "floor: briefbot --help": peak_rss_mib([briefbot, "--help"], env),
+        "floor: the same export, 0 subscribers": peak_rss_mib(
+            [briefbot, "subscribers", "export", out + ".empty"],
+            {**env, "BRIEFBOT_PREFIX": f"{prefix}-empty"},
+        ),
         "briefbot subscribers export": peak_rss_mib([briefbot, "subscribers", "export", out], env),
         "baseline: load all, then write": peak_rss_mib(
             [sys.executable, "-c", EXPORT_BASELINE, url, prefix, out + ".baseline"], env
