@@ -124,42 +124,36 @@ def _parse(s: str, i: int, closer: str | None, in_link: bool) -> tuple[tuple[Nod
 
 def _link(s: str, start: int) -> tuple[Span, int] | None:
     """The link ``[text](url)`` at ``s[start]`` and the index after it, if there is one."""
+    text_end = _closing(s, start, "[]", in_url=False)
+    if text_end is None or text_end == start + 1 or not s.startswith("(", text_end + 1):
+        return None
+    url_end = _closing(s, text_end + 1, "()", in_url=True)
+    if url_end is None or url_end == text_end + 2:
+        return None
+    children, _, _ = _parse(s[start + 1 : text_end], 0, closer=None, in_link=True)
+    return Span("a", children, href=s[text_end + 2 : url_end]), url_end + 1
+
+
+def _closing(s: str, start: int, pair: str, in_url: bool) -> int | None:
+    """Index of the bracket closing the one at ``s[start]`` (nested pairs allowed).
+
+    In link text a backslash escapes the next character; a URL cannot hold whitespace.
+    """
+    opening, closing = pair[0], pair[1]
     depth = 0
     i = start
     while i < len(s):
         char = s[i]
-        if char == "\\":
+        if char == "\\" and not in_url:
             i += 2
             continue
-        if char == "[":
-            depth += 1
-        elif char == "]":
-            depth -= 1
-            if depth == 0:
-                break
-        i += 1
-    else:
-        return None
-    text_end = i
-    if text_end + 1 >= len(s) or s[text_end + 1] != "(" or text_end == start + 1:
-        return None
-    depth = 0
-    j = text_end + 1
-    while j < len(s):
-        char = s[j]
-        if char.isspace():
+        if in_url and char.isspace():
             return None
-        if char == "(":
+        if char == opening:
             depth += 1
-        elif char == ")":
+        elif char == closing:
             depth -= 1
             if depth == 0:
-                break
-        j += 1
-    else:
-        return None
-    url = s[text_end + 2 : j]
-    if not url:
-        return None
-    children, _, _ = _parse(s[start + 1 : text_end], 0, closer=None, in_link=True)
-    return Span("a", children, href=url), j + 1
+                return i
+        i += 1
+    return None
