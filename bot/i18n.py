@@ -13,11 +13,9 @@ DEFAULT_LANGUAGE = "zh"
 ZH: dict[str, str] = {
     # Renderer labels.
     "render.items": "今日条目",
-    "render.commentary": "点评",
     "render.prev": "◀ 上一条",
     "render.next": "下一条 ▶",
     "render.item_position": "第 {number}/{total} 条",
-    "render.read_more": "原文",
     # The reader's bot (handlers/, bot/views/): commands, settings, errors.
     "bot.cmd.start": "订阅并显示欢迎",
     "bot.cmd.today": "今日简报（/today full 看全文）",
@@ -133,11 +131,9 @@ ZH: dict[str, str] = {
 
 EN: dict[str, str] = {
     "render.items": "Items",
-    "render.commentary": "Commentary",
     "render.prev": "◀ Previous",
     "render.next": "Next ▶",
     "render.item_position": "Item {number} of {total}",
-    "render.read_more": "Source",
     # The reader's bot (handlers/, bot/views/): commands, settings, errors.
     "bot.cmd.start": "Subscribe and show the welcome",
     "bot.cmd.today": "Today's digest (/today full for everything)",

@@ -29,7 +29,7 @@ def test_lookup_formats_parameters_in_the_readers_language() -> None:
 @pytest.mark.parametrize(("given", "expected"), [("fr", "zh"), ("", "zh"), ("en-US", "en")])
 def test_unknown_or_regional_languages_resolve_sensibly(given: str, expected: str) -> None:
     assert normalize_language(given) == expected
-    assert t(given, "render.commentary") == CATALOGUES[expected]["render.commentary"]
+    assert t(given, "render.items") == CATALOGUES[expected]["render.items"]
 
 
 def test_an_unknown_key_is_a_programming_error() -> None:
