@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import Conflict
 from telegram.ext import Application, CommandHandler, ContextTypes
 
@@ -102,3 +102,39 @@ async def test_wrong_secret_is_rejected_and_reported(
     await bot.delete_webhook()
     updates = await bot.get_updates()
     assert [u.message.text for u in updates if u.message] == ["/start"]
+
+
+async def test_updates_are_posted_concurrently_up_to_max_connections(
+    sandbox_bot: Bot, sandbox_control: SandboxControl
+) -> None:
+    """Three updates are held by the receiver until all three are in flight at once."""
+    in_flight = 0
+    all_in = asyncio.Event()
+    received: list[int] = []
+
+    async def hold(request: web.Request) -> web.Response:
+        nonlocal in_flight
+        in_flight += 1
+        if in_flight == 3:
+            all_in.set()
+        await all_in.wait()
+        received.append((await request.json())["update_id"])
+        return web.Response()
+
+    web_app = web.Application()
+    web_app.router.add_post("/hook", hold)
+    runner = web.AppRunner(web_app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+        await sandbox_bot.set_webhook(url, max_connections=3)
+        chat = await sandbox_control.create_private_chat()
+        for n in range(3):
+            await sandbox_control.send_text(chat.chat_id, f"m{n}")
+        await asyncio.wait_for(all_in.wait(), timeout=5)
+        info = await sandbox_control.webhook(timeout=5)  # the sandbox read the answers
+        assert (info["pending_update_count"], info["delivered"]) == (0, 3)
+        assert sorted(received) == [1, 2, 3]
+    finally:
+        await runner.cleanup()

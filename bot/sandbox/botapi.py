@@ -16,7 +16,8 @@ from bot.sandbox.faults import RATE_LIMITED_METHODS, Faults
 from bot.sandbox.models import JSON, Chat, Message, now
 from bot.sandbox.params import ApiError, Params, bad_request
 from bot.sandbox.state import SandboxState
-from bot.sandbox.updates import PollConflict, Webhook
+from bot.sandbox.updates import PollConflict
+from bot.sandbox.webhook import Webhook
 
 logger = logging.getLogger(__name__)
 
@@ -280,31 +281,32 @@ async def get_updates(api: BotApi, params: Params) -> list[JSON]:
 @method("setwebhook")
 async def set_webhook(api: BotApi, params: Params) -> bool:
     url = params.get_str("url") or ""
-    updates = api.state.updates
-    if params.get_bool("drop_pending_updates"):
-        updates.drop_pending()
-    allowed = params.get_obj("allowed_updates")
-    if isinstance(allowed, list):
-        updates.allowed_updates = [str(kind) for kind in allowed]
-    if not url:
-        await updates.delete_webhook()
-        return True
-    if not url.startswith(("http://", "https://")):
-        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     secret = params.get_str("secret_token")
+    if url and not url.startswith(("http://", "https://")):
+        raise bad_request("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
     if secret is not None and not _SECRET_TOKEN.match(secret):
         raise bad_request("secret token contains unallowed characters")
-    webhook = Webhook(url, secret, params.get_int("max_connections") or 40)
-    await updates.set_webhook(webhook, api.session())
+    allowed = params.get_obj("allowed_updates")
+    if allowed is not None and not isinstance(allowed, list):
+        raise bad_request("can't parse allowed_updates JSON array")
+    updates = api.state.updates
+    await updates.stop()  # undelivered updates return to the queue first
+    if params.get_bool("drop_pending_updates"):
+        updates.drop_pending()
+    if allowed is not None:
+        updates.allowed_updates = [str(kind) for kind in allowed]
+    if url:
+        webhook = Webhook(url, secret, params.get_int("max_connections") or 40)
+        await updates.set_webhook(webhook, api.session())
     return True
 
 
 @method("deletewebhook")
 async def delete_webhook(api: BotApi, params: Params) -> bool:
     updates = api.state.updates
+    await updates.stop()
     if params.get_bool("drop_pending_updates"):
         updates.drop_pending()
-    await updates.delete_webhook()
     return True
 
 
@@ -317,7 +319,7 @@ async def get_webhook_info(api: BotApi, params: Params) -> JSON:
             "has_custom_certificate": False,
             "pending_update_count": len(updates.pending),
         }
-    return updates.webhook.info(len(updates.pending), updates.allowed_updates)
+    return updates.webhook.info(updates.undelivered, updates.allowed_updates)
 
 
 @method("logout")

@@ -279,6 +279,15 @@ class SandboxControl:
         answer: JSON = data["answer"]
         return answer
 
+    async def webhook(
+        self,
+        timeout: float = 0.0,  # noqa: ASYNC109 - the server waits, not the client
+    ) -> JSON:
+        """The webhook's info and ``delivered`` count, once every update reached the bot
+        (``pending_update_count`` 0) or ``timeout`` passed."""
+        result: JSON = await self._request("GET", "/webhook", query={"timeout": str(timeout)})
+        return result
+
     async def commands(self) -> list[JSON]:
         """The bot's command lists by scope and language."""
         result: list[JSON] = await self._request("GET", "/commands")

@@ -241,12 +241,11 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
 
     async def webhook(request: web.Request) -> web.Response:
         updates = state.updates
-        info = (
-            updates.webhook.info(len(updates.pending), updates.allowed_updates)
-            if updates.webhook
-            else {"url": ""}
-        )
-        return _ok({**info, "delivered": updates.delivered})
+        await updates.drained(_wait_seconds(request, 0.0))
+        if updates.delivery is None:
+            return _ok({"url": "", "pending_update_count": len(updates.pending), "delivered": 0})
+        info = updates.delivery.webhook.info(updates.undelivered, updates.allowed_updates)
+        return _ok({**info, "delivered": updates.delivery.delivered})
 
     routes: list[tuple[str, str, Handler]] = [
         ("GET", "", index),

@@ -3,53 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import itertools
+import contextlib
 import logging
 from collections import deque
 from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.sandbox.models import JSON, now
+from bot.sandbox.models import JSON
+from bot.sandbox.webhook import Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
 # Telegram's default: every update type except these three, which must be asked for.
 DEFAULT_EXCLUDED = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-# Seconds between webhook delivery attempts of one update: quick at first so tests see a
-# failure at once, then every two seconds. Like Telegram, an update stays pending (and
-# blocks the ones after it) until delivered or the webhook is removed.
-WEBHOOK_RETRY_DELAYS = (0.05, 0.2, 0.5, 1.0, 2.0)
 
 
 class PollConflict(Exception):
     """A newer getUpdates took over from a waiting one."""
-
-
-@dataclass(slots=True)
-class Webhook:
-    """The webhook the bot set, and how delivery to it last went."""
-
-    url: str
-    secret_token: str | None = None
-    max_connections: int = 40
-    last_error_date: int | None = None
-    last_error_message: str | None = None
-
-    def info(self, pending: int, allowed: list[str] | None) -> JSON:
-        data: JSON = {
-            "url": self.url,
-            "has_custom_certificate": False,
-            "pending_update_count": pending,
-            "max_connections": self.max_connections,
-        }
-        if self.last_error_date is not None:
-            data["last_error_date"] = self.last_error_date
-            data["last_error_message"] = self.last_error_message
-        if allowed is not None:
-            data["allowed_updates"] = allowed
-        return data
 
 
 @dataclass
@@ -59,12 +30,9 @@ class UpdateQueue:
     pending: deque[JSON] = field(default_factory=deque)
     next_update_id: int = 1
     allowed_updates: list[str] | None = None
-    webhook: Webhook | None = None
-    delivered: int = 0
+    delivery: WebhookDelivery | None = None
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
     _polls: int = 0  # getUpdates calls so far: a waiting poll that is not the latest lost
-    _delivery: asyncio.Task[None] | None = None
-    _session: aiohttp.ClientSession | None = None
 
     def allows(self, kind: str) -> bool:
         if self.allowed_updates is None or not self.allowed_updates:
@@ -115,51 +83,42 @@ class UpdateQueue:
         self._arrived.set()
         self._arrived = asyncio.Event()
 
+    async def arrival(self) -> None:
+        """Wait until an update arrives (or a poll or the server's stop wakes everyone)."""
+        await self._arrived.wait()
+
+    async def drained(self, seconds: float) -> bool:
+        """Wait up to ``seconds`` until every update reached the bot; whether they did."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + seconds
+        while self.undelivered:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.arrival(), remaining)
+        return True
+
     def drop_pending(self) -> None:
         self.pending.clear()
+
+    @property
+    def webhook(self) -> Webhook | None:
+        return self.delivery.webhook if self.delivery is not None else None
+
+    @property
+    def undelivered(self) -> int:
+        """``pending_update_count``: queued, plus posted to a webhook but not accepted."""
+        return len(self.pending) + (self.delivery.in_flight if self.delivery else 0)
 
     async def set_webhook(self, webhook: Webhook, session: aiohttp.ClientSession) -> None:
         """Deliver pending and future updates to ``webhook`` (instead of any earlier one)."""
         await self.stop()
-        self.webhook = webhook
-        self._session = session
-        self._delivery = asyncio.create_task(self._deliver_forever(), name="sandbox-webhook")
-
-    async def delete_webhook(self) -> None:
-        self.webhook = None
-        await self.stop()
+        self.delivery = WebhookDelivery(self, webhook, session)
+        self.delivery.start()
 
     async def stop(self) -> None:
-        task, self._delivery = self._delivery, None
-        if task is not None:
-            task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-
-    async def _deliver_forever(self) -> None:
-        while self.webhook is not None:
-            if not self.pending:
-                await self._arrived.wait()
-                continue
-            update = self.pending[0]
-            await self._deliver(self.webhook, update)
-            if self.pending and self.pending[0] is update:
-                self.pending.popleft()
-
-    async def _deliver(self, webhook: Webhook, update: JSON) -> None:
-        """POST one update until the webhook accepts it with a 2xx (cancelled when the
-        webhook is deleted or changed)."""
-        assert self._session is not None
-        headers = {SECRET_HEADER: webhook.secret_token} if webhook.secret_token else {}
-        for attempt in itertools.count():
-            try:
-                async with self._session.post(webhook.url, json=update, headers=headers) as resp:
-                    if 200 <= resp.status < 300:
-                        self.delivered += 1
-                        return
-                    error = f"Wrong response from the webhook: {resp.status} {resp.reason}"
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                error = f"Connection failed: {exc.__class__.__name__}"
-            webhook.last_error_date = now()
-            webhook.last_error_message = error
-            logger.info("webhook delivery of update %s failed: %s", update["update_id"], error)
-            await asyncio.sleep(WEBHOOK_RETRY_DELAYS[min(attempt, len(WEBHOOK_RETRY_DELAYS) - 1)])
+        """Stop any webhook delivery; what it had not delivered stays pending."""
+        delivery, self.delivery = self.delivery, None
+        if delivery is not None:
+            await delivery.stop()
