@@ -9,10 +9,10 @@ any heading. ``---`` rules are allowed anywhere between blocks.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bot.digest.body import Paragraph, RawItem, read_body
 from bot.digest.categories import CategoryRules
 from bot.digest.errors import DigestError, Problem, ProblemCollector
 from bot.digest.front_matter import FrontMatter, read_front_matter
@@ -21,45 +21,9 @@ from bot.digest.model import Commentary, Digest, Item
 
 __all__ = ["load_digest", "load_digest_with_warnings", "parse_digest", "parse_digest_with_warnings"]
 
-_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-_ITEM = re.compile(r"^ {0,3}(\d{1,4})\.(?:[ \t]+(.*))?$")
-_TAGS = re.compile(r"^(?:分类|标签|categories|category|tags)[ \t]*[:：][ \t]*(.*)$", re.IGNORECASE)
 _TAG_SEPARATORS = re.compile(r"[,，、;；/|]+|\s+#")
 _DATE_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
 _SCHEMES = frozenset({"http", "https"})
-
-
-@dataclass
-class _Paragraph:
-    line: int
-    lines: list[str] = field(default_factory=list)
-
-    def text(self) -> str:
-        joined = self.lines[0]
-        for line in self.lines[1:]:
-            # A soft line break is a space, except between two CJK characters.
-            glue = "" if _CJK.match(joined[-1:]) and _CJK.match(line[:1]) else " "
-            joined += glue + line
-        return joined
-
-
-@dataclass
-class _RawItem:
-    number: int
-    line: int
-    headline: str
-    paragraphs: list[_Paragraph] = field(default_factory=list)
-    tags: list[tuple[int, str]] = field(default_factory=list)
-
-
-@dataclass
-class _Body:
-    intro: list[_Paragraph] = field(default_factory=list)
-    items: list[_RawItem] = field(default_factory=list)
-    commentary_heading: tuple[int, str] | None = None
-    commentary: list[_Paragraph] = field(default_factory=list)
 
 
 def parse_digest(text: str, source: str, rules: CategoryRules | None = None) -> Digest:
@@ -79,7 +43,7 @@ def parse_digest_with_warnings(
     if front is None:
         raise DigestError(problems.problems)
     _check_file_name(source, front, problems)
-    body = _read_body(lines, front.body_start, problems)
+    body = read_body(lines, front.body_start, problems)
     if not body.items:
         problems.error(
             front.body_start,
@@ -141,70 +105,7 @@ def _check_file_name(source: str, front: FrontMatter, problems: ProblemCollector
         )
 
 
-def _read_body(lines: list[str], start: int, problems: ProblemCollector) -> _Body:
-    """Split the body (lines from 1-based ``start``) into intro, items and commentary."""
-    body = _Body()
-    paragraph: _Paragraph | None = None
-    item: _RawItem | None = None
-    rule_after_items: int | None = None
-
-    def target() -> list[_Paragraph]:
-        if body.commentary_heading is not None:
-            return body.commentary
-        return item.paragraphs if item is not None else body.intro
-
-    for number, raw in enumerate(lines[start - 1 :], start=start):
-        line = raw.rstrip()
-        stripped = line.strip()
-        if not stripped:
-            paragraph = None
-            continue
-        in_commentary = body.commentary_heading is not None
-        if _RULE.match(line):
-            paragraph = None
-            if item is not None and not in_commentary:
-                rule_after_items = number
-            continue
-        heading = _HEADING.match(line)
-        if heading and not in_commentary:
-            paragraph = None
-            if item is None:
-                problems.warn(number, f"heading '{heading.group(2)}' before the items is ignored")
-            else:
-                body.commentary_heading = (number, heading.group(2))
-            continue
-        if heading:
-            # A second heading inside the commentary stays as a bold paragraph of it.
-            body.commentary.append(_Paragraph(number, [f"**{heading.group(2)}**"]))
-            paragraph = None
-            continue
-        match = _ITEM.match(line)
-        if match and not in_commentary:
-            item = _RawItem(int(match.group(1)), number, (match.group(2) or "").strip())
-            body.items.append(item)
-            paragraph = None
-            rule_after_items = None
-            continue
-        if rule_after_items is not None and not in_commentary:
-            problems.error(
-                number,
-                f"text after the '---' rule at line {rule_after_items} has no heading; "
-                "put a heading such as '### 点评' above commentary, or remove the rule",
-            )
-            rule_after_items = None
-        tags = _TAGS.match(stripped) if item is not None and not in_commentary else None
-        if tags and item is not None:
-            item.tags.append((number, tags.group(1)))
-            paragraph = None
-            continue
-        if paragraph is None:
-            paragraph = _Paragraph(number)
-            target().append(paragraph)
-        paragraph.lines.append(stripped)
-    return body
-
-
-def _check_numbers(items: list[_RawItem], problems: ProblemCollector) -> None:
+def _check_numbers(items: list[RawItem], problems: ProblemCollector) -> None:
     seen: dict[int, int] = {}
     expected = 1
     for raw in items:
@@ -230,7 +131,7 @@ def _check_numbers(items: list[_RawItem], problems: ProblemCollector) -> None:
 
 
 def _build_item(
-    raw: _RawItem, categories: tuple[str, ...], rules: CategoryRules, problems: ProblemCollector
+    raw: RawItem, categories: tuple[str, ...], rules: CategoryRules, problems: ProblemCollector
 ) -> Item:
     title, url = _headline(raw, problems)
     summary = tuple(_checked(p, problems) for p in raw.paragraphs)
@@ -263,7 +164,7 @@ def _build_item(
     return Item(raw.number, title, url, summary, item_categories)
 
 
-def _headline(raw: _RawItem, problems: ProblemCollector) -> tuple[str, str | None]:
+def _headline(raw: RawItem, problems: ProblemCollector) -> tuple[str, str | None]:
     """The item's plain-text title and its link (if any), from the ``N.`` line."""
     nodes = parse_inline(raw.headline)
     if not raw.headline or not plain_text(nodes).strip():
@@ -287,7 +188,7 @@ def _headline(raw: _RawItem, problems: ProblemCollector) -> tuple[str, str | Non
     return plain_text(nodes).strip(), None
 
 
-def _checked(paragraph: _Paragraph, problems: ProblemCollector) -> str:
+def _checked(paragraph: Paragraph, problems: ProblemCollector) -> str:
     """The paragraph's source text, after checking every link in it."""
     text = paragraph.text()
     for href in links(parse_inline(text)):
