@@ -14,7 +14,7 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -36,7 +36,33 @@ BATCH = 1000
 # Batches planned at once: while Redis works on one batch's pipeline, Python prepares the
 # next, which roughly halves a large tick's wall time.
 PARALLEL_BATCHES = 4
+# Two push instants of one reader are never closer than this (a spring-forward day is
+# 23 h; a margin for zones that moved by more than an hour).
+_SHORTEST_DAY = timedelta(hours=20)
+_JUST_BEFORE = timedelta(microseconds=1)
 _Scored = list[tuple[str, float]]
+
+
+def instant_to_serve(
+    scheduled: datetime, now: datetime, zone: ZoneInfo, at: time, cutoff: timedelta
+) -> datetime | None:
+    """The push a reader due since ``scheduled`` gets at ``now``: their latest push instant
+    at or before ``now`` (local time ``at`` in ``zone``), unless even that one is older than
+    ``cutoff`` (missed during downtime): then None. The digest date is that instant's local
+    date. Pure, so the rule is tested directly over many zones and instants."""
+    oldest = now - cutoff
+    instant = scheduled
+    if instant < oldest:
+        # Downtime: the scheduled instant is too old, but a later one may be recent enough.
+        instant = next_push_instant(oldest - _JUST_BEFORE, zone, at)
+        if instant > now:
+            return None
+    if now - instant >= _SHORTEST_DAY:
+        # Only with a cutoff of about a day: a later push instant may have come too.
+        later = next_push_instant(instant, zone, at)
+        while later <= now:
+            instant, later = later, next_push_instant(later, zone, at)
+    return instant
 
 
 def scheduled_push_id(date: str) -> str:
@@ -196,7 +222,6 @@ class Planner:
         missed: list[int] = []
         inactive: list[int] = []
         broken: list[int] = []
-        oldest = now - self._cutoff
         for (chat_id, score), (status, tz, at) in zip(entries, records, strict=True):
             if status != "active":
                 inactive.append(chat_id)
@@ -206,14 +231,11 @@ class Planner:
             except (ZoneInfoNotFoundError, ValueError, InvalidSetting):
                 broken.append(chat_id)
                 continue
-            instant = datetime.fromtimestamp(score, UTC)
-            if instant < oldest:
-                # Downtime: the scheduled instant is too old, but a later one (today's)
-                # may still be within the cutoff.
-                instant = next_push_instant(oldest, zone, clock)
-                if instant > now:
-                    missed.append(chat_id)
-                    continue
+            scheduled = datetime.fromtimestamp(score, UTC)
+            instant = instant_to_serve(scheduled, now, zone, clock, self._cutoff)
+            if instant is None:
+                missed.append(chat_id)
+                continue
             due.append(_Due(chat_id, instant.astimezone(zone).date().isoformat(), instant))
         return due, missed, inactive, broken
 
