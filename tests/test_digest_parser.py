@@ -6,8 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.digest.errors import DigestError
+from bot.digest.model import Digest
 from bot.digest.parser import (
     load_digest,
     load_digest_with_warnings,
@@ -238,3 +241,43 @@ def test_crlf_and_a_byte_order_mark_parse_like_plain_newlines() -> None:
     unix = (EXAMPLES / "2025-07-21.md").read_text(encoding="utf-8")
     windows = "\ufeff" + unix.replace("\n", "\r\n")
     assert parse_digest(windows, "x.md").to_json() == parse_digest(unix, "x.md").to_json()
+
+
+LINES = [
+    "---",
+    "title: 速递",
+    "date: 2025-07-21",
+    "date: 2025-02-30",
+    "categories: [人工智能, 硬件前沿]",
+    "categories: 人工智能, 硬件前沿",
+    "title: [a, b",
+    "1. [OpenAI 发布 GPU](https://example.org/1?a=1&b=2)",
+    "2. **无链接的标题**",
+    "2.",
+    "3. [坏链接](javascript:alert(1))",
+    "    缩进的摘要，含 **加粗** 和 [链接](https://example.org/(x))。",
+    "不缩进的摘要 < & > 👩\u200d💻",
+    "分类：硬件前沿、体育",
+    "### 点评",
+    "***",
+    "",
+    "\ufeff",
+    "\t",
+]
+
+
+@given(st.lists(st.sampled_from(LINES) | st.text(max_size=30), max_size=30))
+@settings(max_examples=150, deadline=None)
+def test_any_text_gives_a_digest_or_problems_never_a_crash(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    try:
+        digest = parse_digest(text, "fuzz.md")
+    except DigestError as error:
+        assert error.errors
+        for problem in error.problems:
+            assert 0 <= problem.line <= len(text.splitlines()) + 1
+            assert str(problem).startswith("fuzz.md")
+    else:
+        assert digest.items
+        assert [item.number for item in digest.items] == list(range(1, len(digest.items) + 1))
+        assert Digest.from_json(digest.to_json()) == digest
