@@ -16,11 +16,16 @@ from bot.sandbox.counters import Counters
 from bot.sandbox.faults import FaultConfig, Faults
 from bot.sandbox.models import User
 from bot.sandbox.params import ApiError, Params
-from bot.sandbox.state import DEFAULT_BOT_FIRST_NAME, DEFAULT_BOT_USERNAME, SandboxState
+from bot.sandbox.state import (
+    DEFAULT_BOT_FIRST_NAME,
+    DEFAULT_BOT_ID,
+    DEFAULT_BOT_USERNAME,
+    SandboxState,
+)
 
 logger = logging.getLogger(__name__)
 
-# Telegram's token shape: the bot's id, a colon, and a 35-character secret.
+# Telegram's token shape: the bot's id, a colon, and a secret of about 35 characters.
 TOKEN = re.compile(r"^(\d{1,20}):[A-Za-z0-9_-]{30,50}$")
 CONTROL_PREFIX = "/sandbox"
 EXAMPLE_TOKEN = "7000000001:AAHsandboxTokenForBriefbotTests_0000"
@@ -36,8 +41,9 @@ class Sandbox:
         bot_username: str = DEFAULT_BOT_USERNAME,
         bot_first_name: str = DEFAULT_BOT_FIRST_NAME,
     ) -> None:
-        self.state = SandboxState()
-        self.state.bot = User(self.state.bot.id, bot_first_name, bot_username, is_bot=True)
+        self.state = SandboxState(
+            bot=User(DEFAULT_BOT_ID, bot_first_name, bot_username, is_bot=True)
+        )
         self.faults = Faults()
         self.counters = Counters()
         self.api = BotApi(self.state, self.faults, self.counters, self._client_session)
@@ -159,6 +165,11 @@ class Sandbox:
             result = await self.api.call(name, params)
         except ApiError as exc:
             return _answer(self.counters, exc.to_api(), exc.code)
+        except Exception:
+            # A sandbox bug must not look like Telegram refusing the call, nor stop the server.
+            logger.exception("sandbox failed answering %s", name)
+            error = ApiError(500, "Internal Server Error: the sandbox failed; see its log")
+            return _answer(self.counters, error.to_api(), 500)
         return _answer(self.counters, {"ok": True, "result": result}, 200)
 
 
