@@ -10,18 +10,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 from telegram import Bot
 
 from bot.delivery.alerts import AdminAlerts
 from bot.delivery.outbox import Outbox
 from bot.delivery.tasks import decode
+from bot.i18n import t
 from bot.keys import Keys
 from bot.sandbox import Sandbox, SandboxControl
 from bot.scheduler.planner import Planner
 from bot.sources.folder import FolderSource
 from bot.sources.poller import DigestPoller
+from bot.sources.url import RetryPolicy, UrlSource
 from bot.store.digests import DigestArchive
 from bot.store.subscribers import SubscriberStore
 from tests.fixtures.scheduling import broken_digest_text, digest_text
@@ -168,3 +173,38 @@ async def test_polled_dates_are_today_yesterday_and_every_awaited_date(world: Wo
     await world.planner.waiting.add("2025-07-23", {42: world.clock().timestamp() + 3600})
     dates = [day.isoformat() for day in await world.poller().dates_to_poll()]
     assert dates == ["2025-07-21", "2025-07-22", "2025-07-23"]
+
+
+async def test_a_digest_url_that_keeps_failing_alerts_each_admin_once(
+    world: World, redis: Redis, keys: Keys, sandbox_control: SandboxControl
+) -> None:
+    async def down(request: web.Request) -> web.Response:
+        return web.Response(status=503, text="maintenance")
+
+    app = web.Application()
+    app.router.add_get("/{date}.md", down)
+    async with TestServer(app) as server, aiohttp.ClientSession() as session:
+        template = str(server.make_url("/")) + "{date}.md"
+        policy = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01, timeout=1)
+        source = UrlSource(session, template, redis, keys, policy)
+        poller = DigestPoller(
+            [source],
+            world.archive,
+            world.alerts,
+            world.clock,
+            SHANGHAI,
+            waiting_dates=world.planner.waiting.dates,
+            on_stored=world.planner.digest_arrived,
+        )
+        for _ in range(3):
+            await poller.poll()
+
+    # Today and yesterday in Shanghai (the clock is 2025-07-21 20:00 there).
+    urls = [template.format(date=d) for d in ("2025-07-20", "2025-07-21")]
+    for admin in world.admins:
+        texts = await alert_texts(sandbox_control, admin)
+        assert sorted(texts) == sorted(
+            f"{t('zh', 'alert.digest_invalid', origin=url)}\n"
+            f"{url}: unreachable after 2 attempts: HTTP 503 Service Unavailable"
+            for url in urls
+        )
