@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import aiohttp
 import pytest
 
 from bot.sandbox import Sandbox, SandboxControl
@@ -71,3 +72,35 @@ async def test_garbage_is_a_client_error(
                 except ApiError as error:
                     assert 400 <= error.code < 500, (method, encoded, error.description)
                     assert error.description
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "reason"),
+    [
+        ("/chats/group", {"title": "g", "member_ids": 5}, "member_ids must be a list"),
+        ("/chats/group", {"title": "g", "supergroup": "false"}, "supergroup must be true or false"),
+        ("/chats/private", {"user_id": "abc"}, "user_id must be an integer"),
+        ("/chats/private", {"username": 5}, "username must be a string"),
+        ("/chats/1/messages", {"text": 5}, "text must be a string"),
+        ("/faults", {"latency_ms": "slow"}, "bad value for latency_ms"),
+    ],
+)
+async def test_bad_control_requests_say_why(
+    sandbox: Sandbox, path: str, body: dict[str, Any], reason: str
+) -> None:
+    verb = "PATCH" if path == "/faults" else "POST"
+    async with (
+        aiohttp.ClientSession() as http,
+        http.request(verb, f"{sandbox.control_url}{path}", json=body) as response,
+    ):
+        assert response.status == 400
+        assert reason in (await response.json())["error"]
+
+
+async def test_a_body_that_is_not_json_is_refused(sandbox: Sandbox) -> None:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{sandbox.control_url}/chats/private", data=b"{nope") as response,
+    ):
+        assert response.status == 400
+        assert "not JSON" in (await response.json())["error"]

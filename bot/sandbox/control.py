@@ -4,6 +4,7 @@ read counters. Every route is documented in docs/sandbox.md."""
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,8 @@ from bot.sandbox.state import StateError
 
 if TYPE_CHECKING:
     from bot.sandbox.server import Sandbox
+
+logger = logging.getLogger(__name__)
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Longest a wait route holds a request, whatever the caller asks.
@@ -39,6 +42,10 @@ def _guarded(handler: Handler) -> Handler:
             return web.json_response({"error": exc.description}, status=exc.status)
         except (_BadInput, FaultConfigError) as exc:
             return web.json_response({"error": str(exc)}, status=400)
+        except Exception as exc:
+            # A sandbox bug: say so in the answer, keep serving.
+            logger.exception("control route %s failed", request.path)
+            return web.json_response({"error": f"sandbox failure: {exc!r}"}, status=500)
 
     return wrapped
 
@@ -60,6 +67,24 @@ def _int(value: Any, name: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise _BadInput(f"{name} must be an integer, not {value!r}") from None
+
+
+def _bool(value: Any, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise _BadInput(f"{name} must be true or false, not {value!r}")
+    return value
+
+
+def _list(value: Any, name: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise _BadInput(f"{name} must be a list, not {value!r}")
+    return value
+
+
+def _optional_str(value: Any, name: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise _BadInput(f"{name} must be a string, not {value!r}")
+    return value
 
 
 def _optional_int(value: Any, name: str) -> int | None:
@@ -98,8 +123,8 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
         user = state.create_user(
             str(body.get("first_name", "Reader")),
             _optional_int(body.get("user_id"), "user_id"),
-            body.get("username"),
-            body.get("language_code", "zh"),
+            _optional_str(body.get("username"), "username"),
+            _optional_str(body.get("language_code", "zh"), "language_code"),
         )
         return _ok(user.to_api())
 
@@ -108,16 +133,18 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
         chat = state.create_private_chat(
             _optional_int(body.get("user_id"), "user_id"),
             str(body.get("first_name", "Reader")),
-            body.get("username"),
-            body.get("language_code", "zh"),
+            _optional_str(body.get("username"), "username"),
+            _optional_str(body.get("language_code", "zh"), "language_code"),
         )
         return _ok(chat.to_json())
 
     async def create_group(request: web.Request) -> web.Response:
         body = await _body(request)
-        members = [_int(m, "member_ids") for m in body.get("member_ids") or []]
+        members = [_int(m, "member_ids") for m in _list(body.get("member_ids", []), "member_ids")]
         chat = state.create_group(
-            str(body.get("title", "Group")), bool(body.get("supergroup", False)), members
+            str(body.get("title", "Group")),
+            _bool(body.get("supergroup", False), "supergroup"),
+            members,
         )
         return _ok(chat.to_json())
 
@@ -177,7 +204,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
             _int(body.get("message_id"), "message_id"),
             data,
             _optional_int(body.get("user_id"), "user_id"),
-            forged=bool(body.get("forged", False)),
+            forged=_bool(body.get("forged", False), "forged"),
         )
         return _ok(query.to_json())
 
