@@ -63,6 +63,19 @@ async def test_berlin_follows_the_spring_daylight_saving_switch(scene: Scene) ->
         assert await scene.queued() == [*before, (date, 7)]
 
 
+async def test_a_time_that_happens_twice_in_autumn_is_pushed_once(scene: Scene) -> None:
+    scene.clock.now = at("2025-10-25 12:00")
+    await scene.reader(7, "Europe/Berlin", "02:30")
+    await scene.publish("2025-10-26")
+    # On 2025-10-26 Berlin's clocks go from 03:00 back to 02:00: 02:30 comes at 00:30 UTC
+    # (summer time) and again at 01:30 UTC (winter time).
+    for now in ("2025-10-26 00:30", "2025-10-26 01:30", "2025-10-26 02:00"):
+        scene.clock.now = at(now)
+        await scene.planner.tick()
+    assert await scene.queued() == [("2025-10-26", 7)]
+    assert await scene.due.next_instant(7) == at("2025-10-27 01:30")
+
+
 async def test_a_late_digest_is_queued_when_it_arrives_and_never_yesterdays(
     scene: Scene,
 ) -> None:
