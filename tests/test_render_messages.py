@@ -197,3 +197,15 @@ def test_commentary_heading_and_paragraphs_come_last() -> None:
     (message,) = render_full(digest)
     text, _ = _read(message)
     assert text.endswith("编者按\n第一段 重点\n\n第二段")
+
+
+def test_a_long_item_starts_a_new_message_rather_than_leaving_its_headline_behind() -> None:
+    items = [
+        Item(1, "短条目", None, ("内容" * 2010,)),  # leaves 52 units: room for a headline only
+        Item(2, "长条目", None, ("很长的摘要。" * 1000,)),  # needs two messages of its own
+    ]
+    messages = render_full(_digest(items))
+    texts = [_read(m)[0] for m in messages]
+    assert texts[0].endswith("内容")
+    assert texts[1].startswith("2. 长条目\n很长的摘要。")
+    assert "".join(texts).count("很长的摘要。") == 1000

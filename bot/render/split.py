@@ -46,10 +46,21 @@ def pack(groups: Sequence[Sequence[Block]]) -> list[list[Block]]:
             messages.append(list(group))
             used = alone
             continue
+        if current and len(group) > 1 and not _room_for_a_start(used, group[:2]):
+            messages.append([])  # a headline never ends a message without its first words
         for block in group:
             _add_block(messages, block)
         used = message_cost(messages[-1])
     return [message for message in messages if message]
+
+
+def _room_for_a_start(used: Cost, opening: Sequence[Block]) -> bool:
+    """Whether a message of cost ``used`` holds the first block and a fragment of the next."""
+    first, second = opening[0], opening[1]
+    needed = block_cost(first, first=False) + Cost(
+        utf16_units(second.sep) + _MIN_FRAGMENT_UNITS, min(1, second.own_cost.entities), 0
+    )
+    return (used + needed).fits()
 
 
 def appended_cost(after_something: bool, blocks: Sequence[Block]) -> Cost:
