@@ -130,6 +130,14 @@ async def test_length_is_counted_after_entity_parsing(sandbox_bot: Bot, chat: Ch
     assert len(message.text or "") == 4096
 
 
+async def test_only_the_first_100_entities_are_kept(sandbox_bot: Bot, chat: ChatRef) -> None:
+    html = " ".join(f"<b>{n}</b>" for n in range(1, 111))
+    message = await sandbox_bot.send_message(chat.chat_id, html, parse_mode="HTML")
+    bold = list(message.parse_entities().values())
+    assert bold == [str(n) for n in range(1, 101)]
+    assert message.text is not None and message.text.endswith("109 110")
+
+
 async def test_callback_data_over_64_bytes_is_refused(sandbox_bot: Bot, chat: ChatRef) -> None:
     fits = InlineKeyboardMarkup([[InlineKeyboardButton("ok", callback_data="字" * 21)]])  # 63 B
     await sandbox_bot.send_message(chat.chat_id, "fits", reply_markup=fits)

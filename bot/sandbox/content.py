@@ -10,6 +10,8 @@ from bot.sandbox.params import Params, bad_request
 from bot.telegram_html import Entity, HtmlParseError, parse_html, strip_entities, utf16_len
 
 MAX_TEXT_UTF16 = 4096
+# Telegram keeps a message's first 100 entities and silently drops the rest.
+MAX_ENTITIES = 100
 MAX_CALLBACK_DATA_BYTES = 64
 # What an inline button can do; a button with none of these (text only) is refused.
 _BUTTON_ACTIONS = (
@@ -43,7 +45,7 @@ def formatted_text(params: Params) -> tuple[str, list[JSON]]:
         raise bad_request("unsupported parse_mode")
     text, entities = strip_entities(text, explicit_entities(params))
     _check_length(text)
-    return text, [entity.to_api() for entity in entities]
+    return text, [entity.to_api() for entity in entities[:MAX_ENTITIES]]
 
 
 @lru_cache(maxsize=512)
@@ -51,7 +53,7 @@ def _html_message(html: str) -> tuple[str, list[JSON]]:
     """Text and API entities of an HTML message. A push sends one text to many chats, so
     the result (treated as immutable by every message holding it) is shared."""
     text, entities = parse_html(html)
-    return text, [entity.to_api() for entity in entities]
+    return text, [entity.to_api() for entity in entities[:MAX_ENTITIES]]
 
 
 def _check_length(text: str) -> None:
