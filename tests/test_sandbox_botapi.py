@@ -146,6 +146,16 @@ async def test_callback_data_over_64_bytes_is_refused(sandbox_bot: Bot, chat: Ch
         await sandbox_bot.send_message(chat.chat_id, "too long", reply_markup=too_long)
 
 
+async def test_more_than_100_buttons_are_refused(sandbox_bot: Bot, chat: ChatRef) -> None:
+    def keyboard(count: int) -> InlineKeyboardMarkup:
+        buttons = [InlineKeyboardButton(str(n), callback_data=str(n)) for n in range(count)]
+        return InlineKeyboardMarkup([buttons[i : i + 5] for i in range(0, count, 5)])
+
+    await sandbox_bot.send_message(chat.chat_id, "100", reply_markup=keyboard(100))
+    with pytest.raises(BadRequest, match="Reply_markup_too_long"):
+        await sandbox_bot.send_message(chat.chat_id, "101", reply_markup=keyboard(101))
+
+
 async def test_edit_checks(
     sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:

@@ -13,6 +13,7 @@ MAX_TEXT_UTF16 = 4096
 # Telegram keeps a message's first 100 entities and silently drops the rest.
 MAX_ENTITIES = 100
 MAX_CALLBACK_DATA_BYTES = 64
+MAX_INLINE_BUTTONS = 100
 # What an inline button can do; a button with none of these (text only) is refused.
 _BUTTON_ACTIONS = (
     "url",
@@ -103,6 +104,8 @@ def inline_keyboard(params: Params) -> JSON | None:
         raise bad_request(
             'can\'t parse inline keyboard button: field "inline_keyboard" must be of type Array'
         )
+    if sum(len(row) for row in rows) > MAX_INLINE_BUTTONS:
+        raise bad_request("REPLY_MARKUP_TOO_LONG")
     for row in rows:
         for button in row:
             if not isinstance(button, dict) or not button.get("text"):
