@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -72,10 +73,14 @@ def run(args: argparse.Namespace) -> int:
     else:
         messages = [render_compact(digest, args.lang)]
     if args.json:
-        params = [message.api_params() for message in messages]
-        print(json.dumps(params, ensure_ascii=False, indent=2))
+        output = json.dumps([m.api_params() for m in messages], ensure_ascii=False, indent=2)
     else:
-        print("\n\n".join(as_reader_sees(m, i, len(messages)) for i, m in enumerate(messages)))
+        output = "\n\n".join(as_reader_sees(m, i, len(messages)) for i, m in enumerate(messages))
+    try:
+        print(output, flush=True)
+    except BrokenPipeError:
+        # The reader stopped reading (``| head``): not a failure; silence the final flush.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 
