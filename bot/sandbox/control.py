@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from bot.sandbox.faults import FaultConfig, FaultConfigError
+from bot.sandbox.faults import FaultConfigError
 from bot.sandbox.models import JSON
 from bot.sandbox.state import StateError
 
@@ -244,12 +244,11 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
         return _ok(sandbox.set_faults(**(await _body(request))).to_json())
 
     async def reset_faults(request: web.Request) -> web.Response:
-        sandbox.configure_faults(FaultConfig())
+        sandbox.reset_faults()
         return _ok(sandbox.faults.config.to_json())
 
     async def real_limits(request: web.Request) -> web.Response:
-        sandbox.configure_faults(FaultConfig.real_limits())
-        return _ok(sandbox.faults.config.to_json())
+        return _ok(sandbox.real_limits().to_json())
 
     async def get_counters(request: web.Request) -> web.Response:
         return _ok(sandbox.counters.to_json())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from typing import Any
@@ -132,6 +133,15 @@ class Sandbox:
         self.configure_faults(config)
         return config
 
+    def real_limits(self) -> FaultConfig:
+        """Telegram's flood limits on, every other fault off."""
+        self.configure_faults(FaultConfig.real_limits())
+        return self.faults.config
+
+    def reset_faults(self) -> None:
+        """Every fault off."""
+        self.configure_faults(FaultConfig())
+
     def configure_faults(self, config: FaultConfig) -> None:
         self.faults.configure(config)
         if not config.hang:
@@ -183,7 +193,12 @@ _REASONS = {
 
 def _answer(counters: Counters, body: dict[str, Any], status: int) -> web.Response:
     counters.answered(status)
-    return web.json_response(body, status=status)
+    return web.json_response(body, status=status, dumps=_dumps)
+
+
+def _dumps(body: Any) -> str:
+    """Compact JSON with text as UTF-8 (as Telegram answers), not ``\\u`` escapes."""
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
 
 
 async def _read_params(request: web.Request) -> Params:
