@@ -170,12 +170,15 @@ async def test_inactive_readers_are_not_pushed(scene: Scene) -> None:
         await scene.reader(chat_id, "Asia/Shanghai")
     await scene.subscribers.pause(2)
     await scene.subscribers.unsubscribe(3)
+    await scene.reader(4, "Asia/Shanghai")
+    await scene.redis.delete(scene.keys.subscriber(4))  # a record lost, its schedule left
     await scene.publish("2025-07-21")
 
     scene.clock.now = at("2025-07-21 00:00")
     await scene.planner.tick()
 
     assert await scene.queued() == [("2025-07-21", 1)]
+    assert await scene.due.next_instant(4) is None  # dropped, not retried every tick
 
 
 async def test_many_due_readers_are_planned_in_batches_each_once(scene: Scene) -> None:

@@ -40,6 +40,18 @@ PARALLEL_BATCHES = 4
 # 23 h; a margin for zones that moved by more than an hour).
 _SHORTEST_DAY = timedelta(hours=20)
 _JUST_BEFORE = timedelta(microseconds=1)
+# Status, zone and push time of a batch of subscribers in one call: a command per reader
+# costs the client more (packing, parsing, a timeout each) than the answer itself.
+_READ_SETTINGS = """
+local settings = {}
+for _, key in ipairs(KEYS) do
+    local fields = redis.call('HMGET', key, 'status', 'tz', 'time')
+    settings[#settings + 1] = fields[1]
+    settings[#settings + 1] = fields[2]
+    settings[#settings + 1] = fields[3]
+end
+return settings
+"""
 _Scored = list[tuple[str, float]]
 
 
@@ -114,6 +126,7 @@ class Planner:
         self._clock = clock
         self._batch = batch
         self._due = DueIndex(client, keys)
+        self._read_settings = client.register_script(_READ_SETTINGS)
         self.waiting = WaitingReaders(client, keys)
         # A tick and a digest arrival must not interleave: one could add waiters for a
         # date while the other enqueues and clears that date's waiting set.
@@ -214,10 +227,10 @@ class Planner:
         """Split due readers into those to serve (with their date), those whose push was
         missed beyond the cutoff, inactive ones, and records that cannot be scheduled."""
         with store_errors():
-            async with self._client.pipeline(transaction=False) as pipe:
-                for chat_id, _ in entries:
-                    pipe.hmget(self._keys.subscriber(chat_id), ["status", "tz", "time"])
-                records: list[list[str | None]] = await pipe.execute()
+            flat = await self._read_settings(
+                keys=[self._keys.subscriber(chat_id) for chat_id, _ in entries]
+            )
+        records = [flat[i : i + 3] for i in range(0, len(flat), 3)]
         due: list[_Due] = []
         missed: list[int] = []
         inactive: list[int] = []
