@@ -140,6 +140,18 @@ async def test_control_refusals_say_why(sandbox_control: SandboxControl) -> None
         await sandbox_control.wait_for_messages(chat.chat_id, 1, timeout=0.05)
 
 
+async def test_many_readers_in_one_request(
+    sandbox_bot: Bot, sandbox_control: SandboxControl
+) -> None:
+    chats = await sandbox_control.create_private_chats(500, first_name="读者")
+    assert len({chat.chat_id for chat in chats}) == 500
+    assert all(chat.type == "private" and chat.user_id == chat.chat_id for chat in chats)
+    message = await sandbox_bot.send_message(chats[-1].chat_id, "早")
+    assert message.chat.first_name == "读者"
+    with pytest.raises(SandboxControlError, match="count must be between"):
+        await sandbox_control.create_private_chats(0)
+
+
 async def test_counters_and_reset(sandbox_bot: Bot, sandbox_control: SandboxControl) -> None:
     chat = await sandbox_control.create_private_chat()
     for n in range(3):

@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Longest a wait route holds a request, whatever the caller asks.
 MAX_WAIT_SECONDS = 60.0
+# Most private chats one bulk request creates (benchmarks create their readers this way).
+MAX_BULK_CHATS = 100_000
 
 
 class _BadInput(Exception):
@@ -137,6 +139,18 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
             _optional_str(body.get("language_code", "zh"), "language_code"),
         )
         return _ok(chat.to_json())
+
+    async def create_private_chats(request: web.Request) -> web.Response:
+        body = await _body(request)
+        count = _int(body.get("count"), "count")
+        if not 1 <= count <= MAX_BULK_CHATS:
+            raise _BadInput(f"count must be between 1 and {MAX_BULK_CHATS}")
+        first_name = str(body.get("first_name", "Reader"))
+        language_code = _optional_str(body.get("language_code", "zh"), "language_code")
+        chats = [
+            state.create_private_chat(None, first_name, None, language_code) for _ in range(count)
+        ]
+        return _ok([chat.to_json() for chat in chats])
 
     async def create_group(request: web.Request) -> web.Response:
         body = await _body(request)
@@ -277,6 +291,7 @@ def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> N
         ("GET", "", index),
         ("POST", "/users", create_user),
         ("POST", "/chats/private", create_private_chat),
+        ("POST", "/chats/private/bulk", create_private_chats),
         ("POST", "/chats/group", create_group),
         ("GET", "/chats", list_chats),
         ("GET", "/chats/{chat_id}", get_chat),
