@@ -119,7 +119,8 @@ class Chat:
     messages: dict[int, Message] = field(default_factory=dict)
     actions: list[JSON] = field(default_factory=list)
     next_message_id: int = 1
-    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    # Made when someone waits for this chat to change (most chats are never watched).
+    _changed: asyncio.Event | None = None
 
     def to_api(self) -> JSON:
         """The Bot API ``Chat`` object."""
@@ -147,8 +148,15 @@ class Chat:
 
     def notify(self) -> None:
         """Wake everyone waiting for this chat to change."""
-        self.changed.set()
-        self.changed = asyncio.Event()
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+
+    async def wait_for_change(self) -> None:
+        """Return at the next change of a message or of the chat."""
+        if self._changed is None:
+            self._changed = asyncio.Event()
+        await self._changed.wait()
 
     def to_json(self) -> JSON:
         """The chat as the control API lists it."""

@@ -297,7 +297,7 @@ class SandboxState:
             if len(found) >= count or remaining <= 0:
                 return found
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(chat.changed.wait(), remaining)
+                await asyncio.wait_for(chat.wait_for_change(), remaining)
 
     async def wait_for_edits(
         self, chat_id: int, message_id: int, edits: int, seconds: float
@@ -315,7 +315,7 @@ class SandboxState:
             if remaining <= 0:
                 break
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(chat.changed.wait(), remaining)
+                await asyncio.wait_for(chat.wait_for_change(), remaining)
         return message
 
     async def wait_for_answer(self, callback_query_id: str, seconds: float) -> CallbackQuery:
