@@ -19,6 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import cast
 
+from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.commands import publish_menu
@@ -69,7 +70,11 @@ def build_application(
         services = await open_services(settings, clock, limiter)
         application.bot_data.attach(services)
         await load_digest_folder(services)
-        await publish_menu(application.bot)
+        try:
+            await publish_menu(application.bot)
+        except TelegramError as error:
+            # The menu is a convenience; the bot works without it and retries next start.
+            logger.warning("could not publish the command menu: %s", error)
         for hook in on_start:
             await hook(application)
 

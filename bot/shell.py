@@ -110,16 +110,17 @@ class Conversation:
             query_id = await self._control.press_button(
                 self._chat_id, transcript.button_message, button.callback_data, READER_ID
             )
-            await self._settle()
+            await self._settle(pressed=True)
             answer = await self._control.wait_for_callback_answer(query_id)
             if answer.get("text"):
                 transcript.alert(str(answer["text"]))
             return
         await self._control.send_text(self._chat_id, line, READER_ID)
-        await self._settle()
+        await self._settle(pressed=False)
 
-    async def _settle(self) -> None:
-        """Wait for the bot's first answer, then print until it has been quiet a moment."""
+    async def _settle(self, *, pressed: bool) -> None:
+        """Wait for the bot's first answer, then print until it has been quiet a moment. A
+        tap may be answered with an alert (or nothing) and no message at all."""
         deadline = asyncio.get_running_loop().time() + ANSWER_TIMEOUT_SECONDS
         answered = False
         while asyncio.get_running_loop().time() < deadline:
@@ -128,7 +129,7 @@ class Conversation:
             if answered and not shown:
                 return
             answered = answered or shown
-            if not answered and await self._pressed_and_answered():
+            if pressed and not answered and await self._pressed_and_answered():
                 return
 
     async def _pressed_and_answered(self) -> bool:
