@@ -76,8 +76,9 @@ class FaultConfig:
     def affects(self, method: str) -> bool:
         """Whether error bursts, latency and hanging apply to ``method``."""
         if self.methods is None:
-            return method != "getUpdates"
-        return method in self.methods
+            return method.lower() != "getupdates"
+        # Method names are case-insensitive, as in the Bot API.
+        return method.lower() in {name.lower() for name in self.methods}
 
 
 def _coerce(name: str, value: Any) -> Any:
