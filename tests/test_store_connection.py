@@ -92,6 +92,14 @@ async def test_an_unreachable_server_is_named_without_its_password() -> None:
     assert "s3cret-pw" not in message
 
 
+async def test_a_database_the_server_does_not_have_is_a_clear_error(redis_url: str) -> None:
+    if not redis_url.startswith("redis"):
+        pytest.skip("needs a TCP Redis server (set REDIS_URL)")
+    base = redis_url.rsplit("/", 1)[0]
+    with pytest.raises(StoreUnavailable, match=r"db 999: DB index is out of range; check"):
+        await open_redis(Settings.from_env({"REDIS_URL": f"{base}/999"}))
+
+
 async def test_an_unwritable_data_folder_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("not a folder")
     settings = Settings.from_env({"BRIEFBOT_DATA_DIR": str(tmp_path / "file" / "data")})

@@ -17,12 +17,13 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from bot.keys import Keys
 from bot.settings import Settings
 from bot.store.embedded import EmbeddedRedis
-from bot.store.errors import StoreUnavailable, store_errors
+from bot.store.errors import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -82,13 +83,13 @@ async def open_redis(settings: Settings) -> RedisConnection:
         url = await asyncio.to_thread(embedded.start)
     connection = RedisConnection(make_client(url), Keys(settings.prefix), embedded)
     try:
-        with store_errors():
-            await connection.client.ping()
-    except StoreUnavailable as error:
+        await connection.client.ping()
+    except (RedisError, OSError) as error:
+        # Unreachable, a wrong password, a database number the server does not have.
         await connection.close()
         raise StoreUnavailable(
-            f"cannot reach {connection.url_description}: {error.__cause__}; "
+            f"cannot reach {connection.url_description}: {error}; "
             "check REDIS_URL (redis://[:password@]host:port/db) and that the server runs"
-        ) from error.__cause__
+        ) from error
     logger.info("using %s (key prefix %s)", connection.url_description, settings.prefix)
     return connection
