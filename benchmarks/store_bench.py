@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -265,6 +265,41 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
+async def one_run(
+    client: Redis,
+    url: str,
+    prefix: str,
+    folder: Path,
+    source: Path,
+    small_lines: list[str],
+    note: Callable[[str, float], None],
+    rss: dict[str, list[float]],
+) -> None:
+    """One run of every measurement under ``prefix`` (and ``prefix-baseline``)."""
+    count = sum(1 for _ in source.open(encoding="utf-8"))
+    keys = Keys(prefix)
+    memory_before = await used_memory(client)
+    cost = await timed_import(client, keys, source)
+    note("import s", cost.wall)
+    note("import client cpu", cost.client_cpu)
+    note("import server cpu", cost.server_cpu)
+    note("memory/sub INFO", (await used_memory(client) - memory_before) / count)
+    note("memory/sub MEMORY USAGE", await memory_usage_per_subscriber(client, keys, count))
+    note("reimport s", (await timed_import(client, keys, source)).wall)
+    cost, handled = await select_and_reschedule(client, keys)
+    note("minute s", cost.wall)
+    note("minute client cpu", cost.client_cpu)
+    note("minute server cpu", cost.server_cpu)
+    note("minute n", handled)
+
+    base = Keys(f"{prefix}-baseline")
+    note("baseline import s/sub", await baseline_import(client, base, small_lines))
+    note("baseline minute s/sub", await baseline_reschedule(client, base))
+
+    for name, value in export_rss(url, prefix, folder).items():
+        rss.setdefault(name, []).append(value)
+
+
 async def bench(url: str, count: int, runs: int, folder: Path) -> None:
     source = folder / "subscribers.jsonl"
     write_jsonl(source, count)
@@ -274,7 +309,6 @@ async def bench(url: str, count: int, runs: int, folder: Path) -> None:
     client = make_client(url)
     figures: dict[str, list[float]] = {}
     rss: dict[str, list[float]] = {}
-    last_prefix = ""
 
     def note(name: str, value: float) -> None:
         figures.setdefault(name, []).append(value)
@@ -282,41 +316,15 @@ async def bench(url: str, count: int, runs: int, folder: Path) -> None:
     try:
         for run in range(runs):
             prefix = f"bench-store-{uuid.uuid4().hex[:8]}"
-            keys = Keys(prefix)
-            memory_before = await used_memory(client)
-            cost = await timed_import(client, keys, source)
-            note("import s", cost.wall)
-            note("import client cpu", cost.client_cpu)
-            note("import server cpu", cost.server_cpu)
-            note("memory/sub INFO", (await used_memory(client) - memory_before) / count)
-            note("memory/sub MEMORY USAGE", await memory_usage_per_subscriber(client, keys, count))
-            note("reimport s", (await timed_import(client, keys, source)).wall)
-            cost, handled = await select_and_reschedule(client, keys)
-            note("minute s", cost.wall)
-            note("minute client cpu", cost.client_cpu)
-            note("minute server cpu", cost.server_cpu)
-            note("minute n", handled)
-
-            base = Keys(f"{prefix}-baseline")
-            note("baseline import s/sub", await baseline_import(client, base, small_lines))
-            note("baseline minute s/sub", await baseline_reschedule(client, base))
-            await delete_prefix(client, base.prefix)
-
-            for name, value in export_rss(url, prefix, folder).items():
-                rss.setdefault(name, []).append(value)
-            if run < runs - 1:
+            try:
+                await one_run(client, url, prefix, folder, source, small_lines, note, rss)
+            finally:  # also after a failure: never leave 100k keys behind
                 await delete_prefix(client, prefix)
-            else:
-                last_prefix = prefix
+                await delete_prefix(client, f"{prefix}-baseline")
             print(f"run {run + 1}/{runs} done", file=sys.stderr)
-
-        exported = folder / "export.jsonl"
-        total, back, differences = round_trip_differences(source, exported)
     finally:
-        if last_prefix:
-            await delete_prefix(client, last_prefix)
         await client.aclose()
-
+    total, back, differences = round_trip_differences(source, folder / "export.jsonl")
     report(count, runs, figures, rss, (total, back, differences))
 
 
