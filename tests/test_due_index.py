@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from bot.store.due import DueIndex
 from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
@@ -96,3 +98,10 @@ async def test_reschedule_many_handles_mixed_zones_in_batches(
     assert await due_index.next_instant(4) == datetime(2025, 7, 24, 12, 0, tzinfo=UTC)
     assert await due_index.next_instant(1199) == datetime(2025, 7, 24, 0, 0, tzinfo=UTC)
     assert await due_index.next_instant(1200) is None
+
+
+async def test_a_naive_now_is_refused_rather_than_read_as_local_time(
+    due_index: DueIndex,
+) -> None:
+    with pytest.raises(ValueError, match="aware"):
+        await due_index.due(datetime(2025, 7, 22, 0, 0))  # noqa: DTZ001

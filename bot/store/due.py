@@ -35,6 +35,8 @@ class DueIndex:
     async def due(self, now: datetime, limit: int = 1000) -> list[int]:
         """Up to ``limit`` chat ids whose next push instant is at or before ``now``,
         earliest first. They stay in the index until rescheduled."""
+        if now.tzinfo is None:
+            raise ValueError("now must be an aware datetime (a naive one would be local time)")
         members = await self._client.zrangebyscore(
             self._keys.due(), "-inf", now.timestamp(), start=0, num=limit
         )
