@@ -7,7 +7,13 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MessageEntity,
+    ReplyParameters,
+)
 from telegram.error import BadRequest, InvalidToken
 from telegram.request import HTTPXRequest
 
@@ -191,6 +197,26 @@ async def test_edit_reply_markup_and_delete(
     assert shown.history[0]["reply_markup"] == {
         "inline_keyboard": [[{"text": "1", "callback_data": "a"}]]
     }
+
+
+async def test_replies_point_at_their_message(
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
+    said = await sandbox_control.send_text(chat.chat_id, "/item 3")
+    reply = await sandbox_bot.send_message(
+        chat.chat_id, "第 3 条", reply_parameters=ReplyParameters(said.message_id)
+    )
+    assert reply.reply_to_message is not None
+    assert reply.reply_to_message.text == "/item 3"
+    [shown] = await sandbox_control.bot_messages(chat.chat_id)
+    assert shown.reply_to_message_id == said.message_id
+    with pytest.raises(BadRequest, match="Message to be replied not found"):
+        await sandbox_bot.send_message(
+            chat.chat_id, "x", reply_parameters=ReplyParameters(said.message_id + 50)
+        )
+    lenient = ReplyParameters(said.message_id + 50, allow_sending_without_reply=True)
+    alone = await sandbox_bot.send_message(chat.chat_id, "x", reply_parameters=lenient)
+    assert alone.reply_to_message is None
 
 
 async def test_a_users_message_cannot_be_edited(

@@ -101,6 +101,7 @@ async def test_group_command_addressed_to_this_bot_is_handled(
         await app.updater.stop()
         await app.stop()
     assert reply.text == "today: 硬件"
+    assert reply.reply_to_message_id == mine.message_id  # python-telegram-bot quotes in groups
     assert mine.entities == [{"offset": 0, "length": 27, "type": "bot_command"}]
     assert other.entities[0]["length"] == len("/today@some_other_bot")
 

@@ -105,6 +105,34 @@ class BotApi:
         if wait is not None:
             raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
 
+    @staticmethod
+    def replied_message(params: Params, chat: Chat) -> Message | None:
+        """The message a send replies to (``reply_parameters`` or the older
+        ``reply_to_message_id``), refused as Telegram refuses a missing one."""
+        reply = params.get_obj("reply_parameters")
+        if reply is not None and not isinstance(reply, dict):
+            raise bad_request("can't parse reply parameters JSON object")
+        if reply is not None:
+            raw_id, allow_missing = (
+                reply.get("message_id"),
+                bool(reply.get("allow_sending_without_reply")),
+            )
+        else:
+            raw_id = params.raw("reply_to_message_id")
+            allow_missing = params.get_bool("allow_sending_without_reply")
+        if raw_id is None or raw_id == "":
+            return None
+        try:
+            message_id = int(raw_id)
+        except (TypeError, ValueError):
+            raise bad_request("invalid reply message identifier specified") from None
+        replied = chat.messages.get(message_id)
+        if replied is None or replied.deleted:
+            if allow_missing:
+                return None
+            raise bad_request("message to be replied not found")
+        return replied
+
     def own_message(self, params: Params, missing: str) -> Message:
         """A message of the bot's in the addressed chat, for editing or deleting."""
         if params.has("inline_message_id"):
@@ -147,8 +175,9 @@ async def send_message(api: BotApi, params: Params) -> JSON:
     chat = api.target_chat(params, sending=True)
     text, entities = formatted_text(params)
     markup = inline_keyboard(params)
+    replied = api.replied_message(params, chat)
     api.flood_check("sendMessage", chat)
-    message = api.state.add_message(chat, api.state.bot, text, entities, markup)
+    message = api.state.add_message(chat, api.state.bot, text, entities, markup, reply_to=replied)
     api.counters.message_sent(chat.id)
     return message.to_api()
 

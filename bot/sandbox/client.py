@@ -52,6 +52,7 @@ class ChatMessage:
     edit_date: int | None
     history: list[JSON] = field(default_factory=list)
     deleted: bool = False
+    reply_to_message_id: int | None = None
 
     @classmethod
     def from_json(cls, data: JSON) -> ChatMessage:
@@ -67,6 +68,7 @@ class ChatMessage:
             data["edit_date"],
             data["history"],
             data["deleted"],
+            data.get("reply_to_message_id"),
         )
 
     @property

@@ -67,10 +67,11 @@ class Message:
     edit_date: int | None = None
     history: list[MessageVersion] = field(default_factory=list)
     deleted: bool = False
+    reply_to: Message | None = None
     extra: JSON = field(default_factory=dict)
 
-    def to_api(self) -> JSON:
-        """The Bot API ``Message`` object."""
+    def to_api(self, with_reply: bool = True) -> JSON:
+        """The Bot API ``Message`` object (a replied-to message is shown one level deep)."""
         data: JSON = {
             "message_id": self.message_id,
             "from": self.sender.to_api(),
@@ -85,6 +86,8 @@ class Message:
             data["entities"] = self.entities
         if self.reply_markup is not None:
             data["reply_markup"] = self.reply_markup
+        if with_reply and self.reply_to is not None:
+            data["reply_to_message"] = self.reply_to.to_api(with_reply=False)
         data.update(self.extra)
         return data
 
@@ -102,6 +105,7 @@ class Message:
             "edit_date": self.edit_date,
             "history": [version.to_json() for version in self.history],
             "deleted": self.deleted,
+            "reply_to_message_id": self.reply_to.message_id if self.reply_to else None,
         }
 
 

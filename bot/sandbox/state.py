@@ -156,8 +156,10 @@ class SandboxState:
         entities: list[JSON],
         reply_markup: JSON | None = None,
         extra: JSON | None = None,
+        reply_to: Message | None = None,
     ) -> Message:
         message = Message(chat.next_message_id, chat, sender, now(), text, entities, reply_markup)
+        message.reply_to = reply_to
         if extra:
             message.extra.update(extra)
         chat.next_message_id += 1
