@@ -103,6 +103,15 @@ async def test_a_group_that_removed_the_bot_is_forbidden(
     await sandbox_bot.send_message(group.chat_id, "back")
 
 
+async def test_deleted_account_is_forbidden(
+    sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
+) -> None:
+    await sandbox_control.set_faults(deactivated_chats=[chat.chat_id])
+    with pytest.raises(Forbidden, match="user is deactivated"):
+        await sandbox_bot.send_message(chat.chat_id, "早安")
+    assert (await sandbox_bot.get_chat(chat.chat_id)).id == chat.chat_id  # reading still works
+
+
 async def test_missing_chat_is_bad_request(
     sandbox_bot: Bot, chat: ChatRef, sandbox_control: SandboxControl
 ) -> None:

@@ -92,6 +92,8 @@ class BotApi:
                 "group chat was upgraded to a supergroup chat",
                 {"migrate_to_chat_id": chat.migrated_to},
             )
+        if sending and chat_id in self.faults.config.deactivated_chats:
+            raise ApiError(403, "Forbidden: user is deactivated")
         if sending and chat.blocked:
             if chat.type == "private":
                 raise ApiError(403, "Forbidden: bot was blocked by the user")

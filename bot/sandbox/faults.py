@@ -36,6 +36,7 @@ class FaultConfig:
     group_per_minute: int | None = None  # messages per minute per group / supergroup
     retry_after: int | None = None  # fixed retry_after in 429s (default: time to a token)
     missing_chats: frozenset[int] = frozenset()  # answer 400 "chat not found"
+    deactivated_chats: frozenset[int] = frozenset()  # 403 "user is deactivated" to sends
     error_burst: int = 0  # the next N requests answer ``error_status``
     error_status: int = 502
     latency_ms: int = 0  # added before each answer
@@ -70,6 +71,7 @@ class FaultConfig:
     def to_json(self) -> JSON:
         data = asdict(self)
         data["missing_chats"] = sorted(self.missing_chats)
+        data["deactivated_chats"] = sorted(self.deactivated_chats)
         data["methods"] = None if self.methods is None else sorted(self.methods)
         return data
 
@@ -82,7 +84,7 @@ class FaultConfig:
 
 
 def _coerce(name: str, value: Any) -> Any:
-    if name in ("missing_chats",):
+    if name in ("missing_chats", "deactivated_chats"):
         return frozenset(int(v) for v in value)
     if name == "methods":
         return None if value is None else frozenset(str(v) for v in value)
