@@ -1,14 +1,23 @@
 """End to end: the planner on a movable clock, the real sender pool and the sandbox Bot
-API. Readers in three time zones get the digest at their own time, exactly once."""
+API. Readers in three time zones get the digest at their own time, exactly once; a reader
+whose digest is late gets it when the poller stores it."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
+from telegram import Bot
+
+from bot.delivery.alerts import AdminAlerts
 from bot.scheduler.planner import Planner, scheduled_push_id
+from bot.sources.folder import FolderSource
+from bot.sources.poller import DigestPoller
 from bot.store.digests import DigestArchive
 from bot.store.subscribers import SubscriberStore
 from tests.fixtures.delivery import DeliveryWorld
+from tests.fixtures.scheduling import digest_text
 from tests.fixtures.stores import MovableClock
 
 
@@ -52,3 +61,41 @@ async def test_readers_get_the_digest_at_their_own_time_exactly_once(
     for chat in chats:
         [text] = await world.bot_texts(chat)
         assert world.digest.title in text
+
+
+async def test_a_late_digest_reaches_the_waiting_reader_when_the_poller_stores_it(
+    world: DeliveryWorld,
+    subscribers: SubscriberStore,
+    archive: DigestArchive,
+    clock: MovableClock,
+    tmp_path: Path,
+) -> None:
+    clock.now = datetime(2025, 7, 21, 13, 0, tzinfo=UTC)
+    chat_id = (await world.control.create_private_chat()).chat_id
+    await subscribers.subscribe(chat_id)  # 08:00 Shanghai: 2025-07-22 00:00 UTC
+    planner = Planner(world.redis, world.keys, archive, world.outbox, timedelta(hours=6), clock)
+    async with Bot(world.bot_token, base_url=world.sandbox.bot_api_base_url) as bot:
+        alerts = AdminAlerts(world.redis, world.keys, bot, ())
+        poller = DigestPoller(
+            [FolderSource(tmp_path)],
+            archive,
+            alerts,
+            clock,
+            ZoneInfo("Asia/Shanghai"),
+            waiting_dates=planner.waiting.dates,
+            on_stored=planner.digest_arrived,
+        )
+        await world.pool()
+
+        clock.now = datetime(2025, 7, 22, 0, 0, tzinfo=UTC)
+        await planner.tick()  # the 2025-07-22 digest is not out: the reader waits
+        clock.now = datetime(2025, 7, 22, 1, 30, tzinfo=UTC)
+        (tmp_path / "2025-07-22.md").write_text(
+            digest_text("2025-07-22", title="2025.07.22 迟到的简报"), encoding="utf-8"
+        )
+        await poller.poll()
+
+        progress = await world.finished(scheduled_push_id("2025-07-22"))
+    assert progress.sent == 1
+    [text] = await world.bot_texts(chat_id)
+    assert "2025.07.22 迟到的简报" in text
