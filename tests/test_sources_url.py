@@ -150,3 +150,17 @@ async def test_an_invalid_body_is_reported_and_fetched_again(
     digests.bodies["2025-07-22"] = digest_text("2025-07-22")
     [fixed] = await source.poll([DAY])
     assert fixed.digest is not None
+
+
+async def test_a_huge_body_is_refused_without_reading_it_all(
+    server: tuple[DigestServer, str], session: aiohttp.ClientSession, redis: Redis, keys: Keys
+) -> None:
+    digests, template = server
+    digests.bodies["2025-07-22"] = digest_text("2025-07-22") + "x" * 3_000_000
+
+    [found] = await UrlSource(session, template, redis, keys, FAST).poll([DAY])
+
+    assert found.digest is None
+    assert found.problems == (
+        f"{template.format(date='2025-07-22')}: larger than 2 MB, not a digest",
+    )

@@ -29,6 +29,8 @@ from bot.sources.found import Found
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
+# A digest is tens of kilobytes; a wrong URL may serve anything (a video, a log file).
+MAX_BODY_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ class UrlSource:
                 if response.status != 200:
                     reason = f"HTTP {response.status} {response.reason or ''}".strip()
                     return Found(origin=url, digest=None, problems=(f"{url}: {reason}",))
-                body = await response.read()
+                body = await _read_at_most(response, MAX_BODY_BYTES + 1)
                 validators = Validators(
                     response.headers.get("ETag"), response.headers.get("Last-Modified")
                 )
@@ -148,6 +150,9 @@ class UrlSource:
         return self._parse(day, url, body, validators)
 
     def _parse(self, day: date, url: str, body: bytes, validators: Validators) -> Found:
+        if len(body) > MAX_BODY_BYTES:
+            problem = f"{url}: larger than {MAX_BODY_BYTES // 1_000_000} MB, not a digest"
+            return Found(origin=url, digest=None, problems=(problem,))
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as error:
@@ -169,3 +174,14 @@ class UrlSource:
         except (ValueError, AttributeError):
             logger.warning("ignoring unreadable URL validators for %s", day)
             return None
+
+
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, or its first ``limit`` bytes or a little more when it is longer: enough to
+    tell it is too long without holding all of it."""
+    body = bytearray()
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        body += chunk
+        if len(body) >= limit:
+            break
+    return bytes(body)
