@@ -64,3 +64,11 @@ async def test_a_missing_folder_is_not_an_error(tmp_path: Path) -> None:
     (tmp_path / "not-created-yet").mkdir()
     (tmp_path / "not-created-yet" / "2025-07-22.md").write_text(digest_text("2025-07-22"))
     assert [f.digest.date for f in await source.poll([]) if f.digest] == ["2025-07-22"]
+
+
+async def test_a_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "2025-07-22.md"
+    path.write_text(digest_text("2025-07-22") + "x" * 3_000_000, encoding="utf-8")
+    [found] = await FolderSource(tmp_path).poll([])
+    assert found.digest is None
+    assert found.problems == (f"{path}: larger than 2 MB, not a digest",)

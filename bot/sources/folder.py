@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.digest.categories import CategoryRules
 from bot.digest.errors import DigestError
 from bot.digest.parser import parse_digest
-from bot.sources.found import Found
+from bot.sources.found import MAX_DIGEST_BYTES, Found, too_large
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class FolderSource:
 
     def _read(self, path: Path, signature: _Signature) -> Found | None:
         origin = str(path)
+        if signature.size > MAX_DIGEST_BYTES:
+            return Found(origin, None, (too_large(origin),), token=(path, signature))
         try:
             text = path.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as error:

@@ -13,6 +13,16 @@ if TYPE_CHECKING:
     from bot.digest.model import Digest
 
 
+# A digest is tens of kilobytes; anything far larger is a mistake (a wrong URL serving a
+# video, a log file saved as .md) and is refused without being read whole.
+MAX_DIGEST_BYTES = 2_000_000
+
+
+def too_large(origin: str) -> str:
+    """The problem reported for a source larger than ``MAX_DIGEST_BYTES``."""
+    return f"{origin}: larger than {MAX_DIGEST_BYTES // 1_000_000} MB, not a digest"
+
+
 @dataclass(frozen=True)
 class Found:
     """A digest a source found: ``digest`` when it parsed, else the ``path:line`` problems."""

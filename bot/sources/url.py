@@ -24,13 +24,11 @@ from bot.digest.categories import CategoryRules
 from bot.digest.errors import DigestError
 from bot.digest.parser import parse_digest
 from bot.keys import Keys
-from bot.sources.found import Found
+from bot.sources.found import MAX_DIGEST_BYTES, Found, too_large
 
 logger = logging.getLogger(__name__)
 
 Sleep = Callable[[float], Awaitable[None]]
-# A digest is tens of kilobytes; a wrong URL may serve anything (a video, a log file).
-MAX_BODY_BYTES = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -141,7 +139,7 @@ class UrlSource:
                 if response.status != 200:
                     reason = f"HTTP {response.status} {response.reason or ''}".strip()
                     return Found(origin=url, digest=None, problems=(f"{url}: {reason}",))
-                body = await _read_at_most(response, MAX_BODY_BYTES + 1)
+                body = await _read_at_most(response, MAX_DIGEST_BYTES + 1)
                 validators = Validators(
                     response.headers.get("ETag"), response.headers.get("Last-Modified")
                 )
@@ -150,9 +148,8 @@ class UrlSource:
         return self._parse(day, url, body, validators)
 
     def _parse(self, day: date, url: str, body: bytes, validators: Validators) -> Found:
-        if len(body) > MAX_BODY_BYTES:
-            problem = f"{url}: larger than {MAX_BODY_BYTES // 1_000_000} MB, not a digest"
-            return Found(origin=url, digest=None, problems=(problem,))
+        if len(body) > MAX_DIGEST_BYTES:
+            return Found(origin=url, digest=None, problems=(too_large(url),))
         try:
             text = body.decode("utf-8-sig")
         except UnicodeDecodeError as error:
