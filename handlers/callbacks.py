@@ -16,12 +16,13 @@ from telegram.ext import CallbackQueryHandler
 from bot.callbacks import Callback, InvalidCallback, unpack
 from bot.context import BotApplication, BotContext
 from bot.i18n import t
+from bot.services.reader import Reader
 from bot.services.refusal import Refused
-from handlers.common import Answer, Handler, outgoing, reader_of
+from handlers.common import Answer, Handler, outgoing, reader_of, refusal_text
 
 logger = logging.getLogger(__name__)
 
-ButtonHandler = Callable[[Update, BotContext, Callback], Coroutine[Any, Any, None]]
+ButtonHandler = Callable[[Update, BotContext, Reader, Callback], Coroutine[Any, Any, None]]
 
 
 async def edit(update: Update, answer: Answer) -> None:
@@ -77,10 +78,9 @@ def router(routes: Mapping[str, ButtonHandler]) -> Handler:
             await query.answer(t(lang, "bot.callback.other_chat"), show_alert=True)
             return
         try:
-            await handler(update, context, callback)
+            await handler(update, context, reader, callback)
         except Refused as refused:
-            text = t(refused.lang, f"bot.{refused.key}", **refused.params)
-            await query.answer(text, show_alert=True)
+            await query.answer(refusal_text(refused), show_alert=True)
             return
         await query.answer()
 

@@ -8,9 +8,10 @@ from telegram.ext import CommandHandler
 from bot.callbacks import Callback
 from bot.context import BotApplication, BotContext
 from bot.services.days import parse_day
+from bot.services.reader import Reader
 from handlers import actions
 from handlers.callbacks import ButtonHandler
-from handlers.common import reader_of, refusals_answered, send
+from handlers.common import for_reader, send
 from handlers.views import lists
 
 
@@ -21,33 +22,26 @@ def split_name_and_day(args: list[str]) -> tuple[str | None, str | None]:
     return " ".join(args) or None, None
 
 
-@refusals_answered
-async def category(update: Update, context: BotContext) -> None:
+@for_reader
+async def category(update: Update, context: BotContext, reader: Reader) -> None:
     """/category NAME [date]."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     name, day = split_name_and_day(context.args or [])
     result = await context.bot_data.services.reading.category(reader, name, day)
     await send(update, context, lists.category(result))
 
 
-@refusals_answered
-async def categories(update: Update, context: BotContext) -> None:
+@for_reader
+async def categories(update: Update, context: BotContext, reader: Reader) -> None:
     """/categories [date]."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     args = context.args or []
     result = await context.bot_data.services.reading.categories(reader, args[0] if args else None)
     await send(update, context, lists.categories(result))
 
 
-async def category_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def category_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """A category button of /categories."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     day, index = callback.args
     result = await context.bot_data.services.reading.category_at(reader, str(day), int(index))
     await send(update, context, lists.category(result))

@@ -18,6 +18,7 @@ from bot.services.reader import Reader
 from bot.services.refusal import Refused
 
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+ReaderHandler = Callable[[Update, BotContext, Reader], Coroutine[Any, Any, None]]
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -101,19 +102,24 @@ async def say(update: Update, context: BotContext, lang: str, key: str, **params
     await send(update, context, Screen.plain(t(lang, f"bot.{key}", **params)))
 
 
-def refusals_answered(handler: Handler) -> Handler:
-    """Wrap a handler so a ``Refused`` from its service becomes a short answer: a message
-    for a command, an alert for a button."""
+def for_reader(handler: ReaderHandler) -> Handler:
+    """Wrap a command handler: it receives the ``Reader`` (updates without a chat are
+    ignored), and a ``Refused`` from its service becomes a short answer in the reader's
+    language instead of an error."""
 
     @functools.wraps(handler)
     async def wrapper(update: Update, context: BotContext) -> None:
+        reader = reader_of(update)
+        if reader is None:
+            return
         try:
-            await handler(update, context)
+            await handler(update, context, reader)
         except Refused as refused:
-            text = t(refused.lang, f"bot.{refused.key}", **refused.params)
-            if update.callback_query is not None:
-                await update.callback_query.answer(text, show_alert=True)
-            else:
-                await send(update, context, Screen.plain(text))
+            await send(update, context, Screen.plain(refusal_text(refused)))
 
     return wrapper
+
+
+def refusal_text(refused: Refused) -> str:
+    """What the reader is told when a service refuses."""
+    return t(refused.lang, f"bot.{refused.key}", **refused.params)

@@ -10,7 +10,8 @@ from telegram import MessageEntity, Update
 from telegram.ext import MessageHandler, filters
 
 from bot.context import BotApplication, BotContext
-from handlers.common import is_private, reader_of, refusals_answered, say
+from bot.services.reader import Reader
+from handlers.common import for_reader, is_private, say
 
 
 def command_of(update: Update, bot_username: str) -> str | None:
@@ -29,22 +30,20 @@ def command_of(update: Update, bot_username: str) -> str | None:
     return command
 
 
-@refusals_answered
-async def unknown_command(update: Update, context: BotContext) -> None:
+@for_reader
+async def unknown_command(update: Update, context: BotContext, reader: Reader) -> None:
     """A command no handler took."""
-    reader = reader_of(update)
     command = command_of(update, context.bot.username)
-    if reader is None or command is None:
+    if command is None:
         return
     lang = await context.bot_data.services.subscriptions.language(reader)
     await say(update, context, lang, "unknown_command", command=command)
 
 
-@refusals_answered
-async def stray_message(update: Update, context: BotContext) -> None:
+@for_reader
+async def stray_message(update: Update, context: BotContext, reader: Reader) -> None:
     """Text, stickers, photos... in a private chat."""
-    reader = reader_of(update)
-    if reader is None or not is_private(update):
+    if not is_private(update):
         return
     lang = await context.bot_data.services.subscriptions.language(reader)
     await say(update, context, lang, "stray_text")

@@ -6,15 +6,13 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from bot.context import BotApplication, BotContext
-from handlers.common import reader_of, refusals_answered, say
+from bot.services.reader import Reader
+from handlers.common import for_reader, say
 
 
-@refusals_answered
-async def show_help(update: Update, context: BotContext) -> None:
+@for_reader
+async def show_help(update: Update, context: BotContext, reader: Reader) -> None:
     """/help."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     lang = await context.bot_data.services.subscriptions.language(reader)
     await say(update, context, lang, "help")
 

@@ -7,33 +7,28 @@ from telegram.ext import CommandHandler
 
 from bot.callbacks import OPEN_ITEM, Callback
 from bot.context import BotApplication, BotContext
+from bot.services.reader import Reader
 from handlers import actions
 from handlers.callbacks import ButtonHandler, edit
-from handlers.common import reader_of, refusals_answered, send
+from handlers.common import for_reader, send
 from handlers.views import lists
 from handlers.views.digest import digest_messages, item_message
 
 FULL_WORDS = frozenset({"full", "完整", "全文", "all"})
 
 
-@refusals_answered
-async def today(update: Update, context: BotContext) -> None:
+@for_reader
+async def today(update: Update, context: BotContext, reader: Reader) -> None:
     """/today [full]: today's digest, or the latest while today's is not out."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     args = context.args or []
     full = bool(args) and args[0].lower() in FULL_WORDS
     result = await context.bot_data.services.reading.today(reader, full=full)
     await send(update, context, *digest_messages(result))
 
 
-@refusals_answered
-async def item(update: Update, context: BotContext) -> None:
+@for_reader
+async def item(update: Update, context: BotContext, reader: Reader) -> None:
     """/item N [date]: one item, marked read."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     args = context.args or []
     number = args[0] if args else None
     day = args[1] if len(args) > 1 else None
@@ -41,12 +36,9 @@ async def item(update: Update, context: BotContext) -> None:
     await send(update, context, item_message(result))
 
 
-@refusals_answered
-async def on_date(update: Update, context: BotContext) -> None:
+@for_reader
+async def on_date(update: Update, context: BotContext, reader: Reader) -> None:
     """/date YYYY-MM-DD [full]: the digest of that day."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     args = context.args or []
     full = len(args) > 1 and args[1].lower() in FULL_WORDS
     result = await context.bot_data.services.reading.digest_on(
@@ -55,50 +47,43 @@ async def on_date(update: Update, context: BotContext) -> None:
     await send(update, context, *digest_messages(result))
 
 
-@refusals_answered
-async def archive(update: Update, context: BotContext) -> None:
+@for_reader
+async def archive(update: Update, context: BotContext, reader: Reader) -> None:
     """/archive: recent dates as buttons."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.reading.archive(reader)
     await send(update, context, lists.archive(result))
 
 
-async def open_item_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def open_item_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """An item button of a digest or a list: the item as a new message."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     day, number = callback.args
     result = await context.bot_data.services.reading.open_item(reader, str(number), str(day))
     await send(update, context, item_message(result))
 
 
-async def nav_item_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def nav_item_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """Previous / next under an item: the other item replaces it."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     day, number = callback.args
     result = await context.bot_data.services.reading.open_item(reader, str(number), str(day))
     await edit(update, item_message(result))
 
 
-async def today_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def today_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """The "today's digest" button of the welcome."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.reading.today(reader)
     await send(update, context, *digest_messages(result))
 
 
-async def date_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def date_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """A date button of /archive."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.reading.digest_on(reader, str(callback.args[0]))
     await send(update, context, *digest_messages(result))
 

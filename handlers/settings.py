@@ -8,10 +8,11 @@ from telegram.ext import CommandHandler
 from bot.callbacks import Callback
 from bot.context import BotApplication, BotContext
 from bot.i18n import t
+from bot.services.reader import Reader
 from bot.services.subscriptions import SettingsResult
 from handlers import actions
 from handlers.callbacks import ButtonHandler, edit
-from handlers.common import Screen, reader_of, refusals_answered, send
+from handlers.common import Screen, for_reader, send
 from handlers.views import settings as views
 
 
@@ -36,65 +37,49 @@ def _saved(result: SettingsResult, key: str) -> Screen:
     )
 
 
-@refusals_answered
-async def show_settings(update: Update, context: BotContext) -> None:
+@for_reader
+async def show_settings(update: Update, context: BotContext, reader: Reader) -> None:
     """/settings: every setting with buttons to change it."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.subscriptions.settings(reader)
     await send(update, context, views.overview(result))
 
 
-@refusals_answered
-async def set_time(update: Update, context: BotContext) -> None:
+@for_reader
+async def set_time(update: Update, context: BotContext, reader: Reader) -> None:
     """/time HH:MM."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     subscriptions = context.bot_data.services.subscriptions
     await send(
         update, context, _saved(await subscriptions.set_time(reader, _typed(context)), "time")
     )
 
 
-@refusals_answered
-async def set_zone(update: Update, context: BotContext) -> None:
+@for_reader
+async def set_zone(update: Update, context: BotContext, reader: Reader) -> None:
     """/tz NAME (any IANA time zone)."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     subscriptions = context.bot_data.services.subscriptions
     await send(update, context, _saved(await subscriptions.set_zone(reader, _typed(context)), "tz"))
 
 
-@refusals_answered
-async def set_format(update: Update, context: BotContext) -> None:
+@for_reader
+async def set_format(update: Update, context: BotContext, reader: Reader) -> None:
     """/format compact|full."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     subscriptions = context.bot_data.services.subscriptions
     result = await subscriptions.set_format(reader, _typed(context))
     await send(update, context, _saved(result, "format"))
 
 
-@refusals_answered
-async def set_language(update: Update, context: BotContext) -> None:
+@for_reader
+async def set_language(update: Update, context: BotContext, reader: Reader) -> None:
     """/lang zh|en."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     subscriptions = context.bot_data.services.subscriptions
     result = await subscriptions.set_language(reader, _typed(context))
     await send(update, context, _saved(result, "lang"))
 
 
-async def on_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def on_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """Every settings button: one service call, then the screen it belongs to."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     subscriptions = context.bot_data.services.subscriptions
     action = callback.action
     index = int(callback.args[0]) if callback.args else 0

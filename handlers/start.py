@@ -9,9 +9,10 @@ from telegram.ext import CommandHandler
 
 from bot.callbacks import Callback
 from bot.context import BotApplication, BotContext
+from bot.services.reader import Reader
 from handlers import actions
 from handlers.callbacks import ButtonHandler
-from handlers.common import reader_of, refusals_answered, say, send
+from handlers.common import for_reader, say, send
 from handlers.views.digest import item_message
 from handlers.views.welcome import welcome
 
@@ -28,12 +29,9 @@ def deep_link_item(payload: str) -> tuple[str, str] | None:
     return f"{year}-{month}-{day}", number
 
 
-@refusals_answered
-async def start(update: Update, context: BotContext) -> None:
+@for_reader
+async def start(update: Update, context: BotContext, reader: Reader) -> None:
     """/start [payload]: subscribe (or resume) with a welcome; a deep link opens an item."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     services = context.bot_data.services
     target = deep_link_item(context.args[0]) if context.args else None
     if target is not None:
@@ -45,12 +43,9 @@ async def start(update: Update, context: BotContext) -> None:
     await send(update, context, welcome(await services.subscriptions.start(reader)))
 
 
-@refusals_answered
-async def stop(update: Update, context: BotContext) -> None:
+@for_reader
+async def stop(update: Update, context: BotContext, reader: Reader) -> None:
     """/stop: unsubscribe, keeping the settings."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.subscriptions.stop(reader)
     await say(
         update,
@@ -60,11 +55,10 @@ async def stop(update: Update, context: BotContext) -> None:
     )
 
 
-async def help_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def help_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """The welcome's help button."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     lang = await context.bot_data.services.subscriptions.language(reader)
     await say(update, context, lang, "help")
 

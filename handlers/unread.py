@@ -7,36 +7,32 @@ from telegram.ext import CommandHandler
 
 from bot.callbacks import Callback
 from bot.context import BotApplication, BotContext
+from bot.services.reader import Reader
 from handlers import actions
 from handlers.callbacks import ButtonHandler, edit
-from handlers.common import reader_of, refusals_answered, send
+from handlers.common import for_reader, send
 from handlers.views import lists
 
 
-@refusals_answered
-async def unread(update: Update, context: BotContext) -> None:
+@for_reader
+async def unread(update: Update, context: BotContext, reader: Reader) -> None:
     """/unread: what the chat has not opened in the last 7 days."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.reading.unread(reader)
     await send(update, context, lists.unread(result))
 
 
-async def unread_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def unread_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """An "unread" button: the list as a new message."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.reading.unread(reader)
     await send(update, context, lists.unread(result))
 
 
-async def mark_all_read_button(update: Update, context: BotContext, callback: Callback) -> None:
+async def mark_all_read_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
     """ "Mark all read": the list is replaced by how many were marked."""
-    reader = reader_of(update)
-    if reader is None:
-        return
     result = await context.bot_data.services.reading.mark_all_read(reader)
     await edit(update, lists.marked(result))
 
