@@ -44,7 +44,7 @@ def webhook_app(application: BotApplication, secret: str, path: str) -> web.Appl
         try:
             data = json.loads(await request.read())
             update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError) as error:
+        except (ValueError, TypeError, KeyError, AttributeError) as error:
             logger.warning("webhook request with a body that is not an update: %s", error)
             return web.Response(status=400, text="not a Telegram update")
         await application.update_queue.put(update)
