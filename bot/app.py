@@ -143,7 +143,10 @@ def _services(
 
 async def load_digest_folder(services: BotServices) -> None:
     """Store every valid digest of ``DIGEST_DIR`` once at start, so the bot has something
-    to show before the digest poller's first round; invalid files are logged, not fatal."""
+    to show before the digest poller's first round; invalid files are logged, not fatal.
+    With ``DIGEST_URL`` set the folder is not the source, so nothing is loaded from it."""
+    if services.settings.digest_url is not None:
+        return
     source = FolderSource(services.settings.digest_dir)
     for found in await source.poll(()):
         if found.digest is None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
-from tests.fixtures.reader_bot import ChatDriver, button_labels
+from bot.sandbox import SandboxControl
+from bot.settings import Settings
+from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_labels
 from tests.fixtures.stores import MovableClock
 
 NINE_ITEMS = [str(n) for n in range(1, 10)]
@@ -85,3 +88,26 @@ async def test_date_opens_a_digest_by_its_date(english_chat: ChatDriver) -> None
     assert digest.text.startswith("2025.07.22 全球AI新闻速递（格式示例）")  # content as published
     assert "\nItems\n" in digest.text  # the interface in the reader's language
     assert button_labels(digest) == ["1", "2", "3"]
+
+
+async def test_with_no_digest_at_all_the_reader_is_told_so(
+    bot_settings: Settings, clock: MovableClock, sandbox_control: SandboxControl
+) -> None:
+    # DIGEST_URL set: the folder is not the source, and no poller runs in this test.
+    settings = dataclasses.replace(bot_settings, digest_url="http://127.0.0.1:9/{date}.md")
+    runner = BotRunner(settings, clock)
+    await runner.start()
+    try:
+        chat = await sandbox_control.create_private_chat(first_name="R", language_code="en")
+        driver = ChatDriver(sandbox_control, chat, chat.user_id)
+        assert (
+            await driver.ask("/today")
+        ).text == "There is no digest yet. Please check back later."
+        assert (
+            await driver.ask("/archive")
+        ).text == "There is no digest yet. Please check back later."
+        assert (await driver.ask("/unread")).text == (
+            "You have read everything from the last 7 days 🎉"
+        )
+    finally:
+        await runner.stop()
