@@ -34,8 +34,9 @@ async def test_two_processes_together_stay_at_the_global_rate(redis: Redis, keys
     )
     times = sorted(first + second)
     elapsed = times[-1] - times[0]
-    # 60 messages at 50/s: 59 gaps of 20 ms; never faster, and not much slower either.
-    assert 59 / 50 * 0.95 <= elapsed <= 59 / 50 * 1.3
+    # 60 messages at 50/s: 59 gaps of 20 ms; never faster (slower only by timer delays,
+    # which a loaded machine stretches, hence the loose upper bound).
+    assert 59 / 50 * 0.95 <= elapsed <= 59 / 50 * 2
     per_window = max(sum(1 for t in times if start <= t < start + 0.5) for start in times)
     assert per_window <= 26  # 25 in any half second, plus timer jitter at the edge
 

@@ -115,6 +115,8 @@ class SenderPool:
         self._finished: dict[str, list[tuple[str, Outcome]]] = defaultdict(list)
         self._room = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
+        self._timer: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
         self._slots: list[asyncio.Task[None]] = []
         self._idle = asyncio.Event()  # set while no slot is in the middle of a step
         self._idle.set()
@@ -132,8 +134,8 @@ class SenderPool:
             asyncio.create_task(self._guarded("reclaimer", self._reclaim_once, reclaim_every)),
             asyncio.create_task(self._guarded("heartbeat", self._heartbeat_once, heartbeat_every)),
             asyncio.create_task(self._guarded("acks", self._flush, FLUSH_SECONDS)),
-            asyncio.create_task(self._held.run_timer()),
         ]
+        self._timer = asyncio.create_task(self._held.run_timer())
         self._slots = [
             asyncio.create_task(self._slot(), name=f"{self.name}-slot-{i}")
             for i in range(self._config.concurrency)
@@ -141,11 +143,16 @@ class SenderPool:
         logger.info("sender %s started with %d slots", self.name, self._config.concurrency)
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Stop reading, let in-flight sends finish (up to ``grace`` seconds), acknowledge
-        what finished; every other held task stays pending for a reclaim."""
-        for task in self._loops:
+        """Stop reading, let the sends in flight finish (up to ``grace`` seconds), take no
+        new task, acknowledge what finished; every other held task stays pending for a
+        reclaim. Redis commands are left to complete rather than cancelled (a cancelled
+        blocking read would leave its connection unusable)."""
+        self._stopping.set()
+        self._room.set()
+        _, late = await asyncio.wait(self._loops, timeout=self._config.read_block_ms / 1000 + 2)
+        for task in (*late, *self._timers()):
             task.cancel()
-        await asyncio.gather(*self._loops, return_exceptions=True)
+        await asyncio.gather(*self._loops, *self._timers(), return_exceptions=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), grace)
         for task in self._slots:
@@ -158,26 +165,36 @@ class SenderPool:
     async def abort(self) -> None:
         """Stop as a crash would: cancel everything at once and acknowledge nothing (what
         ``kill -9`` does to a process; tests and benchmarks use it to prove the takeover)."""
-        for task in (*self._loops, *self._slots):
+        for task in (*self._loops, *self._timers(), *self._slots):
             task.cancel()
-        await asyncio.gather(*self._loops, *self._slots, return_exceptions=True)
+        await asyncio.gather(*self._loops, *self._timers(), *self._slots, return_exceptions=True)
         await self._alerts.close()
+
+    def _timers(self) -> list[asyncio.Task[None]]:
+        return [] if self._timer is None else [self._timer]
 
     # --- loops -------------------------------------------------------------------------
     async def _guarded(self, name: str, body: Callable[[], Awaitable[None]], every: float) -> None:
-        """Run ``body`` forever, ``every`` seconds apart; an outage or a bug is logged and
-        retried, never allowed to end the loop."""
-        while True:
-            if every:
-                await asyncio.sleep(every)
+        """Run ``body`` until ``stop()``, ``every`` seconds apart; an outage or a bug is
+        logged and retried, never allowed to end the loop."""
+        while not self._stopping.is_set():
             try:
                 await body()
             except StoreUnavailable as error:
+                _raise_if_cancelled()
                 logger.warning("sender %s %s: %s; retrying", self.name, name, error)
-                await asyncio.sleep(STORE_RETRY_SECONDS)
+                await self._pause(STORE_RETRY_SECONDS)
             except Exception:
+                _raise_if_cancelled()
                 logger.exception("sender %s %s failed; retrying", self.name, name)
-                await asyncio.sleep(STORE_RETRY_SECONDS)
+                await self._pause(STORE_RETRY_SECONDS)
+            await self._pause(every)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep ``seconds``, or less when ``stop()`` begins."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), seconds)
 
     async def _read_once(self) -> None:
         # Read only what the slots can start on now: tasks left in the stream stay
@@ -209,11 +226,14 @@ class SenderPool:
     async def _slot(self) -> None:
         while True:
             job = await self._held.get()
+            if self._stopping.is_set():
+                return  # the job stays pending; another sender reclaims it
             self._room.set()
             self._in_step += 1
             self._idle.clear()
             try:
                 step = await self._run_step(job)
+                _raise_if_cancelled()
             finally:
                 self._in_step -= 1
                 if not self._in_step:
@@ -231,9 +251,11 @@ class SenderPool:
         try:
             return await self._deliverer.step(job)
         except StoreUnavailable as error:
+            _raise_if_cancelled()
             logger.warning("store unavailable delivering to %s (%s)", job.task.chat_id, error)
             return Later(STORE_RETRY_SECONDS)
         except Exception as error:
+            _raise_if_cancelled()
             logger.exception("unexpected error delivering %s", job.task)
             try:
                 return await self._deliverer.give_up(job, f"unexpected {error!r}")
@@ -272,6 +294,15 @@ class SenderPool:
                 # Not lost: unacknowledged tasks are reclaimed and the ledger skips them.
                 logger.warning("could not acknowledge %d tasks; they will be reclaimed",
                                len(outcomes))  # fmt: skip
+
+
+def _raise_if_cancelled() -> None:
+    """Re-raise a cancellation that a library turned into another error: redis-py reports
+    a command cancelled mid-read as a closed connection, which the loops would otherwise
+    log and retry forever, so ``stop()`` would never return."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 async def start_senders(settings: Settings, client: Redis, keys: Keys, bot: Bot) -> SenderPool:
