@@ -78,6 +78,50 @@ def sandbox_process() -> Any:
         process.wait(timeout=10)
 
 
+async def stub_server() -> None:
+    """A Bot API stub: answers getMe and sendMessage at once with a minimal message (no
+    entity parsing, no storage), to measure a sender without the sandbox's own costs."""
+    from aiohttp import web
+
+    me = {"id": 1, "is_bot": True, "first_name": "stub", "username": "stub_bot"}
+    counter = iter(range(1, 1 << 62))
+
+    async def answer(request: web.Request) -> web.Response:
+        if request.content_type == "application/json":
+            params = await request.json()
+        else:
+            params = dict(await request.post())
+        if request.match_info["method"] == "getMe":
+            return web.json_response({"ok": True, "result": me})
+        chat = {"id": int(params["chat_id"]), "type": "private"}
+        message = {"message_id": next(counter), "date": 0, "chat": chat, "text": "."}
+        return web.json_response({"ok": True, "result": message})
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/{method}", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    print(f"stub Bot API base URL: http://127.0.0.1:{runner.addresses[0][1]}/bot", flush=True)
+    await asyncio.Event().wait()
+
+
+@contextmanager
+def stub_process() -> Any:
+    """``stub_server`` in its own process; yields its base URL (without ``/bot``)."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--stub"], stdout=subprocess.PIPE, cwd=ROOT
+    )
+    assert process.stdout is not None
+    base = process.stdout.readline().decode().split()[-1]
+    try:
+        yield base.removesuffix("/bot")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
 async def create_chats(url: str, count: int, groups: int = 0) -> list[int]:
     """``count`` private chats (and ``groups`` groups) in the sandbox, 32 requests at once."""
     async with SandboxControl(url) as control:
@@ -206,3 +250,7 @@ def wait_for_exit(process: subprocess.Popen[bytes], timeout: float) -> str:
 
 def now() -> float:
     return time.perf_counter()
+
+
+if __name__ == "__main__" and sys.argv[1:] == ["--stub"]:
+    asyncio.run(stub_server())

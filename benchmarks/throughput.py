@@ -12,8 +12,10 @@ Side by side in one run, each sender in its own process, the sandbox in another:
   push for every subscriber (from Redis), sends it with its sender pool over the aiohttp
   transport under the Redis rate limiter (set far above what the machine can do), records
   every delivery in the ledger and counts it.
-Wall time is the process's whole life (interpreter start included); CPU is its user +
-system time. Figures are medians of ``--runs`` runs.
+Wall and CPU (user + system) time are each process's whole life minus what the same
+program spends starting up and connecting with nothing to send (measured first, median of
+3), so the baseline's smaller audience does not carry more start-up cost per delivery.
+Figures are medians of ``--runs`` runs.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from delivery_harness import (
     reset_sandbox,
     sandbox_counters,
     sandbox_process,
+    stub_process,
     wait_for_exit,
 )
 from telegram import Bot
@@ -59,6 +62,17 @@ async def naive_loop(base_url: str, chats: list[int]) -> None:
     async with Bot(EXAMPLE_TOKEN, base_url=f"{base_url}/bot") as bot:
         for chat in chats:
             await bot.send_message(chat, text, parse_mode="HTML")
+
+
+def startup_cost(url: str, target: str) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(wall, CPU) of each sender with nothing to send: the baseline's naive loop over no
+    chats, and ``briefbot push`` of a date nobody is subscribed to."""
+    base = [run_baseline(target, []) for _ in range(3)]
+    ours = [asyncio.run(push_once(url, target, [], 16)) for _ in range(3)]
+    return (
+        (median([w for w, _ in base]), median([c for _, c in base])),
+        (median([w for w, _ in ours]), median([c for _, c in ours])),
+    )
 
 
 def run_baseline(base_url: str, chats: list[int]) -> tuple[float, float]:
@@ -85,6 +99,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--redis-url")
+    parser.add_argument(
+        "--against",
+        choices=("sandbox", "stub"),
+        default="sandbox",
+        help="the sandbox (parses and stores every message), or a stub that only answers",
+    )
     parser.add_argument("--baseline-worker", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_worker:
@@ -92,26 +112,43 @@ def main() -> int:
         asyncio.run(naive_loop(base_url, json.loads(Path(path).read_text())))
         return 0
 
-    with redis_url(args.redis_url) as url, sandbox_process() as (sandbox, _pid):
+    with (
+        redis_url(args.redis_url) as url,
+        sandbox_process() as (sandbox, _pid),
+        stub_process() as stub,
+    ):
         chats = asyncio.run(create_chats(sandbox, args.subscribers))
+        target = stub if args.against == "stub" else sandbox
         print(
             f"{args.subscribers:,} subscribers (baseline: {args.baseline_subscribers:,}), "
-            f"{args.runs} runs, SENDER_CONCURRENCY={args.concurrency}, sandbox without limits"
+            f"{args.runs} runs, SENDER_CONCURRENCY={args.concurrency}, against the "
+            f"{args.against} (no limits)"
+        )
+        (base_wall0, base_cpu0), (ours_wall0, ours_cpu0) = startup_cost(url, target)
+        print(
+            f"start-up with nothing to send: baseline {base_wall0:.2f}s wall {base_cpu0:.2f}s "
+            f"CPU; briefbot push {ours_wall0:.2f}s wall {ours_cpu0:.2f}s CPU (subtracted)"
         )
         ours: list[tuple[float, float]] = []
         base: list[tuple[float, float]] = []
         for run_number in range(1, args.runs + 1):
             asyncio.run(reset_sandbox(sandbox))
-            wall, cpu = run_baseline(sandbox, chats[: args.baseline_subscribers])
-            got = asyncio.run(count_delivered(sandbox, chats[: args.baseline_subscribers]))
-            assert got == args.baseline_subscribers, f"baseline delivered {got}"
-            base.append((args.baseline_subscribers / wall, cpu / (got / 1000)))
+            wall, cpu = run_baseline(target, chats[: args.baseline_subscribers])
+            got = args.baseline_subscribers  # the naive loop stops at the first error
+            if target == sandbox:
+                got = asyncio.run(count_delivered(sandbox, chats[: args.baseline_subscribers]))
+                assert got == args.baseline_subscribers, f"baseline delivered {got}"
+            wall, cpu = wall - base_wall0, cpu - base_cpu0
+            base.append((got / wall, cpu / (got / 1000)))
 
             asyncio.run(reset_sandbox(sandbox))
-            wall, cpu = asyncio.run(push_once(url, sandbox, chats, args.concurrency))
-            got = asyncio.run(count_delivered(sandbox, chats))
-            assert got == len(chats), f"briefbot delivered {got} of {len(chats)}"
-            ours.append((len(chats) / wall, cpu / (got / 1000)))
+            wall, cpu = asyncio.run(push_once(url, target, chats, args.concurrency))
+            got = len(chats)  # push_once checks the push's own count
+            if target == sandbox:
+                got = asyncio.run(count_delivered(sandbox, chats))
+                assert got == len(chats), f"briefbot delivered {got} of {len(chats)}"
+            wall, cpu = wall - ours_wall0, cpu - ours_cpu0
+            ours.append((got / wall, cpu / (got / 1000)))
             print(
                 f"run {run_number}: baseline {base[-1][0]:,.0f}/s {base[-1][1]:.2f} CPU s/1k; "
                 f"briefbot {ours[-1][0]:,.0f}/s {ours[-1][1]:.2f} CPU s/1k",
@@ -137,7 +174,7 @@ async def push_once(
         process = briefbot(env, "push", DATE, "--now", "--wait")
         err = await asyncio.to_thread(wait_for_exit, process, 900)
         wall, cpu = time.perf_counter() - started, children_cpu() - cpu_before
-        if f"{len(chats)} sent" not in err:
+        if chats and f"{len(chats)} sent" not in err:
             raise SystemExit(f"push did not send to everyone:\n{err}")
         return wall, cpu
 
