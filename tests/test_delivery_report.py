@@ -1,0 +1,28 @@
+"""What ``briefbot push --wait`` prints: the progress line and the closing summary."""
+
+from __future__ import annotations
+
+from bot.delivery.progress import PushProgress
+from bot.delivery.report import progress_line, summary
+
+
+def test_the_progress_line_shows_counts_rate_and_time_left() -> None:
+    progress = PushProgress("p", enqueued=1000, sent=480, failed=2, blocked=8, skipped=10)
+    line = progress_line(progress, rate=25.0)
+    assert line.startswith("[############............] 500/1000 ")
+    assert "sent 480 failed 2 blocked 8 skipped 10" in line
+    assert line.endswith("· 25.0/s · ETA 20s")
+
+
+def test_the_line_of_a_push_not_yet_moving_has_no_eta() -> None:
+    line = progress_line(PushProgress("p", enqueued=10), rate=0.0)
+    assert line.startswith("[........................] 0/10 ")
+    assert line.endswith("· 0.0/s · ETA -")
+
+
+def test_the_summary_names_every_outcome() -> None:
+    done = PushProgress("manual-x", enqueued=12, sent=9, failed=1, blocked=1, skipped=1)
+    assert summary(done, 4.0) == (
+        "push manual-x: 12 tasks, 9 sent, 1 failed (dead-lettered), 1 blocked, "
+        "1 skipped, in 4.0s (3.0/s)"
+    )
