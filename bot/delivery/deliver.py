@@ -40,7 +40,7 @@ class DeliveryPolicy:
     """Retry and takeover timing of the senders."""
 
     max_attempts: int = 5  # transient failures before a task is dead-lettered
-    backoff_base: float = 0.5  # seconds; doubles per attempt, with full jitter
+    backoff_base: float = 0.5  # seconds; doubles per attempt; half of it is random jitter
     backoff_cap: float = 30.0
     stale_after: float = 60.0  # a ledger claim older than this belongs to a dead sender
     paid_broadcast: bool = False

@@ -1,15 +1,18 @@
 """The sender pool: ``concurrency`` delivery slots fed from the outbox by one process.
 
-Loops of a pool (each an ``asyncio.Task`` the pool keeps and cancels on ``stop``):
-- reader: reads new tasks with XREADGROUP while this process holds fewer than its limit;
+Loops of a pool (``asyncio.Task`` objects the pool keeps and ends on ``stop``):
+- reader: reads only as many new tasks as the slots can start now (XREADGROUP), so the
+  rest of a push stays in the stream for the other processes;
 - reclaimer: takes over tasks another sender left pending longer than ``reclaim_after``;
 - heartbeat: re-claims the tasks this process holds so nobody mistakes them for abandoned;
-- timer: hands deferred tasks back when their moment comes;
-- slots: run delivery steps; finished tasks are acknowledged in batches with their
-  outcomes counted (``Outbox.finish``).
+- acks: acknowledges finished tasks in batches and counts their outcomes
+  (``Outbox.finish``);
+- timer: hands deferred tasks back to the slots when their moment comes;
+- slots: run delivery steps (``Deliverer.step``).
 
-``stop()`` stops reading, lets the slots finish the message they are sending, acknowledges
-what finished and leaves everything else pending for another sender to reclaim.
+``stop()`` stops reading, lets the slots finish the step they are in, acknowledges what
+finished and leaves everything else pending for another sender to reclaim; ``abort()``
+ends everything at once, as a crash would.
 """
 
 from __future__ import annotations
