@@ -69,16 +69,18 @@ async def test_a_category_filter_sends_only_those_items_or_nothing(
     world: DeliveryWorld,
 ) -> None:
     (hardware,) = await world.readers(1, categories=["硬件前沿"])
+    (by_alias,) = await world.readers(1, categories=["Hardware"])  # an alias, any case
     (sports,) = await world.readers(1, categories=["体育"])
     (everything,) = await world.readers(1)
     await world.pool()
-    progress = await world.finished(await world.push([hardware, sports, everything]))
-    assert (progress.sent, progress.skipped) == (2, 1)
+    progress = await world.finished(await world.push([hardware, by_alias, sports, everything]))
+    assert (progress.sent, progress.skipped) == (3, 1)
     (filtered,) = await world.bot_texts(hardware)
     (whole,) = await world.bot_texts(everything)
     for item in world.digest.items:
         assert item.title in whole
         assert (item.title in filtered) == ("硬件前沿" in item.categories)
+    assert await world.bot_texts(by_alias) == [filtered]
     assert await world.bot_texts(sports) == []
 
 

@@ -10,6 +10,7 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 from bot.delivery.sender import SenderPool, start_senders
+from bot.digest.categories import CategoryRulesError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.connection import RedisConnection, open_redis
 from bot.store.embedded import EmbeddedRedisError
@@ -32,6 +33,9 @@ def run_with_redis(main: Main) -> int:
     except (StoreUnavailable, EmbeddedRedisError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
+    except CategoryRulesError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return 2
 
 
 async def _with_redis(settings: Settings, main: Main) -> int:

@@ -14,7 +14,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Final
 
-from bot.digest.categories import fold
+from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest
 from bot.render import render_compact, render_full
 from bot.store.digests import DigestArchive
@@ -37,21 +37,25 @@ class Content:
     content_hash: str
 
 
-def restrict(digest: Digest, categories: tuple[str, ...]) -> Digest:
-    """The digest with only the items in ``categories`` (all of them when empty); names
-    compare case- and width-insensitively, as ``/category`` does."""
+def restrict(digest: Digest, categories: tuple[str, ...], rules: CategoryRules) -> Digest:
+    """The digest with only the items in ``categories`` (all of them when empty); a name
+    matches as in ``/category``: case-insensitively and through aliases (``hardware``)."""
     if not categories:
         return digest
-    wanted = {fold(name) for name in categories}
-    items = tuple(i for i in digest.items if wanted & {fold(c) for c in i.categories})
+    items = tuple(
+        item
+        for item in digest.items
+        if any(rules.resolve_in(name, item.categories) for name in categories)
+    )
     return dataclasses.replace(digest, items=items)
 
 
 class ContentCache:
     """Digest versions and rendered variants, per process."""
 
-    def __init__(self, archive: DigestArchive) -> None:
+    def __init__(self, archive: DigestArchive, rules: CategoryRules | None = None) -> None:
         self._archive = archive
+        self._rules = rules or CategoryRules.default()
         self._digests: dict[str, tuple[Digest, float]] = {}
         self._variants: OrderedDict[tuple[str, str, str, tuple[str, ...]], Content] = OrderedDict()
 
@@ -78,7 +82,7 @@ class ContentCache:
         key = (digest.content_hash, subscriber.format, subscriber.language, categories)
         content = self._variants.get(key)
         if content is None:
-            content = _render(digest, subscriber, categories)
+            content = _render(digest, subscriber, categories, self._rules)
             self._variants[key] = content
             if len(self._variants) > MAX_VARIANTS:
                 self._variants.popitem(last=False)
@@ -87,8 +91,10 @@ class ContentCache:
         return content if content.messages else None
 
 
-def _render(digest: Digest, subscriber: Subscriber, categories: tuple[str, ...]) -> Content:
-    restricted = restrict(digest, categories)
+def _render(
+    digest: Digest, subscriber: Subscriber, categories: tuple[str, ...], rules: CategoryRules
+) -> Content:
+    restricted = restrict(digest, categories, rules)
     if categories and not restricted.items:
         return Content((), digest.content_hash)
     if subscriber.format == "full":

@@ -40,6 +40,7 @@ from bot.delivery.outbox import Entry, Outbox
 from bot.delivery.progress import Outcome
 from bot.delivery.ratelimit import RateLimiter
 from bot.delivery.tasks import FIELD, BadTask, decode
+from bot.digest.categories import CategoryRules
 from bot.keys import Keys
 from bot.settings import Settings
 from bot.store.digests import DigestArchive
@@ -96,6 +97,7 @@ class SenderPool:
         admin_ids: frozenset[int] = frozenset(),
         config: PoolConfig = PoolConfig(),
         name: str | None = None,
+        rules: CategoryRules | None = None,
     ) -> None:
         self.name = name or consumer_name()
         self.bot = bot
@@ -108,7 +110,7 @@ class SenderPool:
             claimer=self.name,
             ledger=DeliveryLedger(client, keys),
             subscribers=SubscriberStore(client, keys),
-            content=ContentCache(DigestArchive(client, keys)),
+            content=ContentCache(DigestArchive(client, keys), rules),
             limiter=RateLimiter(client, keys, rate),
             dead_letters=DeadLetters(client, keys),
             alerts=self._alerts,
@@ -310,7 +312,8 @@ def _raise_if_cancelled() -> None:
 
 async def start_senders(settings: Settings, client: Redis, keys: Keys, bot: Bot) -> SenderPool:
     """Start this process's sender pool as the settings describe (what ``briefbot run``
-    and ``briefbot worker`` call); stop it with ``await pool.stop()``."""
+    and ``briefbot worker`` call); stop it with ``await pool.stop()``. Raises
+    ``CategoryRulesError`` when ``CATEGORY_RULES_FILE`` cannot be used."""
     pool = SenderPool(
         client=client,
         keys=keys,
@@ -318,6 +321,7 @@ async def start_senders(settings: Settings, client: Redis, keys: Keys, bot: Bot)
         rate=settings.rate_limit_per_second,
         admin_ids=settings.admin_ids,
         config=PoolConfig.from_settings(settings),
+        rules=CategoryRules.from_settings(settings),
     )
     await pool.start()
     return pool
