@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 import time
 import uuid
@@ -23,6 +22,7 @@ from bot.cli.sending import run_with_redis, sender_pool, stop_signals, token_pro
 from bot.delivery.outbox import Outbox
 from bot.delivery.progress import PushProgress
 from bot.delivery.report import progress_line, summary
+from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.sources.folder import FolderSource
 from bot.store.connection import RedisConnection
@@ -49,7 +49,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def push(settings: Settings, connection: RedisConnection, args: argparse.Namespace) -> int:
     """Enqueue (and with ``--wait`` send) one push; returns the exit status."""
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
+    # The progress line is the output; log lines only for what goes wrong.
+    configure_logging("WARNING", secrets=(settings.telegram_bot_token.value,))
     if args.wait and (problem := token_problem(settings)):
         print(f"briefbot: {problem}", file=sys.stderr)
         return 2

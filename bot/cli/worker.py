@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 
 from bot.cli.sending import run_with_redis, sender_pool, stop_signals, token_problem
+from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.store.connection import RedisConnection
 
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def work(settings: Settings, connection: RedisConnection) -> int:
     """Send until a stop signal; returns the exit status."""
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.value,))
     problem = token_problem(settings)
     if problem:
         print(f"briefbot: {problem}", file=sys.stderr)
