@@ -21,7 +21,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from bot.delivery.audience import undelivered_active
-from bot.delivery.progress import Outcome, ProgressStore
+from bot.delivery.progress import KEEP_SECONDS, Outcome, ProgressStore
 from bot.delivery.tasks import PushTask, encode
 from bot.keys import Keys
 from bot.store.errors import translate_errors
@@ -165,7 +165,7 @@ class Outbox:
         many entries this call acknowledged."""
         if not outcomes:
             return 0
-        args: list[str] = [GROUP]
+        args: list[str | int] = [GROUP, KEEP_SECONDS]
         for entry_id, outcome in outcomes:
             args += (entry_id, outcome)
         keys = [self._stream, self._keys.push_progress(push_id)]
