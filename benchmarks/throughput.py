@@ -1,8 +1,11 @@
 """Benchmark 1, throughput: deliveries per second end to end, and CPU seconds per 1,000
-deliveries, of a whole push against the sandbox with no limits.
+deliveries, of a whole push against the sandbox with no limits (or, with ``--against
+stub``, a bare Bot API stub that answers at once, to see the sender without the sandbox's
+own cost of parsing and storing every message).
 
     python benchmarks/throughput.py [--subscribers 20000] [--baseline-subscribers 2000]
                                     [--runs 3] [--concurrency 16] [--redis-url URL]
+                                    [--against sandbox|stub]
 
 Side by side in one run, each sender in its own process, the sandbox in another:
 - baseline: python-telegram-bot with its default (httpx) request class in the naive loop
