@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import cast
 
 from telegram.error import TelegramError
@@ -31,6 +31,7 @@ from bot.services.reading import ReadingService
 from bot.services.subscriptions import SubscriptionService
 from bot.settings import Settings
 from bot.sources.folder import FolderSource
+from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection, open_redis
 from bot.store.stores import Stores
 from bot.transport import AiohttpRequest
@@ -47,15 +48,10 @@ CONCURRENT_UPDATES = 64
 ANSWER_POOL_SIZE = 64
 
 
-def utc_now() -> datetime:
-    """The real clock; tests pass their own."""
-    return datetime.now(UTC)
-
-
 def build_application(
     settings: Settings,
     *,
-    clock: Callable[[], datetime] = utc_now,
+    clock: Clock = utc_now,
     throttle: ReaderThrottle | None = None,
     on_start: Sequence[Hook] = (),
     on_stop: Sequence[Hook] = (),
@@ -103,9 +99,7 @@ def build_application(
     return application
 
 
-async def open_services(
-    settings: Settings, clock: Callable[[], datetime], throttle: ReaderThrottle
-) -> BotServices:
+async def open_services(settings: Settings, clock: Clock, throttle: ReaderThrottle) -> BotServices:
     """Open Redis and build every store and service on it."""
     connection = await open_redis(settings)
     try:
@@ -118,7 +112,7 @@ async def open_services(
 def _services(
     settings: Settings,
     connection: RedisConnection,
-    clock: Callable[[], datetime],
+    clock: Clock,
     throttle: ReaderThrottle,
 ) -> BotServices:
     stores = Stores.build(connection, settings)
