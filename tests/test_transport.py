@@ -151,7 +151,11 @@ async def test_a_full_pool_times_out_without_sending(fake_api: FakeApi) -> None:
     async with _bot(fake_api.base_url, AiohttpRequest(1, pool_timeout=0.05)) as bot:
         fake_api.delay = 0.5
         first = asyncio.create_task(bot.send_message(1, "holds the only connection"))
-        await asyncio.sleep(0.1)
+        # Until the server holds the first request (a fixed sleep loses this race on a
+        # loaded machine, and then the second request gets the connection).
+        async with asyncio.timeout(5):
+            while not any(r["method"] == "sendMessage" for r in fake_api.received):  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
         with pytest.raises(TimedOut, match="Pool timeout"):
             await bot.send_message(2, "waits for a connection")
         assert (await first).chat_id == 1
