@@ -38,12 +38,15 @@ async def test_a_dead_holder_is_taken_over_after_expiry(redis: Redis, keys: Keys
 
 
 async def test_renewal_keeps_the_lease_past_its_first_expiry(redis: Redis, keys: Keys) -> None:
-    holder = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="holder")
-    other = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="other")
-    for _ in range(4):
+    holder = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.6, holder="holder")
+    other = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.6, holder="other")
+    # Renewed every 0.25 s, the lease is still the holder's at 0.75 s; without renewal it
+    # would be free from 0.6 s, and the last check would hand it to the other process.
+    for _ in range(3):
         assert await holder.acquire_or_renew()
-        await asyncio.sleep(0.15)
-    assert not await other.acquire_or_renew()
+        await asyncio.sleep(0.25)
+        assert not await other.acquire_or_renew()
+    assert await other.current_holder() == "holder"
 
 
 async def test_release_hands_over_at_once(redis: Redis, keys: Keys) -> None:
