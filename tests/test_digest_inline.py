@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.digest.inline import Span, Text, escape_markdown, links, parse_inline, plain_text
+from bot.digest.inline import Span, Text, links, parse_inline, plain_text
 
 
 @pytest.mark.parametrize(
@@ -48,8 +48,3 @@ def test_formatting_is_recognised(source: str, nodes: tuple[object, ...]) -> Non
 def test_anything_else_is_literal_text(source: str, visible: str) -> None:
     assert plain_text(parse_inline(source)) == visible
     assert list(links(parse_inline(source))) == []
-
-
-def test_escape_markdown_round_trips_any_text() -> None:
-    text = r"**[a](b)** \ `c` 5*3 <&>"
-    assert plain_text(parse_inline(escape_markdown(text))) == text

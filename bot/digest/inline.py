@@ -56,11 +56,6 @@ def links(nodes: tuple[Node, ...]) -> Iterator[str]:
             yield from links(node.children)
 
 
-def escape_markdown(text: str) -> str:
-    """Markdown source whose ``parse_inline`` plain text is exactly ``text``."""
-    return "".join("\\" + c if c in ESCAPABLE else c for c in text)
-
-
 def _texts(nodes: tuple[Node, ...]) -> Iterator[str]:
     for node in nodes:
         if isinstance(node, Text):
