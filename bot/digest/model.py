@@ -94,14 +94,6 @@ class Digest:
             return self.items[number - 1]
         return next((item for item in self.items if item.number == number), None)
 
-    def with_item(self, item: Item) -> Digest:
-        """A copy with the item of the same number replaced (a correction); hash recomputed."""
-        if self.item(item.number) is None:
-            raise KeyError(item.number)
-        items = tuple(item if old.number == item.number else old for old in self.items)
-        changed = replace(self, items=items, content_hash="")
-        return replace(changed, content_hash=changed.compute_hash())
-
     def to_json(self) -> str:
         """Compact JSON that ``Digest.from_json`` turns back into an equal digest."""
         return json.dumps(_to_dict(self), ensure_ascii=False, separators=(",", ":"))
