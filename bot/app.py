@@ -30,7 +30,7 @@ from bot.services.container import BotServices
 from bot.services.reading import ReadingService
 from bot.services.subscriptions import SubscriptionService
 from bot.settings import Settings
-from bot.sources.folder import FolderSource
+from bot.sources.folder import store_folder
 from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection, open_redis
 from bot.store.stores import Stores
@@ -141,12 +141,10 @@ async def load_digest_folder(services: BotServices) -> None:
     With ``DIGEST_URL`` set the folder is not the source, so nothing is loaded from it."""
     if services.settings.digest_url is not None:
         return
-    source = FolderSource(services.settings.digest_dir)
-    for found in await source.poll(()):
-        if found.digest is None:
-            logger.warning("digest %s refused: %s", found.origin, "; ".join(found.problems))
-            continue
-        await services.stores.digests.save(found.digest)
+    settings = services.settings
+    rules = CategoryRules.from_settings(settings)
+    for found in await store_folder(settings.digest_dir, rules, services.stores.digests):
+        logger.warning("digest %s refused: %s", found.origin, "; ".join(found.problems))
 
 
 @contextlib.asynccontextmanager

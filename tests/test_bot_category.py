@@ -3,7 +3,13 @@ answered with the known ones and the closest match."""
 
 from __future__ import annotations
 
-from tests.fixtures.reader_bot import ChatDriver, button_labels
+import dataclasses
+from pathlib import Path
+
+from bot.sandbox import SandboxControl
+from bot.settings import Settings
+from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_labels
+from tests.fixtures.stores import MovableClock
 
 
 async def test_categories_lists_each_with_its_count_and_a_button_opens_it(
@@ -44,3 +50,21 @@ async def test_an_unknown_category_names_the_closest_and_the_known_ones(
     )
     usage = await private_chat.ask("/category")
     assert usage.text == "用法：/category 分类名，例如 /category 人工智能。"
+
+
+async def test_the_operators_category_rules_decide_what_a_category_holds(
+    bot_settings: Settings, clock: MovableClock, sandbox_control: SandboxControl, tmp_path: Path
+) -> None:
+    # The built-in rules put 8 items of 2025-07-21 in 产业动态; this file leaves one.
+    rules = tmp_path / "rules.toml"
+    rules.write_text('[categories."产业动态"]\naliases = ["biz"]\nkeywords = ["鸿海"]\n', "utf-8")
+    runner = BotRunner(dataclasses.replace(bot_settings, category_rules_file=rules), clock)
+    await runner.start()
+    try:
+        chat = await sandbox_control.create_private_chat(first_name="R", language_code="en")
+        reader = ChatDriver(sandbox_control, chat, chat.user_id)
+        answer = await reader.ask("/category biz 2025-07-21")
+    finally:
+        await runner.stop()
+    assert answer.text.startswith("2025-07-21 · “产业动态” · 1 item")
+    assert button_labels(answer) == ["2. 鸿海开始导入英伟达Vera Rubin平台"]

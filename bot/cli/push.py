@@ -22,9 +22,10 @@ from bot.cli.sending import run_with_redis, sender_pool, stop_signals, token_pro
 from bot.delivery.outbox import Outbox
 from bot.delivery.progress import PushProgress
 from bot.delivery.report import progress_line, summary
+from bot.digest.categories import CategoryRules
 from bot.logs import configure_logging
 from bot.settings import Settings
-from bot.sources.folder import FolderSource
+from bot.sources.folder import store_folder
 from bot.store.connection import RedisConnection
 from bot.store.digests import DigestArchive
 from bot.store.subscribers import SubscriberStore
@@ -99,11 +100,9 @@ async def _store_folder(settings: Settings, archive: DigestArchive) -> dict[str,
     problems: dict[str, list[str]] = {}
     if not settings.digest_dir.is_dir():
         return problems
-    for found in await FolderSource(settings.digest_dir).poll(()):
-        if found.digest is not None:
-            await archive.save(found.digest)
-        else:
-            problems.setdefault(PurePath(found.origin).stem, []).extend(found.problems)
+    rules = CategoryRules.from_settings(settings)
+    for found in await store_folder(settings.digest_dir, rules, archive):
+        problems.setdefault(PurePath(found.origin).stem, []).extend(found.problems)
     return problems
 
 

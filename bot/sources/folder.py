@@ -17,6 +17,7 @@ from bot.digest.categories import CategoryRules
 from bot.digest.errors import DigestError
 from bot.digest.parser import parse_digest
 from bot.sources.found import MAX_DIGEST_BYTES, Found, too_large
+from bot.store.digests import DigestArchive
 
 logger = logging.getLogger(__name__)
 
@@ -102,3 +103,16 @@ class FolderSource:
             problems = tuple(map(str, error.problems))
             return Found(origin, None, problems, token=(path, signature))
         return Found(origin, digest, token=(path, signature))
+
+
+async def store_folder(folder: Path, rules: CategoryRules, archive: DigestArchive) -> list[Found]:
+    """Store every valid digest of ``folder``, categorised by the operator's ``rules`` (what
+    a process does at start, and ``briefbot push`` before it pushes); returns the refused
+    files."""
+    refused: list[Found] = []
+    for found in await FolderSource(folder, rules).poll(()):
+        if found.digest is None:
+            refused.append(found)
+        else:
+            await archive.save(found.digest)
+    return refused
