@@ -77,6 +77,19 @@ async def test_push_of_a_missing_digest_is_a_clear_error(
     assert "'yesterday' is not a date" in output
 
 
+async def test_with_a_digest_url_push_does_not_store_the_folder(
+    world: DeliveryWorld, redis_url: str, tmp_path: Path
+) -> None:
+    # DIGEST_URL replaces DIGEST_DIR: the example digest of 2025-07-22 in the folder is not
+    # the source, so pushing it is refused instead of storing it from the folder.
+    await world.readers(1)
+    env = _env(world, redis_url, tmp_path, DIGEST_URL="http://127.0.0.1:9/{date}.md")
+    status, output = await _briefbot(env, "push", "2025-07-22", "--now")
+    assert status == 1
+    assert "the digest of 2025-07-22 is not stored" in output
+    assert await world.redis.exists(world.keys.digest("2025-07-22")) == 0
+
+
 async def test_a_worker_process_sends_what_push_enqueued_and_stops_on_sigterm(
     world: DeliveryWorld, redis_url: str, tmp_path: Path
 ) -> None:

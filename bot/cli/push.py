@@ -1,9 +1,9 @@
 """``briefbot push [DATE] [--now] [--wait]``: push a day's digest from the command line.
 
-It first stores the valid digests of ``DIGEST_DIR`` (as the bot does at start), then
-enqueues the push for every active subscriber who has not got that digest yet (the
-ledger): with ``--now`` all of them, otherwise those whose own push time that day has
-come. With ``--wait`` this process sends too, next to any running bot or worker, shows the
+It first stores the valid digests of ``DIGEST_DIR`` (as the bot does at start; not when
+``DIGEST_URL`` is the source), then enqueues the push for every active subscriber who has
+not got that digest yet (the ledger): with ``--now`` all of them, otherwise those whose own
+push time that day has come. With ``--wait`` this process sends too, next to any running bot or worker, shows the
 progress and exits 0 with a summary once every task of the push is handled.
 """
 
@@ -96,9 +96,10 @@ async def _resolve_date(
 
 async def _store_folder(settings: Settings, archive: DigestArchive) -> dict[str, list[str]]:
     """Store every valid digest of DIGEST_DIR; the problems of invalid ones by file name
-    without ``.md`` (the date, for files named ``YYYY-MM-DD.md``)."""
+    without ``.md`` (the date, for files named ``YYYY-MM-DD.md``). With ``DIGEST_URL`` set
+    the folder is not the source (as for the bot), so nothing is stored from it."""
     problems: dict[str, list[str]] = {}
-    if not settings.digest_dir.is_dir():
+    if settings.digest_url is not None or not settings.digest_dir.is_dir():
         return problems
     rules = CategoryRules.from_settings(settings)
     for found in await store_folder(settings.digest_dir, rules, archive):
