@@ -165,6 +165,31 @@ class AiohttpRequest(BaseRequest):
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
 
 
+# RequestData is marked final for type checkers only; this subclass overrides just the two
+# properties a request class reads, so every request class still sends it correctly.
+class JsonBody(RequestData):  # type: ignore[misc]
+    """Request parameters whose JSON body the caller has already built (the senders build
+    one body per chat from a message serialized once). ``json_parameters`` holds the same
+    parameters, for request classes that encode their own way."""
+
+    __slots__ = ("_fields", "_payload")
+
+    def __init__(self, fields: dict[str, str], payload: bytes) -> None:
+        super().__init__([])
+        self._fields = fields
+        self._payload = payload
+
+    @property
+    def json_parameters(self) -> dict[str, str]:
+        """The parameters, each as python-telegram-bot encodes it (JSON for non-strings)."""
+        return self._fields
+
+    @property
+    def json_payload(self) -> bytes:
+        """The body, exactly as built by the caller."""
+        return self._payload
+
+
 def _encode(
     request_data: RequestData | None,
 ) -> tuple[aiohttp.FormData | bytes | None, dict[str, str]]:
@@ -172,6 +197,8 @@ def _encode(
     which is cheaper to build than form encoding of long texts), or multipart with files."""
     if request_data is None:
         return None, {}
+    if isinstance(request_data, JsonBody):
+        return request_data.json_payload, {"Content-Type": _JSON}
     fields = request_data.json_parameters
     files = request_data.multipart_data
     if not files:

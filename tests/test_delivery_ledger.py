@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.store.ledger import DeliveryLedger
+from redis.asyncio import Redis
+
+from bot.keys import Keys
+from bot.store.ledger import DeliveryLedger, Sent
 from tests.fixtures.stores import MovableClock
 
 DATE = "2025-07-21"
@@ -80,3 +83,64 @@ async def test_deliveries_list_every_chat_of_a_date_for_corrections(
     assert not entries[5000].sent
     assert await ledger.count(DATE) == len(chats) + 1
     assert await ledger.count("2025-07-23") == 0
+
+
+async def test_claim_many_applies_the_claim_rule_to_each_item_in_one_call(
+    ledger: DeliveryLedger, clock: MovableClock
+) -> None:
+    await ledger.claim(DATE, 1, "a", stale_after=60)
+    await ledger.record_sent(DATE, 1, [11], "h")  # delivered already
+    await ledger.claim(DATE, 2, "b", stale_after=60)  # b's, will stay fresh
+    await ledger.claim(DATE, 3, "b", stale_after=60)  # b's, will go stale
+    clock.advance(seconds=61)
+    await ledger.claim(DATE, 2, "b", stale_after=60)
+    await ledger.claim(DATE, 4, "a", stale_after=60)  # a's own claim
+    results = await ledger.claim_many(
+        [(DATE, 1), (DATE, 2), (DATE, 3), (DATE, 4), (DATE, 5), (DATE, 5), ("2025-07-22", 1)],
+        "a",
+        stale_after=60,
+    )
+    assert [r.granted for r in results] == [False, False, True, True, True, True, True]
+    assert results[0].entry.sent and results[0].entry.message_ids == (11,)
+    assert results[1].entry.claimer == "b"
+    assert all(r.entry.claimer == "a" for r in results[2:])
+    assert (await ledger.get("2025-07-22", 1)) == results[6].entry
+    assert await ledger.claim_many([], "a", stale_after=60) == []
+
+
+async def test_concurrent_claim_many_grant_each_chat_to_exactly_one_claimer(
+    ledger: DeliveryLedger,
+) -> None:
+    batches = [[(DATE, chat) for chat in range(start, start + 20)] for start in (0, 10, 5)]
+    answers = await asyncio.gather(
+        *(ledger.claim_many(b, f"sender-{n}", stale_after=60) for n, b in enumerate(batches))
+    )
+    winners: dict[int, str] = {}
+    for n, (batch, results) in enumerate(zip(batches, answers, strict=True)):
+        for (_, chat), result in zip(batch, results, strict=True):
+            if result.granted:
+                assert chat not in winners, f"chat {chat} granted twice"
+                winners[chat] = f"sender-{n}"
+            else:
+                assert result.entry.claimer != f"sender-{n}"
+    assert sorted(winners) == list(range(30))
+
+
+async def test_record_many_records_every_delivery_and_they_are_never_claimed_again(
+    ledger: DeliveryLedger, redis: Redis, keys: Keys
+) -> None:
+    entries = await ledger.record_many(
+        [
+            Sent(DATE, 1, (10, 11), "h1"),
+            Sent(DATE, 2, (20,), "h1"),
+            Sent("2025-07-22", 1, (30,), "h2"),
+        ]
+    )
+    assert [e.message_ids for e in entries] == [(10, 11), (20,), (30,)]
+    assert all(e.sent for e in entries)
+    assert await ledger.get(DATE, 2) == entries[1]
+    assert await ledger.get("2025-07-22", 1) == entries[2]
+    again = await ledger.claim_many([(DATE, 1), (DATE, 2)], "a", stale_after=60)
+    assert [r.granted for r in again] == [False, False]
+    for date in (DATE, "2025-07-22"):  # kept for corrections and reruns, then expires
+        assert 29 * 86400 < await redis.ttl(keys.sent(date)) <= 30 * 86400

@@ -71,3 +71,30 @@ async def test_a_flood_pause_holds_back_every_chat_until_it_ends(redis: Redis, k
 async def test_a_rate_must_be_positive(redis: Redis, keys: Keys) -> None:
     with pytest.raises(ValueError, match="positive"):
         RateLimiter(redis, keys, rate=0)
+
+
+async def test_acquire_many_decides_in_order_as_single_acquires_would(
+    redis: Redis, keys: Keys
+) -> None:
+    limiter = RateLimiter(redis, keys, rate=10)  # slots 100 ms apart, 250 ms horizon
+    slots = await limiter.acquire_many([1, 2, 1, -5, 3, 4])
+    assert [s.verdict for s in slots] == [
+        Verdict.GRANTED,
+        Verdict.GRANTED,
+        Verdict.CHAT_NOT_READY,  # chat 1 already has this batch's message
+        Verdict.GRANTED,
+        Verdict.BUSY,  # the next free slot lies beyond the horizon
+        Verdict.BUSY,
+    ]
+    assert [round(slots[i].wait, 2) for i in (0, 1, 3)] == [0.0, 0.1, 0.2]
+    assert 0.9 <= slots[2].wait <= 1.01
+    assert 0.04 <= slots[4].wait <= 0.05  # the 300 ms slot comes within reach in 50 ms
+    assert await limiter.acquire_many([]) == []
+
+
+async def test_acquire_many_holds_every_chat_during_a_flood_pause(redis: Redis, keys: Keys) -> None:
+    limiter = RateLimiter(redis, keys, rate=30)
+    await limiter.pause(0.5)
+    slots = await limiter.acquire_many([1, 2, -3])
+    assert {s.verdict for s in slots} == {Verdict.FLOOD_PAUSE}
+    assert all(0.4 <= s.wait <= 0.5 for s in slots)

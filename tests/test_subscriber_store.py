@@ -264,3 +264,16 @@ async def test_imported_64_bit_chat_ids_keep_every_digit(
     assert sorted(await due_index.due(NEXT_SHANGHAI_0800)) == sorted(big)
     assert await due_index.reschedule_many(big, NEXT_SHANGHAI_0800) == 3
     assert sorted(await due_index.due(NEXT_SHANGHAI_0800 + timedelta(days=1))) == sorted(big)
+
+
+async def test_get_many_reads_many_records_in_order_unknown_chats_as_none(
+    subscribers: SubscriberStore,
+) -> None:
+    await subscribers.subscribe(1, language="en")
+    await subscribers.subscribe(2, language="zh")
+    await subscribers.mark_blocked(2)
+    found = await subscribers.get_many([2, 404, 1])
+    assert [s.chat_id if s else None for s in found] == [2, None, 1]
+    assert [s.status if s else None for s in found] == ["blocked", None, "active"]
+    assert found == [await subscribers.get(2), None, await subscribers.get(1)]
+    assert await subscribers.get_many([]) == []

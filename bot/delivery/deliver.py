@@ -12,6 +12,7 @@ import asyncio
 import logging
 import random
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -19,15 +20,17 @@ from telegram import Bot
 
 from bot.delivery import bot_api
 from bot.delivery.alerts import AdminAlerts
+from bot.delivery.coalesce import Coalescer
 from bot.delivery.content import ContentCache, DigestMissing
 from bot.delivery.deadletter import DeadLetters
 from bot.delivery.errors import ErrorKind, Failure, classify
 from bot.delivery.jobs import Job
 from bot.delivery.progress import Outcome
-from bot.delivery.ratelimit import RateLimiter, Verdict, pace_seconds
+from bot.delivery.ratelimit import RateLimiter, Slot, Verdict, pace_seconds
 from bot.delivery.tasks import FIELD
 from bot.i18n import DEFAULT_LANGUAGE, t
-from bot.store.ledger import DeliveryLedger
+from bot.store.ledger import ClaimResult, DeliveryLedger, LedgerEntry, Sent
+from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
 
 logger = logging.getLogger(__name__)
@@ -94,13 +97,27 @@ class Deliverer:
         self._dead_letters = dead_letters
         self._alerts = alerts
         self._policy = policy
+        paid = {PAID_BROADCAST_PARAM: True} if policy.paid_broadcast else None
+        self._bodies = bot_api.MessageBodies(paid)
+        # Group commit: the four Redis calls of a delivery, batched over the slots that
+        # make them at the same moment (one script or pipeline per batch, not per task).
+        self._claims: Coalescer[tuple[str, int], ClaimResult] = Coalescer(self._claim_batch)
+        self._readers: Coalescer[int, Subscriber | None] = Coalescer(subscribers.get_many)
+        self._send_slots: Coalescer[int, Slot] = Coalescer(limiter.acquire_many)
+        self._records: Coalescer[Sent, LedgerEntry] = Coalescer(ledger.record_many)
+
+    async def drain(self) -> None:
+        """Wait for the batched Redis calls still in flight (on shutdown)."""
+        for coalescer in (self._claims, self._readers, self._send_slots, self._records):
+            await coalescer.drain()
+
+    async def _claim_batch(self, items: Sequence[tuple[str, int]]) -> list[ClaimResult]:
+        return await self._ledger.claim_many(items, self._claimer, self._policy.stale_after)
 
     async def step(self, job: Job) -> Step:
         """Advance ``job`` by at most one message."""
         task = job.task
-        claim = await self._ledger.claim(
-            task.date, task.chat_id, self._claimer, self._policy.stale_after
-        )
+        claim = await self._claims.submit((task.date, task.chat_id))
         if not claim.granted:
             if claim.entry.sent:
                 return Finished("skipped")  # delivered already (a rerun or a reclaim)
@@ -112,7 +129,7 @@ class Deliverer:
             if prepared is not None:
                 return prepared
 
-        slot = await self._limiter.acquire(task.chat_id)
+        slot = await self._send_slots.submit(task.chat_id)
         if slot.verdict is Verdict.BUSY:
             await asyncio.sleep(slot.wait)  # every chat waits for the global rate alike
             return Later(0)
@@ -127,13 +144,14 @@ class Deliverer:
         job.message_ids.append(message_id)
         if len(job.message_ids) < len(job.messages):
             return Later(pace_seconds(task.chat_id))
-        await self._ledger.record_sent(task.date, task.chat_id, job.message_ids, job.content_hash)
+        sent = Sent(task.date, task.chat_id, tuple(job.message_ids), job.content_hash)
+        await self._records.submit(sent)
         return Finished("sent")
 
     async def _prepare(self, job: Job) -> Step | None:
         """Render the job's messages; a step result when there is nothing to send."""
         task = job.task
-        subscriber = await self._subscribers.get(task.chat_id)
+        subscriber = await self._readers.submit(task.chat_id)
         if subscriber is None or subscriber.status != "active":
             await self._ledger.release(task.date, task.chat_id, self._claimer)
             return Finished("skipped")  # unsubscribed, paused or blocked since enqueued
@@ -149,10 +167,7 @@ class Deliverer:
 
     async def _send(self, chat_id: int, params: dict[str, object]) -> int:
         """Send one rendered message (raw Bot API parameters); the new message's id."""
-        values: dict[str, object] = {"chat_id": chat_id, **params}
-        if self._policy.paid_broadcast:
-            values[PAID_BROADCAST_PARAM] = True
-        message = await bot_api.call(self._bot, "sendMessage", values)
+        message = await bot_api.call(self._bot, "sendMessage", self._bodies.body(chat_id, params))
         return int(message["message_id"])
 
     async def _failed(self, job: Job, failure: Failure) -> Step:

@@ -163,6 +163,7 @@ class SenderPool:
         for task in self._slots:
             task.cancel()
         await asyncio.gather(*self._slots, return_exceptions=True)
+        await self._deliverer.drain()
         await self._flush()
         await self._alerts.close()
         logger.info("sender %s stopped; %d tasks left for others", self.name, len(self._held))
@@ -173,6 +174,8 @@ class SenderPool:
         for task in (*self._loops, *self._timers(), *self._slots):
             task.cancel()
         await asyncio.gather(*self._loops, *self._timers(), *self._slots, return_exceptions=True)
+        with contextlib.suppress(Exception):
+            await self._deliverer.drain()  # let a batch already in Redis come back
         await self._alerts.close()
 
     def _timers(self) -> list[asyncio.Task[None]]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from redis.asyncio import Redis
+from redis.typing import EncodableT, FieldT
 
 from bot.keys import Keys
 from bot.store.clock import Clock, utc_now
@@ -59,6 +60,16 @@ class LedgerEntry:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """What one delivery sent, to record in the ledger."""
+
+    date: str
+    chat_id: int
+    message_ids: tuple[int, ...]
+    content_hash: str
+
+
+@dataclass(frozen=True)
 class ClaimResult:
     """``granted``: the caller may send. ``entry``: the entry now stored (the caller's
     own claim, or the one that refused it)."""
@@ -75,6 +86,7 @@ class DeliveryLedger:
         self._keys = keys
         self._clock = clock
         self._claim = client.register_script(lua_source("claim"))
+        self._claim_many = client.register_script(lua_source("claim_many"))
         self._release = client.register_script(lua_source("release"))
 
     @translate_errors
@@ -93,29 +105,61 @@ class DeliveryLedger:
         return ClaimResult(bool(int(granted)), LedgerEntry.from_json(chat_id, raw))
 
     @translate_errors
+    async def claim_many(
+        self, items: Sequence[tuple[str, int]], claimer: str, stale_after: float
+    ) -> list[ClaimResult]:
+        """``claim`` for each (date, chat) of ``items`` in one atomic script call (what
+        the senders use for the tasks they start together); results in ``items``' order.
+        The same chat twice is granted twice to the same claimer, as ``claim`` would."""
+        if not items:
+            return []
+        answers = await self._claim_many(
+            keys=[self._keys.sent(date) for date, _ in items],
+            args=[
+                claimer,
+                self._clock().timestamp(),
+                stale_after,
+                LEDGER_RETENTION_DAYS * 86400,
+                *(chat for _, chat in items),
+            ],
+        )
+        return [
+            ClaimResult(bool(int(granted)), LedgerEntry.from_json(chat, raw))
+            for (_, chat), (granted, raw) in zip(items, answers, strict=True)
+        ]
+
     async def record_sent(
         self, date: str, chat_id: int, message_ids: Sequence[int], content_hash: str
     ) -> LedgerEntry:
         """Record what was sent (also after a correction edited it: the new hash)."""
-        entry = LedgerEntry(
-            chat_id=chat_id,
-            state="sent",
-            at=self._clock().timestamp(),
-            message_ids=tuple(int(i) for i in message_ids),
-            content_hash=content_hash,
-        )
-        payload = {
-            "state": "sent",
-            "at": entry.at,
-            "message_ids": list(entry.message_ids),
-            "content_hash": content_hash,
-        }
-        key = self._keys.sent(date)
-        async with self._client.pipeline(transaction=True) as pipe:
-            pipe.hset(key, str(chat_id), json.dumps(payload))
-            pipe.expire(key, LEDGER_RETENTION_DAYS * 86400)
-            await pipe.execute()
+        [entry] = await self.record_many([Sent(date, chat_id, tuple(message_ids), content_hash)])
         return entry
+
+    @translate_errors
+    async def record_many(self, deliveries: Sequence[Sent]) -> list[LedgerEntry]:
+        """``record_sent`` for many deliveries in one transaction (one ``HSET`` per date);
+        the stored entries in ``deliveries``' order."""
+        at = self._clock().timestamp()
+        entries: list[LedgerEntry] = []
+        by_date: dict[str, dict[FieldT, EncodableT]] = {}
+        for sent in deliveries:
+            ids = tuple(int(i) for i in sent.message_ids)
+            entries.append(LedgerEntry(sent.chat_id, "sent", at, None, ids, sent.content_hash))
+            payload = {
+                "state": "sent",
+                "at": at,
+                "message_ids": list(ids),
+                "content_hash": sent.content_hash,
+            }
+            by_date.setdefault(sent.date, {})[str(sent.chat_id)] = json.dumps(payload)
+        if by_date:
+            async with self._client.pipeline(transaction=True) as pipe:
+                for date, mapping in by_date.items():
+                    key = self._keys.sent(date)
+                    pipe.hset(key, mapping=mapping)
+                    pipe.expire(key, LEDGER_RETENTION_DAYS * 86400)
+                await pipe.execute()
+        return entries
 
     @translate_errors
     async def release(self, date: str, chat_id: int, claimer: str) -> bool:

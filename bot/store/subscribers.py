@@ -93,6 +93,18 @@ class SubscriberStore:
         return Subscriber.from_hash(chat_id, text_hash(fields)) if fields else None
 
     @translate_errors
+    async def get_many(self, chat_ids: Sequence[int]) -> list[Subscriber | None]:
+        """``get`` for each of ``chat_ids`` in one pipelined round trip, in order."""
+        async with self._client.pipeline(transaction=False) as pipe:
+            for chat_id in chat_ids:
+                pipe.hgetall(self._keys.subscriber(chat_id))
+            answers = await pipe.execute()
+        return [
+            Subscriber.from_hash(chat_id, text_hash(fields)) if fields else None
+            for chat_id, fields in zip(chat_ids, answers, strict=True)
+        ]
+
+    @translate_errors
     async def count(self) -> int:
         """How many chats have a record (every status)."""
         return int(await self._client.zcard(self._keys.subscribers()))
