@@ -112,3 +112,15 @@ async def test_a_worker_process_sends_what_push_enqueued_and_stops_on_sigterm(
     assert "stopped after 10 tasks" in output_bytes.decode()
     for chat in chats:
         assert len(await world.bot_texts(chat)) == 1
+
+
+async def test_sending_without_a_token_is_refused_before_redis_is_touched(tmp_path: Path) -> None:
+    # An unreachable Redis: the operator is told what is really missing, the token.
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("REDIS", "BRIEFBOT", "TELEGRAM"))
+    }
+    env.update(REDIS_URL="redis://127.0.0.1:9/0", BRIEFBOT_DATA_DIR=str(tmp_path))
+    for command in (["worker"], ["push", "2025-07-21", "--wait"]):
+        status, output = await _briefbot(env, *command)
+        assert status == 2, output
+        assert output == "briefbot: TELEGRAM_BOT_TOKEN is not set; sending needs the bot's token\n"

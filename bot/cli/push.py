@@ -3,8 +3,9 @@
 It first stores the valid digests of ``DIGEST_DIR`` (as the bot does at start; not when
 ``DIGEST_URL`` is the source), then enqueues the push for every active subscriber who has
 not got that digest yet (the ledger): with ``--now`` all of them, otherwise those whose own
-push time that day has come. With ``--wait`` this process sends too, next to any running bot or worker, shows the
-progress and exits 0 with a summary once every task of the push is handled.
+push time that day has come. With ``--wait`` this process sends too, next to any running
+bot or worker, shows the progress and exits 0 with a summary once every task of the push
+is handled.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import PurePath
 
-from bot.cli.sending import run_with_redis, sender_pool, stop_signals, token_problem
+from bot.cli.sending import run_with_redis, sender_pool, stop_signals
 from bot.delivery.outbox import Outbox
 from bot.delivery.progress import PushProgress
 from bot.delivery.report import progress_line, summary
@@ -45,16 +46,15 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--wait", action="store_true", help="send from this process too and wait until done"
     )
-    parser.set_defaults(func=lambda args: run_with_redis(lambda s, c: push(s, c, args)))
+    parser.set_defaults(
+        func=lambda args: run_with_redis(lambda s, c: push(s, c, args), sends=args.wait)
+    )
 
 
 async def push(settings: Settings, connection: RedisConnection, args: argparse.Namespace) -> int:
     """Enqueue (and with ``--wait`` send) one push; returns the exit status."""
     # The progress line is the output; log lines only for what goes wrong.
     configure_logging("WARNING", secrets=(settings.telegram_bot_token.value,))
-    if args.wait and (problem := token_problem(settings)):
-        print(f"briefbot: {problem}", file=sys.stderr)
-        return 2
     archive = DigestArchive(connection.client, connection.keys)
     date = await _resolve_date(settings, archive, args.date)
     if date is None:

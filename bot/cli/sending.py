@@ -18,15 +18,20 @@ from bot.store.errors import StoreUnavailable
 from bot.transport import build_bot
 
 Main = Callable[[Settings, RedisConnection], Awaitable[int]]
+NO_TOKEN = "briefbot: TELEGRAM_BOT_TOKEN is not set; sending needs the bot's token"
 
 
-def run_with_redis(main: Main) -> int:
+def run_with_redis(main: Main, *, sends: bool = False) -> int:
     """Load the settings, open Redis, run ``main``; every expected failure becomes a
-    one-line message and an exit status (2: bad settings, 1: Redis unavailable)."""
+    one-line message and an exit status (2: bad settings, or no token for a command that
+    ``sends``, both found before Redis is opened or started; 1: Redis unavailable)."""
     try:
         settings = load_settings()
     except SettingsError as error:
         print(f"briefbot: invalid settings:\n{error}", file=sys.stderr)
+        return 2
+    if sends and not settings.telegram_bot_token:
+        print(NO_TOKEN, file=sys.stderr)
         return 2
     try:
         return asyncio.run(_with_redis(settings, main))
@@ -44,13 +49,6 @@ async def _with_redis(settings: Settings, main: Main) -> int:
         return await main(settings, connection)
     finally:
         await connection.close()
-
-
-def token_problem(settings: Settings) -> str | None:
-    """Why this process cannot send, or None."""
-    if not settings.telegram_bot_token:
-        return "TELEGRAM_BOT_TOKEN is not set; sending needs the bot's token"
-    return None
 
 
 @contextlib.asynccontextmanager

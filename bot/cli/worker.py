@@ -11,7 +11,7 @@ import argparse
 import asyncio
 import sys
 
-from bot.cli.sending import run_with_redis, sender_pool, stop_signals, token_problem
+from bot.cli.sending import run_with_redis, sender_pool, stop_signals
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.store.connection import RedisConnection
@@ -22,16 +22,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "worker", help="only send queued deliveries (add capacity), until SIGTERM"
     )
-    parser.set_defaults(func=lambda _args: run_with_redis(work))
+    parser.set_defaults(func=lambda _args: run_with_redis(work, sends=True))
 
 
 async def work(settings: Settings, connection: RedisConnection) -> int:
     """Send until a stop signal; returns the exit status."""
     configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.value,))
-    problem = token_problem(settings)
-    if problem:
-        print(f"briefbot: {problem}", file=sys.stderr)
-        return 2
     stop = asyncio.Event()
     with stop_signals(stop):
         async with sender_pool(settings, connection) as pool:
