@@ -90,7 +90,11 @@ FIELDS: tuple[Setting, ...] = (
     Setting("WEBHOOK_LISTEN", "0.0.0.0", "Address the webhook / health server binds to."),
     Setting("WEBHOOK_PORT", "8080", "Port the webhook / health server listens on."),
     Setting("RATE_LIMIT_PER_SECOND", "30", "Global send rate shared by every process."),
-    Setting("PAID_BROADCAST", "false", "Send with allow_paid_broadcast, up to 1000 messages/s."),
+    Setting(
+        "PAID_BROADCAST",
+        "false",
+        "Send pushes with allow_paid_broadcast; raise RATE_LIMIT_PER_SECOND (up to 1000) with it.",
+    ),
     Setting("SENDER_CONCURRENCY", "16", "Concurrent senders (requests in flight) per process."),
     Setting(
         "DELIVERY_RECLAIM_SECONDS",
