@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from redis.asyncio import Redis
-from redis.typing import EncodableT, FieldT
 
 from bot.keys import Keys
 from bot.store.clock import Clock, utc_now
@@ -87,6 +86,7 @@ class DeliveryLedger:
         self._clock = clock
         self._claim = client.register_script(lua_source("claim"))
         self._claim_many = client.register_script(lua_source("claim_many"))
+        self._record = client.register_script(lua_source("record_sent"))
         self._release = client.register_script(lua_source("release"))
 
     @translate_errors
@@ -137,11 +137,12 @@ class DeliveryLedger:
 
     @translate_errors
     async def record_many(self, deliveries: Sequence[Sent]) -> list[LedgerEntry]:
-        """``record_sent`` for many deliveries in one transaction (one ``HSET`` per date);
-        the stored entries in ``deliveries``' order."""
+        """``record_sent`` for many deliveries in one atomic script call; the stored
+        entries in ``deliveries``' order."""
         at = self._clock().timestamp()
         entries: list[LedgerEntry] = []
-        by_date: dict[str, dict[FieldT, EncodableT]] = {}
+        keys: list[str] = []
+        args: list[str | int] = [LEDGER_RETENTION_DAYS * 86400]
         for sent in deliveries:
             ids = tuple(int(i) for i in sent.message_ids)
             entries.append(LedgerEntry(sent.chat_id, "sent", at, None, ids, sent.content_hash))
@@ -151,14 +152,10 @@ class DeliveryLedger:
                 "message_ids": list(ids),
                 "content_hash": sent.content_hash,
             }
-            by_date.setdefault(sent.date, {})[str(sent.chat_id)] = json.dumps(payload)
-        if by_date:
-            async with self._client.pipeline(transaction=True) as pipe:
-                for date, mapping in by_date.items():
-                    key = self._keys.sent(date)
-                    pipe.hset(key, mapping=mapping)
-                    pipe.expire(key, LEDGER_RETENTION_DAYS * 86400)
-                await pipe.execute()
+            keys.append(self._keys.sent(sent.date))
+            args.extend((sent.chat_id, json.dumps(payload)))
+        if keys:
+            await self._record(keys=keys, args=args)
         return entries
 
     @translate_errors

@@ -79,6 +79,7 @@ class SubscriberStore:
         self._defaults = defaults or SubscriberDefaults()
         self._clock = clock
         self._put = client.register_script(lua_source("put_subscribers"))
+        self._get_many = client.register_script(lua_source("get_subscribers"))
 
     @property
     def defaults(self) -> SubscriberDefaults:
@@ -94,14 +95,16 @@ class SubscriberStore:
 
     @translate_errors
     async def get_many(self, chat_ids: Sequence[int]) -> list[Subscriber | None]:
-        """``get`` for each of ``chat_ids`` in one pipelined round trip, in order."""
-        async with self._client.pipeline(transaction=False) as pipe:
-            for chat_id in chat_ids:
-                pipe.hgetall(self._keys.subscriber(chat_id))
-            answers = await pipe.execute()
+        """``get`` for each of ``chat_ids`` in one script call, in order."""
+        if not chat_ids:
+            return []
+        keys = [self._keys.subscriber(chat_id) for chat_id in chat_ids]
+        answers = await self._get_many(keys=keys)
         return [
-            Subscriber.from_hash(chat_id, text_hash(fields)) if fields else None
-            for chat_id, fields in zip(chat_ids, answers, strict=True)
+            Subscriber.from_hash(chat_id, dict(zip(flat[::2], flat[1::2], strict=True)))
+            if flat
+            else None
+            for chat_id, flat in zip(chat_ids, answers, strict=True)
         ]
 
     @translate_errors
