@@ -20,7 +20,6 @@ import argparse
 import asyncio
 import dataclasses
 import os
-import signal
 import statistics
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import aiohttp
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from delivery_harness import sandbox_process  # noqa: E402
 
 from bot.app import build_application, polling  # noqa: E402
 from bot.ratelimit import ReaderThrottle  # noqa: E402
@@ -135,37 +136,28 @@ def main() -> int:
     if args.serve_bot:
         asyncio.run(serve(args.serve_bot))
         return 0
-    sandbox = subprocess.Popen(
-        [sys.executable, "-m", "bot", "sandbox", "--port", "0"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        cwd=ROOT,
-    )
-    assert sandbox.stdout is not None
-    url = sandbox.stdout.readline().decode().split()[-1].removesuffix("/bot")
-    bot = subprocess.Popen(
-        [sys.executable, __file__, "--serve-bot", url],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-    )
-    assert bot.stdout is not None and bot.stdin is not None
-    load_before = os.getloadavg()[0]
-    try:
-        bot.stdout.readline()  # "ready"
-        columns = {
-            "1 reader (baseline)": asyncio.run(measure(url, 1, args.rounds, args.runs, 0.0)),
-            f"{args.readers} paced ({args.think:g}s)": asyncio.run(
-                measure(url, args.readers, args.rounds, args.runs, args.think)
-            ),
-            f"{args.readers} flat out": asyncio.run(
-                measure(url, args.readers, args.rounds, args.runs, 0.0)
-            ),
-        }
-    finally:
-        bot.stdin.close()
-        bot.wait(timeout=30)
-        sandbox.send_signal(signal.SIGTERM)
-        sandbox.wait(timeout=30)
+    with sandbox_process() as (url, _pid):
+        bot = subprocess.Popen(
+            [sys.executable, __file__, "--serve-bot", url],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert bot.stdout is not None and bot.stdin is not None
+        load_before = os.getloadavg()[0]
+        try:
+            bot.stdout.readline()  # "ready"
+            columns = {
+                "1 reader (baseline)": asyncio.run(measure(url, 1, args.rounds, args.runs, 0.0)),
+                f"{args.readers} paced ({args.think:g}s)": asyncio.run(
+                    measure(url, args.readers, args.rounds, args.runs, args.think)
+                ),
+                f"{args.readers} flat out": asyncio.run(
+                    measure(url, args.readers, args.rounds, args.runs, 0.0)
+                ),
+            }
+        finally:
+            bot.stdin.close()
+            bot.wait(timeout=30)
     print(
         f"reader latency in ms: p50 / p99, median of {args.runs} runs of {args.rounds} rounds "
         "per reader (sandbox, bot and readers in three processes)"
