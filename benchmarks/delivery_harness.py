@@ -109,14 +109,14 @@ async def stub_server() -> None:
 
 @contextmanager
 def stub_process() -> Any:
-    """``stub_server`` in its own process; yields its base URL (without ``/bot``)."""
+    """``stub_server`` in its own process; yields its base URL (without ``/bot``) and pid."""
     process = subprocess.Popen(
         [sys.executable, __file__, "--stub"], stdout=subprocess.PIPE, cwd=ROOT
     )
     assert process.stdout is not None
     base = process.stdout.readline().decode().split()[-1]
     try:
-        yield base.removesuffix("/bot")
+        yield base.removesuffix("/bot"), process.pid
     finally:
         process.terminate()
         process.wait(timeout=10)

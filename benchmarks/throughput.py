@@ -18,7 +18,8 @@ Side by side in one run, each sender in its own process, the sandbox in another:
 Wall and CPU (user + system) time are each process's whole life minus what the same
 program spends starting up and connecting with nothing to send (measured first, median of
 3), so the baseline's smaller audience does not carry more start-up cost per delivery.
-Figures are medians of ``--runs`` runs.
+Figures are medians of ``--runs`` runs. The last line says how busy the server process
+(sandbox or stub) was while briefbot pushed: near a whole core, it is what caps the rate.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ from delivery_harness import (
     DATE,
     EXAMPLE,
     briefbot,
+    cpu_seconds,
     create_chats,
     median,
     prepared_run,
@@ -117,8 +119,8 @@ def main() -> int:
 
     with (
         redis_url(args.redis_url) as url,
-        sandbox_process() as (sandbox, _pid),
-        stub_process() as stub,
+        sandbox_process() as (sandbox, sandbox_pid),
+        stub_process() as (stub, stub_pid),
     ):
         chats = asyncio.run(create_chats(sandbox, args.subscribers))
         target = stub if args.against == "stub" else sandbox
@@ -134,6 +136,7 @@ def main() -> int:
         )
         ours: list[tuple[float, float]] = []
         base: list[tuple[float, float]] = []
+        server_busy: list[float] = []
         for run_number in range(1, args.runs + 1):
             asyncio.run(reset_sandbox(sandbox))
             wall, cpu = run_baseline(target, chats[: args.baseline_subscribers])
@@ -145,7 +148,12 @@ def main() -> int:
             base.append((got / wall, cpu / (got / 1000)))
 
             asyncio.run(reset_sandbox(sandbox))
+            server_pid = stub_pid if target == stub else sandbox_pid
+            server_cpu = cpu_seconds(server_pid)
             wall, cpu = asyncio.run(push_once(url, target, chats, args.concurrency))
+            # How much of one core the server used while briefbot pushed: near 100%, the
+            # server (one process), not the sender, is what caps the end-to-end rate.
+            server_busy.append((cpu_seconds(server_pid) - server_cpu) / (wall - ours_wall0))
             got = len(chats)  # push_once checks the push's own count
             if target == sandbox:
                 got = asyncio.run(count_delivered(sandbox, chats))
@@ -154,7 +162,8 @@ def main() -> int:
             ours.append((got / wall, cpu / (got / 1000)))
             print(
                 f"run {run_number}: baseline {base[-1][0]:,.0f}/s {base[-1][1]:.2f} CPU s/1k; "
-                f"briefbot {ours[-1][0]:,.0f}/s {ours[-1][1]:.2f} CPU s/1k",
+                f"briefbot {ours[-1][0]:,.0f}/s {ours[-1][1]:.2f} CPU s/1k; "
+                f"the {args.against} process busy {server_busy[-1]:.0%} of a core meanwhile",
                 flush=True,
             )
     rate_base, cpu_base = median([r for r, _ in base]), median([c for _, c in base])
@@ -164,6 +173,8 @@ def main() -> int:
           f"{1:>13.2f}x")  # fmt: skip
     print(f"{'briefbot push --now --wait (one process)':<44}{rate_ours:>14,.0f}{cpu_ours:>14.2f}"
           f"{rate_ours / rate_base:>13.2f}x")  # fmt: skip
+    print(f"the {args.against} process was busy {median(server_busy):.0%} of a core while "
+          "briefbot pushed (near 100%: it, not the sender, caps the rate)")  # fmt: skip
     return 0
 
 
