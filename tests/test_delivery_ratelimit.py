@@ -106,4 +106,4 @@ async def test_acquire_many_holds_every_chat_during_a_flood_pause(redis: Redis, 
     await limiter.pause(0.5)
     slots = await limiter.acquire_many([1, 2, -3])
     assert {s.verdict for s in slots} == {Verdict.FLOOD_PAUSE}
-    assert all(0.4 <= s.wait <= 0.5 for s in slots)
+    assert all(0 < s.wait <= 0.5 for s in slots)  # what is left of the pause
