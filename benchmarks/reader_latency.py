@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from delivery_harness import sandbox_process  # noqa: E402
 
 from bot.app import build_application, polling  # noqa: E402
-from bot.ratelimit import ReaderThrottle  # noqa: E402
+from bot.reader_throttle import ReaderThrottle  # noqa: E402
 from bot.sandbox import EXAMPLE_TOKEN, ChatMessage, SandboxControl  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 

@@ -25,7 +25,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from bot.commands import publish_menu
 from bot.context import BotApplication, BotData
 from bot.digest.categories import CategoryRules
-from bot.ratelimit import ReaderThrottle
+from bot.reader_throttle import ReaderThrottle
 from bot.services.container import BotServices
 from bot.services.reading import ReadingService
 from bot.services.subscriptions import SubscriptionService

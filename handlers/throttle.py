@@ -10,7 +10,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import BotApplication, BotContext
 from bot.i18n import normalize_language, t
-from bot.ratelimit import Verdict
+from bot.reader_throttle import ThrottleVerdict
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,9 @@ async def throttle(update: Update, context: BotContext) -> None:
     if user is None:
         return
     verdict = context.bot_data.services.throttle.check(user.id)
-    if verdict is Verdict.ALLOW:
+    if verdict is ThrottleVerdict.ALLOW:
         return
-    if verdict is Verdict.WARN:
+    if verdict is ThrottleVerdict.WARN:
         logger.info("reader %s is over the rate limit; slowing them down", user.id)
         text = t(normalize_language(user.language_code), "bot.throttled")
         if update.callback_query is not None:

@@ -14,7 +14,7 @@ import pytest
 from bot.app import build_application
 from bot.sandbox import SandboxControl
 from bot.settings import Secret, Settings
-from bot.webhook import SECRET_HEADER, serve_webhook
+from bot.webhook_server import SECRET_HEADER, serve_webhook
 from tests.fixtures.reader_bot import ChatDriver
 from tests.fixtures.stores import MovableClock
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
-from bot.delivery.outbox import Outbox
-from bot.delivery.tasks import decode
+from bot.delivery.queue.outbox import Outbox
+from bot.delivery.queue.tasks import decode
 from bot.keys import Keys
 from bot.store.ledger import DeliveryLedger
 from bot.store.subscriber import Status, Subscriber

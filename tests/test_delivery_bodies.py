@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.delivery.bot_api import MessageBodies, request_data
+from bot.delivery.senders.bot_api import MessageBodies, request_data
 from bot.transport import _encode
 
 MESSAGE: dict[str, object] = {

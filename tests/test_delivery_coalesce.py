@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from bot.delivery.coalesce import Coalescer
+from bot.delivery.senders.coalesce import Coalescer
 
 
 class Doubler:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.delivery.deadletter import DeadLetters
-from bot.delivery.deliver import DeliveryPolicy
+from bot.delivery.queue.deadletter import DeadLetters
+from bot.delivery.senders.deliverer import DeliveryPolicy
 from tests.fixtures.delivery import FAST, DeliveryWorld
 
 

@@ -10,7 +10,7 @@ import time
 import pytest
 from redis.asyncio import Redis
 
-from bot.delivery.ratelimit import RateLimiter, Verdict
+from bot.delivery.limits.limiter import RateLimiter, SlotVerdict
 from bot.keys import Keys
 
 
@@ -21,7 +21,7 @@ async def _send_times(limiter: RateLimiter, chats: range) -> list[float]:
         granted = False
         while not granted:
             slot = await limiter.acquire(chat)
-            granted = slot.verdict is Verdict.GRANTED
+            granted = slot.verdict is SlotVerdict.GRANTED
             await asyncio.sleep(slot.wait)  # the reserved slot, or when to ask again
         times.append(time.monotonic())
     return times
@@ -48,18 +48,18 @@ async def test_a_private_chat_gets_one_message_a_second_and_a_group_one_per_thre
     # between the two calls (a loaded CI machine may take well over 100 ms).
     limiter = RateLimiter(redis, keys, rate=1000)
     started = time.monotonic()
-    assert (await limiter.acquire(42)).verdict is Verdict.GRANTED
+    assert (await limiter.acquire(42)).verdict is SlotVerdict.GRANTED
     again = await limiter.acquire(42)
     between = time.monotonic() - started
-    assert again.verdict is Verdict.CHAT_NOT_READY
+    assert again.verdict is SlotVerdict.CHAT_NOT_READY
     assert 1 - between - 0.01 <= again.wait <= 1.01  # its slot may lie 1 ms ahead
-    assert (await limiter.acquire(43)).verdict is Verdict.GRANTED  # others are not held up
+    assert (await limiter.acquire(43)).verdict is SlotVerdict.GRANTED  # others are not held up
 
     started = time.monotonic()
-    assert (await limiter.acquire(-100)).verdict is Verdict.GRANTED
+    assert (await limiter.acquire(-100)).verdict is SlotVerdict.GRANTED
     group = await limiter.acquire(-100)
     between = time.monotonic() - started
-    assert group.verdict is Verdict.CHAT_NOT_READY
+    assert group.verdict is SlotVerdict.CHAT_NOT_READY
     assert 3 - between - 0.01 <= group.wait <= 3.01
 
 
@@ -70,11 +70,11 @@ async def test_a_flood_pause_holds_back_every_chat_until_it_ends(redis: Redis, k
     await limiter.pause(0.1)  # a shorter pause never cuts a longer one short
     slot = await other_process.acquire(7)
     between = time.monotonic() - started
-    assert slot.verdict is Verdict.FLOOD_PAUSE
+    assert slot.verdict is SlotVerdict.FLOOD_PAUSE
     # The rest of the longer pause (the shorter one would leave under 0.1 s).
     assert 0.3 - between - 0.01 <= slot.wait <= 0.3
     await asyncio.sleep(slot.wait)
-    assert (await other_process.acquire(7)).verdict is Verdict.GRANTED
+    assert (await other_process.acquire(7)).verdict is SlotVerdict.GRANTED
 
 
 async def test_a_rate_must_be_positive(redis: Redis, keys: Keys) -> None:
@@ -88,12 +88,12 @@ async def test_acquire_many_decides_in_order_as_single_acquires_would(
     limiter = RateLimiter(redis, keys, rate=10)  # slots 100 ms apart, 250 ms horizon
     slots = await limiter.acquire_many([1, 2, 1, -5, 3, 4])
     assert [s.verdict for s in slots] == [
-        Verdict.GRANTED,
-        Verdict.GRANTED,
-        Verdict.CHAT_NOT_READY,  # chat 1 already has this batch's message
-        Verdict.GRANTED,
-        Verdict.BUSY,  # the next free slot lies beyond the horizon
-        Verdict.BUSY,
+        SlotVerdict.GRANTED,
+        SlotVerdict.GRANTED,
+        SlotVerdict.CHAT_NOT_READY,  # chat 1 already has this batch's message
+        SlotVerdict.GRANTED,
+        SlotVerdict.BUSY,  # the next free slot lies beyond the horizon
+        SlotVerdict.BUSY,
     ]
     assert [round(slots[i].wait, 2) for i in (0, 1, 3)] == [0.0, 0.1, 0.2]
     assert 0.9 <= slots[2].wait <= 1.01
@@ -105,5 +105,5 @@ async def test_acquire_many_holds_every_chat_during_a_flood_pause(redis: Redis, 
     limiter = RateLimiter(redis, keys, rate=30)
     await limiter.pause(0.5)
     slots = await limiter.acquire_many([1, 2, -3])
-    assert {s.verdict for s in slots} == {Verdict.FLOOD_PAUSE}
+    assert {s.verdict for s in slots} == {SlotVerdict.FLOOD_PAUSE}
     assert all(0 < s.wait <= 0.5 for s in slots)  # what is left of the pause

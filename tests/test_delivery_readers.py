@@ -10,7 +10,7 @@ import time
 
 from redis.asyncio import Redis
 
-from bot.delivery.sender import PoolConfig
+from bot.delivery.senders.pool import PoolConfig
 from bot.digest.model import Digest, Item
 from bot.i18n import t
 from bot.keys import Keys

@@ -17,9 +17,9 @@ from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
 from telegram import Bot
 
-from bot.delivery.alerts import AdminAlerts
-from bot.delivery.outbox import Outbox
-from bot.delivery.tasks import decode
+from bot.delivery.queue.outbox import Outbox
+from bot.delivery.queue.tasks import decode
+from bot.delivery.senders.alerts import AdminAlerts
 from bot.i18n import t
 from bot.keys import Keys
 from bot.sandbox import Sandbox, SandboxControl

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot
 
-from bot.delivery.alerts import AdminAlerts
+from bot.delivery.senders.alerts import AdminAlerts
 from bot.scheduler.planner import Planner, scheduled_push_id
 from bot.sources.folder import FolderSource
 from bot.sources.poller import DigestPoller

@@ -12,8 +12,8 @@ import pytest
 from redis.asyncio import Redis
 from telegram import Bot
 
-from bot.delivery.alerts import AdminAlerts
-from bot.delivery.outbox import Outbox
+from bot.delivery.queue.outbox import Outbox
+from bot.delivery.senders.alerts import AdminAlerts
 from bot.digest.parser import parse_digest
 from bot.keys import Keys
 from bot.sandbox import Sandbox

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.delivery.outbox import Outbox
+from bot.delivery.queue.outbox import Outbox
 from bot.scheduler.planner import Planner
 from tests.fixtures.scheduling import CUTOFF, Scene, at
 

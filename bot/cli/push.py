@@ -20,9 +20,9 @@ from datetime import date as Date
 from pathlib import PurePath
 
 from bot.cli.sending import run_with_redis, sender_pool, stop_signals
-from bot.delivery.outbox import Outbox
-from bot.delivery.progress import PushProgress
-from bot.delivery.report import progress_line, summary
+from bot.delivery.queue.outbox import Outbox
+from bot.delivery.queue.progress import PushProgress
+from bot.delivery.queue.report import progress_line, summary
 from bot.digest.categories import CategoryRules
 from bot.logs import configure_logging
 from bot.settings import Settings

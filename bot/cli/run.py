@@ -13,14 +13,14 @@ from telegram import Update
 
 from bot.app import build_application
 from bot.context import BotApplication
-from bot.delivery.hooks import sender_hooks
+from bot.delivery.senders.startup import sender_hooks
 from bot.digest.categories import CategoryRulesError
 from bot.logs import configure_logging
 from bot.scheduler.hooks import scheduling_hooks
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.embedded import EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
-from bot.webhook import serve_webhook
+from bot.webhook_server import serve_webhook
 
 NO_TOKEN = (
     "briefbot: TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram "

@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
-from bot.delivery.sender import SenderPool, start_senders
+from bot.delivery.senders.pool import SenderPool, start_senders
 from bot.digest.categories import CategoryRulesError
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.connection import RedisConnection, open_redis

@@ -1,6 +1,11 @@
 """The delivery engine: tasks in a Redis Stream, shared by a pool of senders per process.
 
-``Outbox`` enqueues (``outbox.py``), ``SenderPool`` sends (``sender.py``) under the global
-token bucket and per-chat pacing (``ratelimit.py``), and every outcome is counted per push
-(``progress.py``). ``docs/delivery.md`` explains the whole path and its guarantees.
+Grouped by concern:
+- ``queue/``: the outbox stream and what travels in it (tasks, their progress, dead
+  letters, the audience of a push) and the tasks one process holds;
+- ``senders/``: the sender pool, one delivery step (``Deliverer``), the Bot API calls,
+  send failures, the rendered variants, admin alerts;
+- ``limits/``: the global rate and per-chat pacing every process obeys.
+
+``docs/delivery.md`` explains the whole path and its guarantees.
 """

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.context import BotApplication
-from bot.delivery.alerts import AdminAlerts
-from bot.delivery.outbox import Outbox
+from bot.delivery.queue.outbox import Outbox
+from bot.delivery.senders.alerts import AdminAlerts
 from bot.digest.categories import CategoryRules
 from bot.scheduler.jobs import Scheduling, build_scheduling
 

@@ -16,8 +16,8 @@ from datetime import UTC, datetime, timedelta
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from bot.delivery.alerts import AdminAlerts
-from bot.delivery.outbox import Outbox
+from bot.delivery.queue.outbox import Outbox
+from bot.delivery.senders.alerts import AdminAlerts
 from bot.digest.categories import CategoryRules
 from bot.scheduler.lease import Lease
 from bot.scheduler.planner import Planner

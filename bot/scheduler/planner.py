@@ -20,13 +20,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from redis.asyncio import Redis
 
-from bot.delivery.outbox import Outbox
+from bot.delivery.queue.outbox import Outbox
 from bot.keys import Keys
 from bot.scheduler.waiting import WaitingReaders
+from bot.services.errors import InvalidSetting
 from bot.store.clock import Clock
 from bot.store.digests import DigestArchive
 from bot.store.due import DueIndex
-from bot.store.errors import InvalidSetting, store_errors
+from bot.store.errors import store_errors
 from bot.store.next_push import next_push_instant
 from bot.store.subscriber import parse_push_time
 

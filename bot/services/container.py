@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.ratelimit import ReaderThrottle
+from bot.reader_throttle import ReaderThrottle
 from bot.services.reading import ReadingService
 from bot.services.subscriptions import SubscriptionService
 from bot.settings import Settings

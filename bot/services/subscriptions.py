@@ -8,9 +8,9 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.i18n import normalize_language
+from bot.services.errors import InvalidSetting, NotSubscribed
 from bot.services.reader import Reader
 from bot.services.refusal import Refused
-from bot.store.errors import InvalidSetting, NotSubscribed
 from bot.store.subscriber import Language, Subscriber
 from bot.store.subscribers import SubscriberStore
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.delivery.alerts import AdminAlerts
+from bot.delivery.senders.alerts import AdminAlerts
 from bot.i18n import DEFAULT_LANGUAGE, t
 from bot.sources.found import DigestSource, Found
 from bot.store.clock import Clock

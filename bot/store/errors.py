@@ -28,22 +28,6 @@ class StoreUnavailable(RuntimeError):
     """
 
 
-class InvalidSetting(ValueError):
-    """A subscriber setting was refused; ``str(error)`` is a message fit for the user."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-class NotSubscribed(LookupError):
-    """The chat has no subscriber record (it never sent /start)."""
-
-    def __init__(self, chat_id: int) -> None:
-        super().__init__(f"chat {chat_id} is not subscribed")
-        self.chat_id = chat_id
-
-
 @contextmanager
 def store_errors() -> Iterator[None]:
     """Turn redis-py's connection and timeout errors into ``StoreUnavailable``."""

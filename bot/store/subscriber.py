@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.store.errors import InvalidSetting
+from bot.services.errors import InvalidSetting
 from bot.store.redis_types import HashFields
 
 Status = Literal["active", "paused", "blocked", "stopped"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.store.errors import InvalidSetting
+from bot.services.errors import InvalidSetting
 from bot.store.subscriber import (
     Subscriber,
     validate_categories,

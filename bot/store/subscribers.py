@@ -20,9 +20,10 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
 from bot.keys import Keys
+from bot.services.errors import NotSubscribed
 from bot.settings import Settings
 from bot.store.clock import Clock, utc_now
-from bot.store.errors import NotSubscribed, store_errors, translate_errors
+from bot.store.errors import store_errors, translate_errors
 from bot.store.lua import lua_source
 from bot.store.next_push import NextInstants, next_push_instant
 from bot.store.redis_types import start_multi, text_hash, text_list

@@ -24,10 +24,10 @@ PRIVATE_PACE_SECONDS: Final = 1.0  # Telegram: about one message per second to a
 GROUP_PACE_SECONDS: Final = 3.0  # 20 messages per minute to a group
 HORIZON_SECONDS: Final = 0.25  # how far ahead a sender may reserve its slot
 
-_SCRIPT = resources.files("bot.delivery").joinpath("bucket.lua").read_text
+_SCRIPT = resources.files("bot.delivery.limits").joinpath("bucket.lua").read_text
 
 
-class Verdict(enum.Enum):
+class SlotVerdict(enum.Enum):
     """What ``acquire`` decided (the numbers are the script's)."""
 
     GRANTED = 0
@@ -40,7 +40,7 @@ class Verdict(enum.Enum):
 class Slot:
     """``GRANTED``: send after ``wait`` seconds. Otherwise: ask again after ``wait``."""
 
-    verdict: Verdict
+    verdict: SlotVerdict
     wait: float
 
 
@@ -77,7 +77,9 @@ class RateLimiter:
         args = [self._interval_us, HORIZON_SECONDS * 1e6]
         args.extend(round(pace_seconds(chat) * 1e6) for chat in chat_ids)
         flat = await self._script(keys=keys, args=args)
-        return [Slot(Verdict(int(flat[i])), int(flat[i + 1]) / 1e6) for i in range(0, len(flat), 2)]
+        return [
+            Slot(SlotVerdict(int(flat[i])), int(flat[i + 1]) / 1e6) for i in range(0, len(flat), 2)
+        ]
 
     @translate_errors
     async def pause(self, seconds: float) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery.progress import PushProgress
+from bot.delivery.queue.progress import PushProgress
 
 BAR_WIDTH = 24
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.context import BotApplication
-from bot.delivery.sender import SenderPool, start_senders
+from bot.delivery.senders.pool import SenderPool, start_senders
 from bot.transport import build_bot
 
 Hook = Callable[[BotApplication], Awaitable[None]]

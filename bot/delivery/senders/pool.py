@@ -31,15 +31,15 @@ from typing import Final
 from redis.asyncio import Redis
 from telegram import Bot
 
-from bot.delivery.alerts import AdminAlerts
-from bot.delivery.content import ContentCache
-from bot.delivery.deadletter import DeadLetters
-from bot.delivery.deliver import Deliverer, DeliveryPolicy, Finished, Later, Step
-from bot.delivery.jobs import HeldJobs, Job
-from bot.delivery.outbox import Entry, Outbox
-from bot.delivery.progress import Outcome
-from bot.delivery.ratelimit import RateLimiter
-from bot.delivery.tasks import FIELD, BadTask, decode
+from bot.delivery.limits.limiter import RateLimiter
+from bot.delivery.queue.deadletter import DeadLetters
+from bot.delivery.queue.held import HeldJobs, Job
+from bot.delivery.queue.outbox import Entry, Outbox
+from bot.delivery.queue.progress import Outcome
+from bot.delivery.queue.tasks import FIELD, BadTask, decode
+from bot.delivery.senders.alerts import AdminAlerts
+from bot.delivery.senders.deliverer import Deliverer, DeliveryPolicy, Finished, Later, Step
+from bot.delivery.senders.variants import ContentCache
 from bot.digest.categories import CategoryRules
 from bot.keys import Keys
 from bot.settings import Settings

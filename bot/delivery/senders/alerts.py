@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.delivery.errors import retry_after_seconds
+from bot.delivery.senders.failures import retry_after_seconds
 from bot.keys import Keys
 from bot.store.errors import translate_errors
 

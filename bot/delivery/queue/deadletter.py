@@ -9,7 +9,7 @@ from typing import Final, cast
 
 from redis.asyncio import Redis
 
-from bot.delivery.outbox import entries_of
+from bot.delivery.queue.outbox import entries_of
 from bot.keys import Keys
 from bot.store.errors import translate_errors
 from bot.store.redis_types import HashFields

@@ -20,9 +20,9 @@ from typing import Any, Final, cast
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
-from bot.delivery.audience import undelivered_active
-from bot.delivery.progress import KEEP_SECONDS, Outcome, ProgressStore
-from bot.delivery.tasks import PushTask, encode
+from bot.delivery.queue.audience import undelivered_active
+from bot.delivery.queue.progress import KEEP_SECONDS, Outcome, ProgressStore
+from bot.delivery.queue.tasks import PushTask, encode
 from bot.keys import Keys
 from bot.store.errors import translate_errors
 from bot.store.redis_types import HashFields
@@ -77,7 +77,7 @@ class Outbox:
         self._stream = keys.outbox()
         self.progress = ProgressStore(client, keys)
         self._ack_script = client.register_script(
-            resources.files("bot.delivery").joinpath("ack.lua").read_text()
+            resources.files("bot.delivery.queue").joinpath("ack.lua").read_text()
         )
 
     @translate_errors

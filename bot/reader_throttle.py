@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 
-class Verdict(enum.Enum):
+class ThrottleVerdict(enum.Enum):
     """What to do with one incoming update."""
 
     ALLOW = "allow"
@@ -48,7 +48,7 @@ class ReaderThrottle:
         """How many readers are being tracked."""
         return len(self._buckets)
 
-    def check(self, reader_id: int) -> Verdict:
+    def check(self, reader_id: int) -> ThrottleVerdict:
         """Take one token for ``reader_id`` and say whether the update may go through."""
         now = self._clock()
         bucket = self._buckets.get(reader_id)
@@ -60,11 +60,11 @@ class ReaderThrottle:
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             bucket.warned = False
-            return Verdict.ALLOW
+            return ThrottleVerdict.ALLOW
         if bucket.warned:
-            return Verdict.DROP
+            return ThrottleVerdict.DROP
         bucket.warned = True
-        return Verdict.WARN
+        return ThrottleVerdict.WARN
 
     def _forget_idle(self, now: float) -> None:
         """Drop full buckets when the table grows large, so memory stays bounded."""

@@ -18,16 +18,16 @@ from typing import Final
 
 from telegram import Bot
 
-from bot.delivery import bot_api
-from bot.delivery.alerts import AdminAlerts
-from bot.delivery.coalesce import Coalescer
-from bot.delivery.content import ContentCache, DigestMissing
-from bot.delivery.deadletter import DeadLetters
-from bot.delivery.errors import ErrorKind, Failure, classify
-from bot.delivery.jobs import Job
-from bot.delivery.progress import Outcome
-from bot.delivery.ratelimit import RateLimiter, Slot, Verdict, pace_seconds
-from bot.delivery.tasks import FIELD
+from bot.delivery.limits.limiter import RateLimiter, Slot, SlotVerdict, pace_seconds
+from bot.delivery.queue.deadletter import DeadLetters
+from bot.delivery.queue.held import Job
+from bot.delivery.queue.progress import Outcome
+from bot.delivery.queue.tasks import FIELD
+from bot.delivery.senders import bot_api
+from bot.delivery.senders.alerts import AdminAlerts
+from bot.delivery.senders.coalesce import Coalescer
+from bot.delivery.senders.failures import ErrorKind, Failure, classify
+from bot.delivery.senders.variants import ContentCache, DigestMissing
 from bot.i18n import DEFAULT_LANGUAGE, t
 from bot.store.ledger import ClaimResult, DeliveryLedger, LedgerEntry, Sent
 from bot.store.subscriber import Subscriber
@@ -130,10 +130,10 @@ class Deliverer:
                 return prepared
 
         slot = await self._send_slots.submit(task.chat_id)
-        if slot.verdict is Verdict.BUSY:
+        if slot.verdict is SlotVerdict.BUSY:
             await asyncio.sleep(slot.wait)  # every chat waits for the global rate alike
             return Later(0)
-        if slot.verdict is not Verdict.GRANTED:
+        if slot.verdict is not SlotVerdict.GRANTED:
             return Later(slot.wait)  # this chat's pace or a flood pause: serve others
         await asyncio.sleep(slot.wait)
         assert job.messages is not None
@@ -171,7 +171,7 @@ class Deliverer:
         return int(message["message_id"])
 
     async def _failed(self, job: Job, failure: Failure) -> Step:
-        """React to a failed send by its kind (see ``bot.delivery.errors``)."""
+        """React to a failed send by its kind (see ``bot.delivery.senders.failures``)."""
         task = job.task
         if failure.kind is ErrorKind.FLOOD:
             logger.warning("429 from Telegram: every sender pauses %.1fs", failure.retry_after)
