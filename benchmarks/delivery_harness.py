@@ -188,10 +188,21 @@ async def prepared_run(url: str, chats: Sequence[int]) -> AsyncIterator[Run]:
         await client.aclose()
 
 
-def briefbot(env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    """Start ``briefbot ARGS`` (stderr captured) in a folder without a ``.env``."""
+def engine_python(checkout: str | None) -> str:
+    """The Python that runs ``briefbot``: this checkout's, or that of another checkout of
+    briefbot (with its own ``.venv``), to run an older engine side by side."""
+    return sys.executable if checkout is None else str(Path(checkout) / ".venv" / "bin" / "python")
+
+
+def briefbot(
+    env: dict[str, str], *args: str, python: str | None = None, python_args: bool = False
+) -> subprocess.Popen[bytes]:
+    """Start ``briefbot ARGS`` (stderr captured) in a folder without a ``.env``, with
+    ``python`` (see ``engine_python``) or this checkout's; with ``python_args``, ARGS are
+    the interpreter's own (``-m cProfile ... -m bot push``)."""
+    command = [*args] if python_args else ["-m", "bot", *args]
     return subprocess.Popen(
-        [sys.executable, "-m", "bot", *args],
+        [python or sys.executable, *command],
         env=env,
         cwd=tempfile.gettempdir(),
         stdout=subprocess.DEVNULL,
