@@ -102,6 +102,11 @@ FIELDS: tuple[Setting, ...] = (
         "A delivery task left unacknowledged this long (its sender died) is taken over.",
     ),
     Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
+    Setting(
+        "LOG_FORMAT",
+        "text",
+        "text (one readable line per event) or json (one JSON object per line, for collectors).",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in FIELDS}
@@ -138,6 +143,7 @@ class Settings:
     sender_concurrency: int
     delivery_reclaim_seconds: float
     log_level: str
+    log_format: str
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -169,6 +175,7 @@ class Settings:
             sender_concurrency=int(reader.number("SENDER_CONCURRENCY", minimum=1, maximum=512)),
             delivery_reclaim_seconds=reader.number("DELIVERY_RECLAIM_SECONDS", minimum=0.1),
             log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
+            log_format=reader.choice("LOG_FORMAT", ("TEXT", "JSON")).lower(),
         )
         if reader.problems:
             raise SettingsError("\n".join(reader.problems))

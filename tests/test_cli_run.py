@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -13,15 +12,8 @@ from redis.asyncio import Redis
 
 from bot.sandbox import SandboxControl
 from bot.settings import Settings
+from tests.fixtures.bot_process import bot_env, clean_env, start_briefbot
 from tests.fixtures.reader_bot import ChatDriver
-
-# Variables the child must not inherit from the developer's shell.
-_OURS = ("TELEGRAM_", "REDIS_URL", "BRIEFBOT_", "DIGEST_", "WEBHOOK_", "BOT_TIMEZONE")
-
-
-def clean_env(**values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_OURS)}
-    return env | values
 
 
 def test_without_a_token_it_says_how_to_get_one_and_exits_2(tmp_path: Path) -> None:
@@ -46,24 +38,7 @@ def test_without_a_token_it_says_how_to_get_one_and_exits_2(tmp_path: Path) -> N
 async def test_it_answers_readers_and_stops_cleanly_on_sigterm(
     bot_settings: Settings, sandbox_control: SandboxControl, redis: Redis, tmp_path: Path
 ) -> None:
-    env = clean_env(
-        TELEGRAM_BOT_TOKEN=bot_settings.telegram_bot_token.value,
-        TELEGRAM_API_BASE_URL=bot_settings.telegram_api_base_url,
-        REDIS_URL=str(bot_settings.redis_url),
-        BRIEFBOT_PREFIX=bot_settings.prefix,
-        DIGEST_DIR=str(bot_settings.digest_dir),
-        LOG_LEVEL="INFO",
-    )
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "run",
-        cwd=tmp_path,
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_briefbot(bot_env(bot_settings, LOG_LEVEL="INFO"), tmp_path, "run")
     try:
         chat = await sandbox_control.create_private_chat(first_name="Op", language_code="en")
         driver = ChatDriver(sandbox_control, chat, chat.user_id)

@@ -54,7 +54,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 async def push(settings: Settings, connection: RedisConnection, args: argparse.Namespace) -> int:
     """Enqueue (and with ``--wait`` send) one push; returns the exit status."""
     # The progress line is the output; log lines only for what goes wrong.
-    configure_logging("WARNING", secrets=(settings.telegram_bot_token.value,))
+    configure_logging(
+        "WARNING", secrets=(settings.telegram_bot_token.value,), log_format=settings.log_format
+    )
     archive = DigestArchive(connection.client, connection.keys)
     date = await _resolve_date(settings, archive, args.date)
     if date is None:

@@ -20,6 +20,7 @@ from bot.scheduler.hooks import scheduling_hooks
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.embedded import EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
+from bot.token_check import rejected_token
 from bot.webhook_server import serve_webhook
 
 NO_TOKEN = (
@@ -49,8 +50,14 @@ def run_command(args: argparse.Namespace) -> int:
         print(NO_TOKEN, file=sys.stderr)
         return 2
     configure_logging(
-        settings.log_level, (settings.telegram_bot_token.value, settings.webhook_secret.value)
+        settings.log_level,
+        (settings.telegram_bot_token.value, settings.webhook_secret.value),
+        log_format=settings.log_format,
     )
+    rejected = asyncio.run(rejected_token(settings))
+    if rejected is not None:
+        print(rejected, file=sys.stderr)
+        return 2
     try:
         if settings.webhook_url is not None:
             asyncio.run(_webhook(settings))

@@ -27,7 +27,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def work(settings: Settings, connection: RedisConnection) -> int:
     """Send until a stop signal; returns the exit status."""
-    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.value,))
+    configure_logging(
+        settings.log_level,
+        secrets=(settings.telegram_bot_token.value,),
+        log_format=settings.log_format,
+    )
     stop = asyncio.Event()
     with stop_signals(stop):
         async with sender_pool(settings, connection) as pool:
