@@ -10,6 +10,7 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY handlers ./handlers
+COPY sandbox ./sandbox
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 briefbot \
     && mkdir -p /data /digests \

@@ -28,11 +28,11 @@ from redis.asyncio import Redis
 
 from bot.digest.parser import load_digest
 from bot.keys import Keys
-from bot.sandbox import EXAMPLE_TOKEN, SandboxControl
 from bot.store.digests import DigestArchive
 from bot.store.embedded import EmbeddedRedis
 from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
+from sandbox import EXAMPLE_TOKEN, SandboxControl
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "digests" / "2025-07-21.md"

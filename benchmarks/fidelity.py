@@ -41,7 +41,7 @@ from telegram.error import TelegramError
 
 from bot.digest.parser import load_digest
 from bot.render import render_compact
-from bot.sandbox import EXAMPLE_TOKEN, SandboxControl
+from sandbox import EXAMPLE_TOKEN, SandboxControl
 
 LIMIT = 30.0
 SUMMARY = re.compile(r"(\d+) sent, .* in ([\d.]+)s")

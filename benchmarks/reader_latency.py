@@ -37,8 +37,8 @@ from delivery_harness import sandbox_process  # noqa: E402
 
 from bot.app import build_application, polling  # noqa: E402
 from bot.reader_throttle import ReaderThrottle  # noqa: E402
-from bot.sandbox import EXAMPLE_TOKEN, ChatMessage, SandboxControl  # noqa: E402
 from bot.settings import Settings  # noqa: E402
+from sandbox import EXAMPLE_TOKEN, ChatMessage, SandboxControl  # noqa: E402
 
 # "Today" for the bot: the example digest's day, so /today answers with one message.
 TODAY = datetime(2025, 7, 21, 4, 0, tzinfo=UTC)

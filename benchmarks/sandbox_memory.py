@@ -19,8 +19,8 @@ import tracemalloc
 
 from sandbox_rps import DIGEST_HTML  # the same message as the throughput benchmark
 
-from bot.sandbox import Sandbox
-from bot.sandbox.params import Params
+from sandbox import Sandbox
+from sandbox.params import Params
 
 
 async def one_run(chats: int) -> tuple[float, float, float, float]:

@@ -28,7 +28,7 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox import EXAMPLE_TOKEN, SandboxControl
+from sandbox import EXAMPLE_TOKEN, SandboxControl
 
 # About the size and markup of a compact morning push: a bold title, an intro, ten
 # numbered linked headlines in Chinese with emoji.

@@ -61,8 +61,8 @@ from telegram import Bot
 
 from bot.digest.parser import load_digest
 from bot.render import render_compact
-from bot.sandbox import EXAMPLE_TOKEN
 from bot.settings import Settings
+from sandbox import EXAMPLE_TOKEN
 
 UNLIMITED = "100000"  # RATE_LIMIT_PER_SECOND far above what the machine can do
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from bot.app import build_application, polling
-from bot.sandbox import EXAMPLE_TOKEN, ChatMessage, Sandbox, SandboxControl
 from bot.settings import Secret, Settings
 from bot.terminal import TappableButton, render_message
+from sandbox import EXAMPLE_TOKEN, ChatMessage, Sandbox, SandboxControl
 
 # The shell's reader: a fixed id, so a later session on the same data resumes.
 READER_ID = 10_001

@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from bot.sandbox import SandboxControl
 from bot.settings import Settings
+from sandbox import SandboxControl
 from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_labels
 from tests.fixtures.stores import MovableClock
 

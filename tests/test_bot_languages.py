@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.sandbox import SandboxControl
+from sandbox import SandboxControl
 from tests.fixtures.reader_bot import BotRunner, ChatDriver
 
 # command -> (how the Chinese answer starts, how the English one starts)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime
 
-from bot.sandbox import SandboxControl
 from bot.settings import Settings
+from sandbox import SandboxControl
 from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_labels
 from tests.fixtures.stores import MovableClock
 

@@ -7,8 +7,8 @@ import asyncio
 import dataclasses
 from pathlib import Path
 
-from bot.sandbox import SandboxControl
 from bot.settings import Settings
+from sandbox import SandboxControl
 from tests.fixtures.reader_bot import BotRunner, ChatDriver
 from tests.fixtures.stores import MovableClock
 

@@ -3,7 +3,7 @@ through the sandbox (real HTTP) with a real Redis."""
 
 from __future__ import annotations
 
-from bot.sandbox import SandboxControl
+from sandbox import SandboxControl
 from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_labels
 
 

@@ -12,9 +12,9 @@ import aiohttp
 import pytest
 
 from bot.app import build_application
-from bot.sandbox import SandboxControl
 from bot.settings import Secret, Settings
 from bot.webhook_server import SECRET_HEADER, serve_webhook
+from sandbox import SandboxControl
 from tests.fixtures.reader_bot import ChatDriver
 from tests.fixtures.stores import MovableClock
 

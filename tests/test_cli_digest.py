@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.telegram_html import parse_html
+from sandbox.telegram_html import parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path("examples") / "digests"

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from redis.asyncio import Redis
 
-from bot.sandbox import SandboxControl
 from bot.settings import Settings
+from sandbox import SandboxControl
 from tests.fixtures.bot_process import bot_env, clean_env, start_briefbot
 from tests.fixtures.reader_bot import ChatDriver
 

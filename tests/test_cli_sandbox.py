@@ -9,7 +9,7 @@ import sys
 
 import aiohttp
 
-from bot.sandbox import EXAMPLE_TOKEN, SandboxControl
+from sandbox import EXAMPLE_TOKEN, SandboxControl
 
 
 async def test_standalone_server_answers_and_stops_on_sigterm() -> None:

@@ -22,13 +22,13 @@ from bot.delivery.queue.tasks import decode
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.i18n import t
 from bot.keys import Keys
-from bot.sandbox import Sandbox, SandboxControl
 from bot.scheduler.planner import Planner
 from bot.sources.folder import FolderSource
 from bot.sources.poller import DigestPoller
 from bot.sources.url import RetryPolicy, UrlSource
 from bot.store.digests import DigestArchive
 from bot.store.subscribers import SubscriberStore
+from sandbox import Sandbox, SandboxControl
 from tests.fixtures.scheduling import broken_digest_text, digest_text
 from tests.fixtures.stores import MovableClock
 

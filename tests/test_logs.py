@@ -17,8 +17,8 @@ import pytest
 from redis.asyncio import Redis
 
 from bot.logs import configure_logging
-from bot.sandbox import SandboxControl
 from bot.settings import Settings
+from sandbox import SandboxControl
 from tests.fixtures.bot_process import bot_env, start_briefbot
 
 TOKEN = "7000000001:AAHsandboxTokenForBriefbotTests_0000"

@@ -1,5 +1,5 @@
 """The three formats on real and extreme digests, read back with Telegram's HTML rules
-(``bot.telegram_html.parse_html``): what a reader sees, entity by entity, button by button."""
+(``sandbox.telegram_html.parse_html``): what a reader sees, entity by entity, button by button."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from bot.callbacks import unpack
 from bot.digest.model import Commentary, Digest, Item
 from bot.digest.parser import load_digest
 from bot.render import RenderedMessage, render_compact, render_full, render_item
-from bot.telegram_html import Entity, parse_html, utf16_len
+from sandbox.telegram_html import Entity, parse_html, utf16_len
 
 SHARED = Path(__file__).resolve().parent.parent / "examples" / "digests" / "2025-07-21.md"
 

@@ -1,7 +1,7 @@
 """Property tests of the renderer and splitter over random digests: CJK, emoji with ZWJ and
 skin tones, flags, combining marks, ``<`` ``&`` ``"``, long paragraphs and many items.
 
-What a reader sees is computed by ``bot.telegram_html.parse_html`` (Telegram's own parsing
+What a reader sees is computed by ``sandbox.telegram_html.parse_html`` (Telegram's own parsing
 rules): every message is accepted, within 4096 UTF-16 units and 100 entities, no cut falls
 inside a grapheme cluster (``regex``'s ``\\X`` is the oracle), and the visible text of all
 messages together is the digest's text, nothing lost or doubled.
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from bot.callbacks import unpack
 from bot.digest.model import Commentary, Digest, Item
 from bot.render import RenderedMessage, render_compact, render_full, render_item
-from bot.telegram_html import Entity, parse_html, utf16_len
+from sandbox.telegram_html import Entity, parse_html, utf16_len
 
 EMOJI = ["👩\u200d💻", "👍🏽", "🇨🇳", "👨\u200d👩\u200d👧\u200d👦", "🏳️\u200d🌈", "❤️", "1️⃣", "e\u0301"]
 # Single code points: CJK, and ASCII and full-width punctuation including what HTML escapes.

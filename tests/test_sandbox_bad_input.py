@@ -9,9 +9,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox import Sandbox, SandboxControl
-from bot.sandbox.botapi import METHODS
-from bot.sandbox.params import ApiError, Params
+from sandbox import Sandbox, SandboxControl
+from sandbox.botapi import METHODS
+from sandbox.params import ApiError, Params
 
 GARBAGE: list[dict[str, Any]] = [
     {},

@@ -17,7 +17,7 @@ from telegram import (
 from telegram.error import BadRequest, InvalidToken
 from telegram.request import HTTPXRequest
 
-from bot.sandbox import ChatRef, Sandbox, SandboxControl
+from sandbox import ChatRef, Sandbox, SandboxControl
 
 
 @pytest.fixture

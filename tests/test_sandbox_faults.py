@@ -8,7 +8,7 @@ from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.request import HTTPXRequest
 
-from bot.sandbox import ChatRef, Sandbox, SandboxControl, SandboxControlError
+from sandbox import ChatRef, Sandbox, SandboxControl, SandboxControlError
 
 
 @pytest.fixture

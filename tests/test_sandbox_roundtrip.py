@@ -9,7 +9,7 @@ import pytest
 from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.sandbox import Sandbox, SandboxControl
+from sandbox import Sandbox, SandboxControl
 
 
 async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

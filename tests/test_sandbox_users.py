@@ -10,8 +10,8 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Conflict
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.sandbox import Sandbox, SandboxControl, SandboxControlError
-from bot.sandbox.state import command_entities
+from sandbox import Sandbox, SandboxControl, SandboxControlError
+from sandbox.state import command_entities
 
 
 async def test_long_poll_wakes_when_a_user_writes(

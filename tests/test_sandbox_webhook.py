@@ -13,7 +13,7 @@ from telegram import Bot, Update
 from telegram.error import Conflict
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.sandbox import Sandbox, SandboxControl
+from sandbox import Sandbox, SandboxControl
 
 SECRET = "briefbot-webhook-secret"
 

@@ -16,12 +16,12 @@ from bot.delivery.queue.outbox import Outbox
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.digest.parser import parse_digest
 from bot.keys import Keys
-from bot.sandbox import Sandbox
 from bot.scheduler.jobs import Scheduling, build_scheduling
 from bot.settings import Settings
 from bot.store.connection import RedisConnection
 from bot.store.digests import DigestArchive
 from bot.store.subscribers import SubscriberStore
+from sandbox import Sandbox
 from tests.fixtures.scheduling import digest_text, queued
 from tests.fixtures.stores import MovableClock
 

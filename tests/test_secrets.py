@@ -21,7 +21,7 @@ from telegram import Bot
 from telegram.error import InvalidToken
 
 from bot.logs import configure_logging
-from bot.sandbox import Sandbox
+from sandbox import Sandbox
 from tests.fixtures.bot_process import clean_env, start_briefbot
 
 # Too short a secret for Telegram's token shape: the sandbox answers 404 Not Found, as

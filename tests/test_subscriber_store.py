@@ -6,10 +6,10 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from bot.services.errors import InvalidSetting, NotSubscribed
 from redis.asyncio import Redis
 
 from bot.keys import Keys
+from bot.services.errors import InvalidSetting, NotSubscribed
 from bot.store.due import DueIndex
 from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.telegram_html import Entity, HtmlParseError, parse_html, utf16_len
+from sandbox.telegram_html import Entity, HtmlParseError, parse_html, utf16_len
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # man ZWJ woman ZWJ girl
 

@@ -19,7 +19,6 @@ from bot.digest.parser import load_digest_with_warnings
 from bot.i18n import LANGUAGES
 from bot.render import RenderedMessage, render_compact, render_full, render_item
 from bot.render.blocks import MAX_ENTITIES, MAX_UTF16
-from bot.telegram_html import parse_html, utf16_len
 
 FORMATS = ("compact", "full", "item")
 
@@ -86,6 +85,9 @@ def run(args: argparse.Namespace) -> int:
 
 def as_reader_sees(message: RenderedMessage, index: int, total: int) -> str:
     """The message's visible text, a ruler with its size, and its buttons."""
+    # The HTML parser lives in the sandbox package, which only tool commands import.
+    from sandbox.telegram_html import parse_html, utf16_len
+
     text, entities = parse_html(message.text)
     ruler = (
         f"── message {index + 1}/{total} · {utf16_len(text)}/{MAX_UTF16} UTF-16 units · "

@@ -7,7 +7,6 @@ import asyncio
 import signal
 
 from bot.logs import configure_logging
-from bot.sandbox import EXAMPLE_TOKEN, Sandbox
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,6 +38,9 @@ def sandbox_command(args: argparse.Namespace) -> int:
 
 async def serve(host: str, port: int) -> None:
     """Start the sandbox, print where it listens, and wait for SIGINT / SIGTERM."""
+    # Imported here so that registering this command (``briefbot --help``) does not load it.
+    from sandbox import EXAMPLE_TOKEN, Sandbox
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):

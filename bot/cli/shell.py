@@ -10,7 +10,6 @@ import sys
 from bot.digest.categories import CategoryRulesError
 from bot.logs import configure_logging
 from bot.settings import SettingsError, load_settings
-from bot.shell import run_shell, stdin_line
 from bot.store.embedded import EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
 
@@ -31,6 +30,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def shell_command(args: argparse.Namespace) -> int:
     """Run the shell until /quit or the end of input."""
+    # bot.shell holds the sandbox; importing it here keeps it out of every other command.
+    from bot.shell import run_shell, stdin_line
+
     try:
         settings = load_settings()
     except SettingsError as error:

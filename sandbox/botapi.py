@@ -10,14 +10,14 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.content import formatted_text, inline_keyboard
-from bot.sandbox.counters import Counters
-from bot.sandbox.faults import RATE_LIMITED_METHODS, Faults
-from bot.sandbox.models import JSON, Chat, Message, now
-from bot.sandbox.params import ApiError, Params, bad_request
-from bot.sandbox.state import SandboxState
-from bot.sandbox.updates import PollConflict
-from bot.sandbox.webhook import Webhook
+from sandbox.counters import Counters
+from sandbox.faults import RATE_LIMITED_METHODS, Faults
+from sandbox.message_content import formatted_text, inline_keyboard
+from sandbox.models import JSON, Chat, Message, now
+from sandbox.params import ApiError, Params, bad_request
+from sandbox.state import SandboxState
+from sandbox.updates import PollConflict
+from sandbox.webhook_delivery import Webhook
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 
 class ApiError(Exception):

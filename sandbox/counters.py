@@ -6,7 +6,7 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 
 @dataclass

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from bot.sandbox.models import JSON
-from bot.sandbox.params import Params, bad_request
-from bot.telegram_html import Entity, HtmlParseError, parse_html, strip_entities, utf16_len
+from sandbox.models import JSON
+from sandbox.params import Params, bad_request
+from sandbox.telegram_html import Entity, HtmlParseError, parse_html, strip_entities, utf16_len
 
 MAX_TEXT_UTF16 = 4096
 # Telegram keeps a message's first 100 entities and silently drops the rest.

@@ -11,13 +11,13 @@ from typing import Any
 import aiohttp
 from aiohttp import web
 
-from bot.sandbox.botapi import BotApi
-from bot.sandbox.control import add_control_routes
-from bot.sandbox.counters import Counters
-from bot.sandbox.faults import FaultConfig, Faults
-from bot.sandbox.models import User
-from bot.sandbox.params import ApiError, Params
-from bot.sandbox.state import (
+from sandbox.botapi import BotApi
+from sandbox.control import add_control_routes
+from sandbox.counters import Counters
+from sandbox.faults import FaultConfig, Faults
+from sandbox.models import User
+from sandbox.params import ApiError, Params
+from sandbox.state import (
     DEFAULT_BOT_FIRST_NAME,
     DEFAULT_BOT_ID,
     DEFAULT_BOT_USERNAME,

@@ -6,15 +6,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections import deque
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import aiohttp
 
-from bot.sandbox.models import JSON, now
-
-if TYPE_CHECKING:
-    from bot.sandbox.updates import UpdateQueue
+from sandbox.models import JSON, now
 
 logger = logging.getLogger(__name__)
 
@@ -51,11 +49,22 @@ class Webhook:
         return data
 
 
+class PendingUpdates(Protocol):
+    """What delivery needs of the update queue (``updates.UpdateQueue``), declared here so
+    that the queue may own its delivery without the two modules importing each other."""
+
+    pending: deque[JSON]
+
+    def wake(self) -> None: ...
+
+    async def arrival(self) -> None: ...
+
+
 class WebhookDelivery:
     """Drains ``queue`` into ``webhook``; ``stop`` puts what was not delivered back."""
 
     def __init__(
-        self, queue: UpdateQueue, webhook: Webhook, session: aiohttp.ClientSession
+        self, queue: PendingUpdates, webhook: Webhook, session: aiohttp.ClientSession
     ) -> None:
         self.queue = queue
         self.webhook = webhook

@@ -1,9 +1,9 @@
 """The sandbox Bot API server: python-telegram-bot talks to it over real HTTP as to Telegram,
 and a control API acts as users, reads chats and injects faults."""
 
-from bot.sandbox.client import ChatMessage, ChatRef, SandboxControl, SandboxControlError
-from bot.sandbox.faults import FaultConfig
-from bot.sandbox.server import EXAMPLE_TOKEN, Sandbox
+from sandbox.client import ChatMessage, ChatRef, SandboxControl, SandboxControlError
+from sandbox.faults import FaultConfig
+from sandbox.server import EXAMPLE_TOKEN, Sandbox
 
 __all__ = [
     "EXAMPLE_TOKEN",

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import aiohttp
 
-from bot.sandbox.models import JSON
-from bot.sandbox.webhook import Webhook, WebhookDelivery
+from sandbox.models import JSON
+from sandbox.webhook_delivery import Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 

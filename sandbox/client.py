@@ -9,7 +9,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 CONTROL_PREFIX = "/sandbox"
 

@@ -8,8 +8,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from bot.sandbox.models import JSON, CallbackQuery, Chat, Message, MessageVersion, User, now
-from bot.sandbox.updates import UpdateQueue
+from sandbox.models import JSON, CallbackQuery, Chat, Message, MessageVersion, User, now
+from sandbox.updates import UpdateQueue
 
 DEFAULT_BOT_ID = 7000000001
 DEFAULT_BOT_USERNAME = "briefbot_sandbox_bot"

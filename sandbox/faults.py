@@ -8,7 +8,7 @@ import time
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from bot.sandbox.models import JSON
+from sandbox.models import JSON
 
 # Methods that send or change a message: the ones Telegram's flood limits count.
 RATE_LIMITED_METHODS = frozenset(

@@ -6,16 +6,14 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from aiohttp import web
 
-from bot.sandbox.faults import FaultConfigError
-from bot.sandbox.models import JSON
-from bot.sandbox.state import StateError
-
-if TYPE_CHECKING:
-    from bot.sandbox.server import Sandbox
+from sandbox.counters import Counters
+from sandbox.faults import FaultConfig, FaultConfigError, Faults
+from sandbox.models import JSON
+from sandbox.state import SandboxState, StateError
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +103,28 @@ def _wait_seconds(request: web.Request, default: float) -> float:
     return max(0.0, min(seconds, MAX_WAIT_SECONDS))
 
 
-def add_control_routes(app: web.Application, sandbox: Sandbox, prefix: str) -> None:
+class ControlledSandbox(Protocol):
+    """What the control routes act on (``server.Sandbox``), declared here so that the
+    server may register these routes without the two modules importing each other."""
+
+    state: SandboxState
+    faults: Faults
+    counters: Counters
+
+    @property
+    def bot_api_base_url(self) -> str: ...
+
+    @property
+    def control_url(self) -> str: ...
+
+    def set_faults(self, **changes: Any) -> FaultConfig: ...
+
+    def real_limits(self) -> FaultConfig: ...
+
+    def reset_faults(self) -> None: ...
+
+
+def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix: str) -> None:
     """Register every control route under ``prefix`` for ``sandbox``."""
     state = sandbox.state
 
