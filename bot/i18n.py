@@ -51,21 +51,32 @@ ZH: dict[str, str] = {
     "bot.item.not_a_number": "「{text}」不是条目编号。用法：/item 3",
     "bot.item.missing": "{date} 的简报共 {total} 条，没有第 {number} 条。",
     "bot.date.usage": "用法：/date 日期，例如 /date 2025-07-21。/archive 列出往期。",
-    "bot.date.invalid": "「{text}」不是有效日期，请用 YYYY-MM-DD，例如 2025-07-21。",
+    "bot.date.invalid": (
+        "「{text}」不是日期。可以写 2025-07-21、2025-7-21、7-21、2025年7月21日、今天、昨天或前天。"
+    ),
+    "bot.date.no_such_month": "「{text}」不是有效日期：没有 {month} 月（月份是 1–12）。",
+    "bot.date.no_such_day": "「{text}」不是有效日期：{year} 年 {month} 月只有 {days} 天。",
     "bot.date.missing": "没有 {date} 的简报。/archive 列出已有的日期。",
     "bot.category.usage": "用法：/category 分类名，例如 /category {example}。",
     "bot.category.unknown": "没有「{name}」这个分类，你是不是要找「{closest}」？可选：{known}",
     "bot.category.unknown_no_guess": "没有「{name}」这个分类。可选：{known}",
     "bot.category.header": "{date} ·「{category}」· {count} 条：",
+    "bot.category.header.one": "{date} ·「{category}」· {count} 条：",
     "bot.category.empty": "{date} 的「{category}」分类下没有条目。",
     "bot.categories.header": "{date} 的分类（点一下查看）：",
     "bot.categories.row": "{name}（{count}）",
-    "bot.archive.header": "往期简报，点日期打开：",
+    "bot.categories.none": "{date} 的简报没有分好类的条目。",
+    "bot.archive.header": "往期简报（点编号打开）：",
+    "bot.archive.items": "{count} 条",
+    "bot.archive.items.one": "{count} 条",
+    "bot.day.today": "今天",
+    "bot.day.yesterday": "昨天",
     "bot.unread.header": "最近 {days} 天有 {count} 条未读：",
     "bot.unread.none": "最近 {days} 天的内容都读完了 🎉",
     "bot.unread.more": "……还有 {count} 条",
     "bot.unread.mark_all": "✅ 全部标为已读",
     "bot.unread.marked": "已把 {count} 条标为已读。",
+    "bot.unread.marked.one": "已把 {count} 条标为已读。",
     "bot.settings.header": (
         "⚙️ 设置\n推送时间：{time}\n时区：{tz}\n格式：{format}\n分类：{categories}\n"
         "语言：{language}\n订阅：{status}"
@@ -171,7 +182,11 @@ EN: dict[str, str] = {
     "bot.item.not_a_number": "“{text}” is not an item number. Usage: /item 3",
     "bot.item.missing": "The {date} digest has {total} items; there is no item {number}.",
     "bot.date.usage": "Usage: /date DATE, e.g. /date 2025-07-21. /archive lists the dates.",
-    "bot.date.invalid": "“{text}” is not a valid date; use YYYY-MM-DD, e.g. 2025-07-21.",
+    "bot.date.invalid": (
+        "“{text}” is not a date. Try 2025-07-21, 2025-7-21, 7-21, today or yesterday."
+    ),
+    "bot.date.no_such_month": "“{text}” is not a date: there is no month {month} (1–12).",
+    "bot.date.no_such_day": "“{text}” is not a date: month {month} of {year} has {days} days.",
     "bot.date.missing": "There is no digest for {date}. /archive lists the dates there are.",
     "bot.category.usage": "Usage: /category NAME, e.g. /category {example}.",
     "bot.category.unknown": (
@@ -179,15 +194,22 @@ EN: dict[str, str] = {
     ),
     "bot.category.unknown_no_guess": "There is no category “{name}”. Known: {known}",
     "bot.category.header": "{date} · “{category}” · {count} items:",
+    "bot.category.header.one": "{date} · “{category}” · {count} item:",
     "bot.category.empty": "The {date} digest has no items in “{category}”.",
     "bot.categories.header": "Categories of {date} (tap one):",
     "bot.categories.row": "{name} ({count})",
-    "bot.archive.header": "Earlier digests; tap a date to open it:",
+    "bot.categories.none": "The {date} digest has no items in any category.",
+    "bot.archive.header": "Earlier digests (tap a number to open one):",
+    "bot.archive.items": "{count} items",
+    "bot.archive.items.one": "{count} item",
+    "bot.day.today": "today",
+    "bot.day.yesterday": "yesterday",
     "bot.unread.header": "{count} unread in the last {days} days:",
     "bot.unread.none": "You have read everything from the last {days} days 🎉",
     "bot.unread.more": "… and {count} more",
     "bot.unread.mark_all": "✅ Mark all read",
     "bot.unread.marked": "Marked {count} items as read.",
+    "bot.unread.marked.one": "Marked {count} item as read.",
     "bot.settings.header": (
         "⚙️ Settings\nPush time: {time}\nTime zone: {tz}\nFormat: {format}\n"
         "Categories: {categories}\nLanguage: {language}\nSubscription: {status}"
@@ -265,9 +287,12 @@ def t(lang: str, key: str, **params: object) -> str:
     """The string ``key`` in ``lang`` (unknown languages fall back to Chinese), formatted.
 
     A key missing from a language falls back to Chinese; a key missing from Chinese is a
-    programming error and raises ``KeyError``.
+    programming error and raises ``KeyError``. With ``count=1``, the singular
+    ``<key>.one`` is used where there is one ("1 item", not "1 items").
     """
     catalogue = CATALOGUES[normalize_language(lang)]
+    if params.get("count") == 1 and f"{key}.one" in catalogue:
+        key = f"{key}.one"
     template = catalogue.get(key)
     if template is None:
         template = ZH[key]

@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler
 
 from bot.callbacks import Callback
 from bot.context import BotApplication, BotContext
-from bot.services.days import parse_day
+from bot.services.days import looks_like_day
 from bot.services.reader import Reader
 from handlers import actions
 from handlers.callbacks import ButtonHandler
@@ -16,8 +16,9 @@ from handlers.views import lists
 
 
 def split_name_and_day(args: list[str]) -> tuple[str | None, str | None]:
-    """``硬件前沿 2025-07-21`` -> (name, date); a name may hold spaces (``AI 应用``)."""
-    if args and parse_day(args[-1]) is not None:
+    """``硬件前沿 2025-07-21`` (or ``昨天``) -> (name, date); a name may hold spaces
+    (``AI 应用``)."""
+    if args and looks_like_day(args[-1]):
         return " ".join(args[:-1]) or None, args[-1]
     return " ".join(args) or None, None
 

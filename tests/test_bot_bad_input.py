@@ -22,8 +22,14 @@ from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_data
         ("/item abc", "「abc」不是条目编号。用法：/item 3"),
         ("/item -1", "「-1」不是条目编号。用法：/item 3"),
         ("/item", "用法：/item 编号 [日期]，例如 /item 3 或 /item 3 2025-07-21。"),
-        ("/item 2 2025-13-01", "「2025-13-01」不是有效日期，请用 YYYY-MM-DD，例如 2025-07-21。"),
-        ("/date 2025-02-30", "「2025-02-30」不是有效日期，请用 YYYY-MM-DD，例如 2025-07-21。"),
+        ("/item 2 2025-13-01", "「2025-13-01」不是有效日期：没有 13 月（月份是 1–12）。"),
+        ("/date 2025-02-30", "「2025-02-30」不是有效日期：2025 年 2 月只有 28 天。"),
+        ("/date 2024-02-30", "「2024-02-30」不是有效日期：2024 年 2 月只有 29 天。"),
+        (
+            "/date soon",
+            "「soon」不是日期。可以写 2025-07-21、2025-7-21、7-21、2025年7月21日、"
+            "今天、昨天或前天。",
+        ),
         ("/date 2024-01-01", "没有 2024-01-01 的简报。/archive 列出已有的日期。"),
         ("/date", "用法：/date 日期，例如 /date 2025-07-21。/archive 列出往期。"),
         ("/frobnicate", "我不认识 /frobnicate 这个命令。/help 列出全部命令。"),
@@ -41,7 +47,7 @@ async def test_bad_input_in_english(english_chat: ChatDriver) -> None:
         "The 2025-07-21 digest has 9 items; there is no item 99."
     )
     assert (await english_chat.ask("/date 2025-02-30")).text == (
-        "“2025-02-30” is not a valid date; use YYYY-MM-DD, e.g. 2025-07-21."
+        "“2025-02-30” is not a date: month 2 of 2025 has 28 days."
     )
     assert (await english_chat.ask("/nope")).text == (
         "I don't know the command /nope. /help lists them all."

@@ -21,7 +21,7 @@ COMMANDS: list[tuple[str, str, str]] = [
         "2025-07-21 · “硬件前沿” · 6 items:",
     ),
     ("/categories", "2025-07-21 的分类（点一下查看）：", "Categories of 2025-07-21 (tap one):"),
-    ("/archive", "往期简报，点日期打开：", "Earlier digests; tap a date to open it:"),
+    ("/archive", "往期简报（点编号打开）：", "Earlier digests (tap a number to open one):"),
     (
         "/date 2025-07-22",
         "2025.07.22 全球AI新闻速递（格式示例）",
@@ -80,7 +80,7 @@ async def test_the_main_buttons_answer_in_the_readers_language(
     following = await driver.press_for_edit(item, "下一条" if zh else "Next")
     assert following.text.endswith("第 2/9 条" if zh else "Item 2 of 9")
     archive = await driver.ask("/archive")
-    (older,) = await driver.press(archive, "2025-07-22")
+    (older,) = await driver.press(archive, "2")  # 2. 2025-07-22
     assert DIGEST_LABEL[lang] in older.text
     unread = await driver.ask("/unread")
     marked = await driver.press_for_edit(unread, "全部标为已读" if zh else "Mark all read")

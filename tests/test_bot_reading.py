@@ -77,9 +77,15 @@ async def test_archive_lists_dates_and_a_date_button_opens_that_digest(
     private_chat: ChatDriver,
 ) -> None:
     archive = await private_chat.ask("/archive")
-    assert archive.text == "往期简报，点日期打开："
-    assert button_labels(archive) == ["2025-07-23", "2025-07-22", "2025-07-21"]
-    (digest,) = await private_chat.press(archive, "2025-07-22")
+    # The clock stands at 20:00 on 2025-07-21 in Shanghai; a digest dated ahead is listed.
+    assert archive.text == (
+        "往期简报（点编号打开）：\n"
+        "1. 2025-07-23 · AI Daily — July 23, 2025 (format example) · 3 条\n"
+        "2. 2025-07-22 · 2025.07.22 全球AI新闻速递（格式示例） · 3 条\n"
+        "3. 2025-07-21 · 今天 · 2025.07.21 全球AI新闻速递 · 9 条"
+    )
+    assert button_labels(archive) == ["1", "2", "3"]
+    (digest,) = await private_chat.press(archive, "2")
     assert digest.text.startswith("2025.07.22 全球AI新闻速递（格式示例）")
 
 
@@ -111,3 +117,45 @@ async def test_with_no_digest_at_all_the_reader_is_told_so(
         )
     finally:
         await runner.stop()
+
+
+async def test_today_is_each_readers_own_date_in_their_time_zone(
+    private_chat: ChatDriver, english_chat: ChatDriver, clock: MovableClock
+) -> None:
+    # One instant: 10:00 on 22 July in Shanghai, 22:00 on 21 July in New York.
+    clock.now = datetime(2025, 7, 22, 2, 0, tzinfo=UTC)
+    await private_chat.ask("/start")
+    await english_chat.ask("/start")
+    await english_chat.ask("/tz America/New_York")
+    (shanghai,) = await private_chat.send("/today")
+    assert shanghai.text.startswith("2025.07.22 全球AI新闻速递（格式示例）\n2025-07-22\n")
+    (new_york,) = await english_chat.send("/today")  # no "not out yet" note: it is today's
+    assert new_york.text.startswith("2025.07.21 全球AI新闻速递\n2025-07-21\n")
+    # "yesterday", the archive's labels and the unread window follow the same calendar.
+    assert (await private_chat.ask("/date 昨天")).text.startswith("2025.07.21 全球AI新闻速递")
+    assert (await english_chat.ask("/date yesterday")).text == (
+        "There is no digest for 2025-07-20. /archive lists the dates there are."
+    )
+    assert "2. 2025-07-22 · 今天 · " in (await private_chat.ask("/archive")).text
+    archive = (await english_chat.ask("/archive")).text
+    assert "2. 2025-07-22 · " in archive and "3. 2025-07-21 · today · " in archive
+    assert (await english_chat.ask("/unread")).text.startswith("9 unread in the last 7 days:")
+    assert (await private_chat.ask("/unread")).text.startswith("最近 7 天有 12 条未读：")
+
+
+async def test_dates_are_read_as_people_write_them(english_chat: ChatDriver) -> None:
+    typed_forms = (
+        "2025-7-21",
+        "2025/07/21",
+        "20250721",
+        "7-21",
+        "2025年7月21日",
+        "２０２５-０７-２１",
+    )
+    for typed in typed_forms:
+        (digest,) = await english_chat.send(f"/date {typed}")
+        assert digest.text.startswith("2025.07.21 全球AI新闻速递\n"), typed
+    (today,) = await english_chat.send("/date today")
+    assert today.text.startswith("2025.07.21 全球AI新闻速递\n")
+    item = await english_chat.ask("/item 2 today")
+    assert item.text.startswith("2. 鸿海")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest, Item
-from bot.services.days import parse_day, today_in
+from bot.services.days import BadDay, read_day, today_in
 from bot.services.memo import Memo
 from bot.services.reader import Reader
 from bot.services.refusal import Refused
@@ -22,6 +22,24 @@ from bot.store.subscribers import SubscriberStore
 
 UNREAD_DAYS = 7
 ARCHIVE_SIZE = 14
+# How many stored dates the "latest digest on or before today" fallback looks through.
+LATEST_LOOKBACK = 8
+# The recent digests whose categories a reader can choose from in /settings.
+CATEGORY_DIGESTS = 14
+
+
+@dataclass(frozen=True)
+class _Asking:
+    """Who asks: their interface language, their record (None before /start) and their
+    own today."""
+
+    lang: str
+    subscriber: Subscriber | None
+    today: date
+
+    def full(self, asked: bool) -> bool:
+        """Whether to send the whole digest: asked for, or the reader's chosen format."""
+        return asked or (self.subscriber is not None and self.subscriber.format == "full")
 
 
 @dataclass(frozen=True)
@@ -56,20 +74,52 @@ class CategoryResult:
 
 
 @dataclass(frozen=True)
-class CategoriesResult:
-    """Every category of a digest with how many items it holds."""
+class CategoryCount:
+    """One category of a digest: its position in the digest's list (what its button
+    carries), its name and how many items it holds."""
+
+    index: int
+    name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class UnknownCategory:
+    """``/category NAME`` named no category of the digest: the closest one (None when
+    nothing is close) and every category that holds items, to tap instead."""
 
     lang: str
     digest: Digest
-    counts: tuple[tuple[str, int], ...]
+    name: str
+    closest: CategoryCount | None
+    known: tuple[CategoryCount, ...]
+
+
+@dataclass(frozen=True)
+class CategoriesResult:
+    """The categories of a digest that hold items, with how many each holds."""
+
+    lang: str
+    digest: Digest
+    counts: tuple[CategoryCount, ...]
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """One stored digest: its date, its title and how many items it has."""
+
+    date: str
+    title: str
+    items: int
 
 
 @dataclass(frozen=True)
 class ArchiveResult:
-    """The most recent digest dates, newest first."""
+    """The most recent digests, newest first, and the reader's own today (for labels)."""
 
     lang: str
-    dates: tuple[str, ...]
+    entries: tuple[ArchiveEntry, ...]
+    today: str
 
 
 @dataclass(frozen=True)
@@ -133,64 +183,73 @@ class ReadingService:
         digest = await self._archive.load(day)
         return None if digest is None else self._parsed.put(digest.content_hash, digest)
 
-    async def _latest(self) -> Digest | None:
-        newest = await self._archive.dates(1)
-        return await self._load(newest[0]) if newest else None
-
-    async def _who(self, reader: Reader) -> tuple[str, Subscriber | None]:
+    async def _who(self, reader: Reader) -> _Asking:
         subscriber = await self._subscribers.get(reader.chat_id)
-        return language_of(subscriber, reader), subscriber
+        return _Asking(language_of(subscriber, reader), subscriber, self._today(subscriber))
 
-    def _today(self) -> str:
-        """Today in BOT_TIMEZONE: the publishing calendar, the same for every reader."""
-        return today_in(self._timezone, self._clock).isoformat()
+    def _today(self, subscriber: Subscriber | None) -> date:
+        """Today in the reader's own time zone (``BOT_TIMEZONE`` before they subscribe),
+        the calendar the push follows too: a reader in New York at 15:00 on 1 December
+        reads the digest of 1 December, whatever the date is in Shanghai."""
+        zone = self._timezone if subscriber is None else subscriber.zone
+        return today_in(zone, self._clock)
 
-    async def _digest(self, lang: str, day_text: str | None) -> Digest:
+    async def _latest_by(self, today: date) -> Digest | None:
+        """The newest digest dated on or before ``today`` (one published ahead, for
+        readers already in tomorrow, waits), else the newest of all."""
+        dates = await self._archive.dates(LATEST_LOOKBACK)
+        past = [day for day in dates if day <= today.isoformat()]
+        for day in past[:1] or dates[:1]:
+            return await self._load(day)
+        return None
+
+    async def _digest(self, lang: str, day_text: str | None, today: date) -> Digest:
         """The digest of ``day_text`` (typed by the reader), else today's, else the latest."""
         if day_text is None:
-            latest = await self._load(self._today()) or await self._latest()
+            latest = await self._load(today.isoformat()) or await self._latest_by(today)
             if latest is None:
                 raise Refused(lang, "digest.none")
             return latest
-        day = parse_day(day_text)
-        if day is None:
-            raise Refused(lang, "date.invalid", text=day_text)
+        try:
+            day = read_day(day_text, today)
+        except BadDay as error:
+            raise Refused(lang, error.key, **error.params) from None
         digest = await self._load(day.isoformat())
         if digest is None:
             raise Refused(lang, "date.missing", date=day.isoformat())
         return digest
 
     async def today(self, reader: Reader, *, full: bool = False) -> DigestResult:
-        """Today's digest, or the latest when today's is not out yet."""
-        lang, subscriber = await self._who(reader)
-        today = self._today()
-        digest = await self._digest(lang, None)
-        wants_full = full or (subscriber is not None and subscriber.format == "full")
-        return DigestResult(lang, digest, today, digest.date == today, wants_full)
+        """Today's digest (the reader's own today), or the latest when it is not out yet."""
+        asking = await self._who(reader)
+        digest = await self._digest(asking.lang, None, asking.today)
+        today = asking.today.isoformat()
+        return DigestResult(asking.lang, digest, today, digest.date == today, asking.full(full))
 
     async def digest_on(
         self, reader: Reader, day_text: str | None, *, full: bool = False
     ) -> DigestResult:
         """The digest of the date the reader typed (or tapped in /archive)."""
-        lang, subscriber = await self._who(reader)
+        asking = await self._who(reader)
         if day_text is None:
-            raise Refused(lang, "date.usage")
-        digest = await self._digest(lang, day_text)
-        wants_full = full or (subscriber is not None and subscriber.format == "full")
-        return DigestResult(lang, digest, self._today(), True, wants_full)
+            raise Refused(asking.lang, "date.usage")
+        digest = await self._digest(asking.lang, day_text, asking.today)
+        today = asking.today.isoformat()
+        return DigestResult(asking.lang, digest, today, True, asking.full(full))
 
     async def open_item(
         self, reader: Reader, number_text: str | None, day_text: str | None = None
     ) -> ItemResult:
-        """Item ``number_text`` of the digest of ``day_text`` (default: the latest), marked
-        read."""
-        lang, _ = await self._who(reader)
+        """Item ``number_text`` of the digest of ``day_text`` (default: today's, else the
+        latest), marked read."""
+        asking = await self._who(reader)
+        lang = asking.lang
         if number_text is None:
             raise Refused(lang, "item.usage")
         number = _positive_int(number_text)
         if number is None:
             raise Refused(lang, "item.not_a_number", text=number_text)
-        digest = await self._digest(lang, day_text)
+        digest = await self._digest(lang, day_text, asking.today)
         item = digest.item(number)
         if item is None:
             raise Refused(
@@ -201,66 +260,76 @@ class ReadingService:
 
     async def category(
         self, reader: Reader, name: str | None, day_text: str | None = None
-    ) -> CategoryResult:
-        """The items of the category ``name`` (any alias, any case)."""
-        lang, _ = await self._who(reader)
-        digest = await self._digest(lang, day_text)
+    ) -> CategoryResult | UnknownCategory:
+        """The items of the category ``name`` (any alias, any case); an unknown name gets
+        the closest category and every non-empty one, to tap."""
+        asking = await self._who(reader)
+        lang = asking.lang
+        digest = await self._digest(lang, day_text, asking.today)
         if not name:
             example = digest.categories[0] if digest.categories else "AI"
             raise Refused(lang, "category.usage", example=example)
         category = self._rules.resolve(name, digest)
         if category is None:
-            known = "、".join(digest.categories) if lang == "zh" else ", ".join(digest.categories)
+            counts = _counts(digest)
             closest = self._rules.closest(name, digest)
-            if closest is None:
-                raise Refused(lang, "category.unknown_no_guess", name=name, known=known)
-            raise Refused(lang, "category.unknown", name=name, closest=closest, known=known)
+            guess = next((c for c in counts if c.name == closest and c.count), None)
+            return UnknownCategory(lang, digest, name, guess, tuple(c for c in counts if c.count))
         items = tuple(item for item in digest.items if category in item.categories)
         return CategoryResult(lang, digest, category, items)
 
     async def category_at(self, reader: Reader, day: str, index: int) -> CategoryResult:
-        """A /categories button: the ``index``-th category of the digest of ``day``."""
-        lang, _ = await self._who(reader)
-        digest = await self._digest(lang, day)
+        """A category button: the ``index``-th category of the digest of ``day``."""
+        asking = await self._who(reader)
+        digest = await self._digest(asking.lang, day, asking.today)
         if not 0 <= index < len(digest.categories):
-            raise Refused(lang, "callback.invalid")
+            raise Refused(asking.lang, "callback.invalid")
         category = digest.categories[index]
         items = tuple(item for item in digest.items if category in item.categories)
-        return CategoryResult(lang, digest, category, items)
+        return CategoryResult(asking.lang, digest, category, items)
 
     async def categories(self, reader: Reader, day_text: str | None = None) -> CategoriesResult:
-        """The categories of a digest (default: the latest) and their item counts."""
-        lang, _ = await self._who(reader)
-        digest = await self._digest(lang, day_text)
-        counts = tuple(
-            (name, sum(1 for item in digest.items if name in item.categories))
-            for name in digest.categories
-        )
-        return CategoriesResult(lang, digest, counts)
+        """The categories of a digest (default: today's, else the latest) that hold items,
+        with their item counts."""
+        asking = await self._who(reader)
+        digest = await self._digest(asking.lang, day_text, asking.today)
+        counts = tuple(count for count in _counts(digest) if count.count)
+        return CategoriesResult(asking.lang, digest, counts)
 
     async def known_categories(self) -> tuple[str, ...]:
-        """The categories a reader can choose to receive: those of today's digest (else the
-        latest), by their canonical names (an editor may write an alias such as
-        ``hardware``)."""
-        digest = await self._load(self._today()) or await self._latest()
-        if digest is None:
-            return ()
-        return tuple(dict.fromkeys(self._rules.canonical(name) for name in digest.categories))
+        """The categories a reader can choose to receive: every category of the recent
+        digests (newest first), by their canonical names (an editor may write an alias
+        such as ``hardware``), so a digest that declares one category does not leave one
+        choice."""
+        names: dict[str, None] = {}
+        for day in await self._archive.dates(CATEGORY_DIGESTS):
+            digest = await self._load(day)
+            if digest is None:
+                continue
+            for count in _counts(digest):
+                if count.count:
+                    names.setdefault(self._rules.canonical(count.name))
+        return tuple(names)
 
     async def archive(self, reader: Reader) -> ArchiveResult:
-        """The most recent digest dates."""
-        lang, _ = await self._who(reader)
-        dates = await self._archive.dates(ARCHIVE_SIZE)
-        if not dates:
-            raise Refused(lang, "digest.none")
-        return ArchiveResult(lang, tuple(dates))
+        """The most recent digests (date and title), newest first."""
+        asking = await self._who(reader)
+        entries: list[ArchiveEntry] = []
+        for day in await self._archive.dates(ARCHIVE_SIZE):
+            digest = await self._load(day)
+            if digest is not None:
+                entries.append(ArchiveEntry(day, digest.title, len(digest.items)))
+        if not entries:
+            raise Refused(asking.lang, "digest.none")
+        return ArchiveResult(asking.lang, tuple(entries), asking.today.isoformat())
 
-    async def _recent(self) -> list[Digest]:
-        """The digests of the last ``UNREAD_DAYS`` days, newest first."""
-        today = today_in(self._timezone, self._clock)
+    async def _recent(self, today: date) -> list[Digest]:
+        """The digests of the last ``UNREAD_DAYS`` days up to the reader's ``today``,
+        newest first."""
         oldest = (today - timedelta(days=UNREAD_DAYS - 1)).isoformat()
         digests: list[Digest] = []
-        # Newest first; a digest dated after today (an editor publishing ahead) waits.
+        # Newest first; a digest dated after today (an editor publishing ahead, or a
+        # reader still in yesterday) waits.
         for day in await self._archive.dates(UNREAD_DAYS + 7):
             if oldest <= day <= today.isoformat():
                 digest = await self._load(day)
@@ -270,8 +339,8 @@ class ReadingService:
 
     async def unread(self, reader: Reader) -> UnreadResult:
         """The items of the last 7 days' digests the chat has not opened."""
-        lang, _ = await self._who(reader)
-        digests = {digest.date: digest for digest in await self._recent()}
+        asking = await self._who(reader)
+        digests = {digest.date: digest for digest in await self._recent(asking.today)}
         unread = await self._reads.unread_recent(
             reader.chat_id,
             {day: [item.number for item in digest.items] for day, digest in digests.items()},
@@ -282,16 +351,25 @@ class ReadingService:
             for item in digest.items
             if item.number in unread.get(day, ())
         )
-        return UnreadResult(lang, UNREAD_DAYS, entries)
+        return UnreadResult(asking.lang, UNREAD_DAYS, entries)
 
     async def mark_all_read(self, reader: Reader) -> MarkedResult:
         """Mark every item of the last 7 days' digests read."""
-        lang, _ = await self._who(reader)
+        asking = await self._who(reader)
         count = 0
-        for digest in await self._recent():
+        for digest in await self._recent(asking.today):
             numbers: Sequence[int] = [item.number for item in digest.items]
             count += await self._reads.mark_all_read(reader.chat_id, digest.date, numbers)
-        return MarkedResult(lang, count, UNREAD_DAYS)
+        return MarkedResult(asking.lang, count, UNREAD_DAYS)
+
+
+def _counts(digest: Digest) -> tuple[CategoryCount, ...]:
+    """Every category of ``digest`` with how many items it holds, in the digest's order
+    (``index`` is what a category button carries)."""
+    return tuple(
+        CategoryCount(index, name, sum(1 for item in digest.items if name in item.categories))
+        for index, name in enumerate(digest.categories)
+    )
 
 
 def _positive_int(text: str) -> int | None:

@@ -1,54 +1,106 @@
-"""List screens: /archive, /unread, /categories and one category's items."""
+"""List screens: /archive, /unread, /categories and one category's items.
+
+Like the morning push, a list shows every entry in full in the message text (numbered,
+headlines linked to their source) and short numbered buttons beneath: a phone cuts a
+button label after a few words of a Chinese headline, never the text.
+"""
 
 from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton
 
 from bot.callbacks import open_item
+from bot.digest.model import Item
 from bot.i18n import t
 from bot.services.reading import (
     ArchiveResult,
     CategoriesResult,
     CategoryResult,
     MarkedResult,
+    UnknownCategory,
     UnreadResult,
 )
 from handlers import actions
 from handlers.common import Screen
 from handlers.views.buttons import button, keyboard, rows
 
-# Telegram allows 100 buttons; a list longer than this says "... and N more".
+# Telegram allows 100 buttons and 100 entities (links); a longer list says "... and N more".
 MAX_LISTED = 20
+NUMBERS_PER_ROW = 5
+NAMES_PER_ROW = 2
+# A headline longer than this is cut in a list (the item itself shows it whole).
+TITLE_LIMIT = 200
 
 
-def _item_button(number: int, title: str, day: str, with_date: bool) -> InlineKeyboardButton:
-    label = f"{number}. {title}"
-    if with_date:
-        label = f"{day[5:]} · {label}"
-    if len(label) > 60:
-        label = label[:59] + "…"
-    return InlineKeyboardButton(label, callback_data=open_item(day, number))
+def headline_html(number: int, item: Item) -> str:
+    """``N. headline`` with the headline linked to its source, as HTML."""
+    title = item.title if len(item.title) <= TITLE_LIMIT else item.title[: TITLE_LIMIT - 1] + "…"
+    text = html.escape(title, quote=False)
+    if item.url is not None:
+        text = f'<a href="{html.escape(item.url, quote=True)}">{text}</a>'
+    return f"{number}. {text}"
+
+
+def _numbered(entries: Sequence[tuple[int, str, int]]) -> list[list[InlineKeyboardButton]]:
+    """A short button per (shown number, digest date, item number), five to a row."""
+    buttons = [
+        InlineKeyboardButton(str(shown), callback_data=open_item(day, number))
+        for shown, day, number in entries
+    ]
+    return rows(buttons, NUMBERS_PER_ROW)
+
+
+def day_label(lang: str, day: str, today: str) -> str:
+    """``2025-07-21``, with "today" / "yesterday" in the reader's own calendar."""
+    reader_today = date.fromisoformat(today)
+    if day == today:
+        return f"{day} · {t(lang, 'bot.day.today')}"
+    if day == (reader_today - timedelta(days=1)).isoformat():
+        return f"{day} · {t(lang, 'bot.day.yesterday')}"
+    return day
 
 
 def archive(result: ArchiveResult) -> Screen:
-    """Recent dates as buttons."""
-    dates = [button(day, actions.OPEN_DATE, day) for day in result.dates]
-    return Screen.plain(t(result.lang, "bot.archive.header"), keyboard(*rows(dates, 3)))
+    """Recent digests as numbered lines (date, title, item count), a button each."""
+    lang = result.lang
+    lines = [t(lang, "bot.archive.header")]
+    buttons = []
+    for shown, entry in enumerate(result.entries, start=1):
+        label = day_label(lang, entry.date, result.today)
+        count = t(lang, "bot.archive.items", count=entry.items)
+        lines.append(f"{shown}. {html.escape(label)} · {html.escape(entry.title)} · {count}")
+        buttons.append(button(str(shown), actions.OPEN_DATE, entry.date))
+    return Screen("\n".join(lines), keyboard(*rows(buttons, NUMBERS_PER_ROW)))
 
 
 def unread(result: UnreadResult) -> Screen:
-    """Unread items as buttons (one per row), and "mark all read"."""
+    """Unread headlines in full; from one digest numbered as in the digest, from several
+    grouped under their dates and numbered in order; and "mark all read"."""
     lang = result.lang
     if not result.entries:
         return Screen.plain(t(lang, "bot.unread.none", days=result.days))
     shown = result.entries[:MAX_LISTED]
     several_days = len({entry.date for entry in result.entries}) > 1
-    buttons = [[_item_button(e.item.number, e.item.title, e.date, several_days)] for e in shown]
-    text = t(lang, "bot.unread.header", count=len(result.entries), days=result.days)
+    lines = [html.escape(t(lang, "bot.unread.header", count=len(result.entries), days=result.days))]
+    numbered: list[tuple[int, str, int]] = []
+    last_day = None
+    for position, entry in enumerate(shown, start=1):
+        number = position if several_days else entry.item.number
+        if several_days and entry.date != last_day:
+            lines.append(f"\n<b>{entry.date}</b>")
+            last_day = entry.date
+        lines.append(headline_html(number, entry.item))
+        numbered.append((number, entry.date, entry.item.number))
     if len(result.entries) > len(shown):
-        text += "\n" + t(lang, "bot.unread.more", count=len(result.entries) - len(shown))
+        lines.append(
+            html.escape(t(lang, "bot.unread.more", count=len(result.entries) - len(shown)))
+        )
     mark = [button(t(lang, "bot.unread.mark_all"), actions.MARK_ALL_READ)]
-    return Screen.plain(text, keyboard(*buttons, mark))
+    return Screen("\n".join(lines), keyboard(*_numbered(numbered), mark))
 
 
 def marked(result: MarkedResult) -> Screen:
@@ -57,22 +109,51 @@ def marked(result: MarkedResult) -> Screen:
 
 
 def categories(result: CategoriesResult) -> Screen:
-    """Each category of the digest as a button with its item count."""
+    """The digest's non-empty categories with their item counts, a button each."""
     lang, day = result.lang, result.digest.date
-    choices = [
-        button(t(lang, "bot.categories.row", name=name, count=count), actions.CATEGORY, day, i)
-        for i, (name, count) in enumerate(result.counts)
-    ]
-    return Screen.plain(t(lang, "bot.categories.header", date=day), keyboard(*rows(choices, 2)))
+    if not result.counts:
+        return Screen.plain(t(lang, "bot.categories.none", date=day))
+    lines = [html.escape(t(lang, "bot.categories.header", date=day))]
+    choices = []
+    for count in result.counts:
+        row = t(lang, "bot.categories.row", name=count.name, count=count.count)
+        lines.append(html.escape(row))
+        choices.append(button(row, actions.CATEGORY, day, count.index))
+    return Screen("\n".join(lines), keyboard(*rows(choices, NAMES_PER_ROW)))
 
 
-def category(result: CategoryResult) -> Screen:
-    """The items of one category as buttons."""
+def category(result: CategoryResult | UnknownCategory) -> Screen:
+    """The items of one category, headlines in full and a number button each; for a name
+    that is no category, the closest one and the others as buttons to tap."""
+    if isinstance(result, UnknownCategory):
+        return _unknown_category(result)
     lang, day = result.lang, result.digest.date
     if not result.items:
         return Screen.plain(t(lang, "bot.category.empty", date=day, category=result.category))
     header = t(
         lang, "bot.category.header", date=day, category=result.category, count=len(result.items)
     )
-    buttons = [[_item_button(item.number, item.title, day, False)] for item in result.items]
-    return Screen.plain(header, keyboard(*buttons))
+    lines = [html.escape(header), *(headline_html(item.number, item) for item in result.items)]
+    numbered = [(item.number, day, item.number) for item in result.items]
+    return Screen("\n".join(lines), keyboard(*_numbered(numbered)))
+
+
+def _unknown_category(result: UnknownCategory) -> Screen:
+    lang, day = result.lang, result.digest.date
+    separator = "、" if lang == "zh" else ", "
+    known = separator.join(count.name for count in result.known)
+    if result.closest is None:
+        text = t(lang, "bot.category.unknown_no_guess", name=result.name, known=known)
+    else:
+        text = t(
+            lang, "bot.category.unknown", name=result.name, closest=result.closest.name, known=known
+        )
+    guess = []
+    if result.closest is not None:
+        guess = [button(f"👉 {result.closest.name}", actions.CATEGORY, day, result.closest.index)]
+    others = [
+        button(count.name, actions.CATEGORY, day, count.index)
+        for count in result.known
+        if count != result.closest
+    ]
+    return Screen.plain(text, keyboard(guess, *rows(others, NAMES_PER_ROW)))
