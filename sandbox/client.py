@@ -311,9 +311,12 @@ class SandboxControl:
         result: JSON = await self._request("PATCH", "/faults", body)
         return result
 
-    async def real_limits(self) -> JSON:
-        """Switch on Telegram's flood limits (30/s, 1/s per chat with a burst, 20/min per group)."""
-        result: JSON = await self._request("POST", "/faults/real_limits")
+    async def real_limits(self, flood_window: int | None = None) -> JSON:
+        """Switch on Telegram's flood limits (30/s, 1/s per chat with a burst, 20/min per
+        group); with ``flood_window``, at most that many messages in any one second instead
+        of the 30/s bucket."""
+        body = None if flood_window is None else {"flood_window": flood_window}
+        result: JSON = await self._request("POST", "/faults/real_limits", body)
         return result
 
     async def reset_faults(self) -> JSON:

@@ -119,7 +119,7 @@ class ControlledSandbox(Protocol):
 
     def set_faults(self, **changes: Any) -> FaultConfig: ...
 
-    def real_limits(self) -> FaultConfig: ...
+    def real_limits(self, flood_window: int | None = None) -> FaultConfig: ...
 
     def reset_faults(self) -> None: ...
 
@@ -281,7 +281,14 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         return _ok(sandbox.faults.config.to_json())
 
     async def real_limits(request: web.Request) -> web.Response:
-        return _ok(sandbox.real_limits().to_json())
+        body = await _body(request)
+        unknown = sorted(set(body) - {"flood_window"})
+        if unknown:
+            raise _BadInput(f"unknown real_limits settings: {', '.join(unknown)}")
+        window = body.get("flood_window")
+        if window is not None and (_int(window, "flood_window") < 1):
+            raise _BadInput(f"flood_window must be at least 1, not {window!r}")
+        return _ok(sandbox.real_limits(None if window is None else int(window)).to_json())
 
     async def get_counters(request: web.Request) -> web.Response:
         return _ok(sandbox.counters.to_json())

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -31,6 +33,9 @@ class FaultConfig:
 
     global_rate: float | None = None  # messages per second over all chats
     global_burst: int | None = None  # bucket size of the global limit (default: the rate)
+    # The strictest reading of "N messages per second": at most N messages over all chats
+    # in ANY one-second interval (a sliding window on the server's clock), not a bucket.
+    flood_window: int | None = None
     per_chat_rate: float | None = None  # messages per second per chat
     per_chat_burst: int = REAL_PER_CHAT_BURST
     group_per_minute: int | None = None  # messages per minute per group / supergroup
@@ -45,10 +50,13 @@ class FaultConfig:
     methods: frozenset[str] | None = None
 
     @classmethod
-    def real_limits(cls) -> FaultConfig:
-        """Telegram's own flood limits, nothing else."""
+    def real_limits(cls, flood_window: int | None = None) -> FaultConfig:
+        """Telegram's own flood limits, nothing else; with ``flood_window``, the overall
+        limit is that many messages in any one-second interval instead of the 30/s token
+        bucket (a real limit stricter, or lower, than the one a bot is configured for)."""
         return cls(
-            global_rate=REAL_GLOBAL_RATE,
+            global_rate=None if flood_window else REAL_GLOBAL_RATE,
+            flood_window=flood_window or None,
             per_chat_rate=REAL_PER_CHAT_RATE,
             per_chat_burst=REAL_PER_CHAT_BURST,
             group_per_minute=REAL_GROUP_PER_MINUTE,
@@ -93,7 +101,13 @@ def _coerce(name: str, value: Any) -> Any:
             raise TypeError("expected true or false")
         return value
     if value is None:
-        if name in ("global_rate", "global_burst", "per_chat_rate", "group_per_minute"):
+        if name in (
+            "global_rate",
+            "global_burst",
+            "flood_window",
+            "per_chat_rate",
+            "group_per_minute",
+        ):
             return None
         if name == "retry_after":
             return None
@@ -129,6 +143,8 @@ class Faults:
 
     config: FaultConfig = field(default_factory=FaultConfig)
     _global: _Bucket | None = None
+    clock: Callable[[], float] = time.monotonic  # the server's clock (tests set their own)
+    _window: deque[float] = field(default_factory=deque)  # accepted sends, last second
     _chats: dict[int, _Bucket] = field(default_factory=dict)
     _groups: dict[int, _Bucket] = field(default_factory=dict)
 
@@ -136,6 +152,7 @@ class Faults:
         """Switch to ``config``; flood buckets start full again."""
         self.config = config
         self._global = None
+        self._window.clear()
         self._chats.clear()
         self._groups.clear()
 
@@ -153,7 +170,7 @@ class Faults:
         A refused message takes no token, as with Telegram.
         """
         config = self.config
-        now = time.monotonic()
+        now = self.clock()
         waits: list[tuple[_Bucket, float]] = []
         if config.global_rate:
             if self._global is None:
@@ -174,9 +191,20 @@ class Faults:
                 self._groups[chat_id] = bucket
             waits.append((bucket, bucket.take(now)))
         longest = max((wait for _, wait in waits), default=0.0)
+        if config.flood_window and self._window_full(now, config.flood_window):
+            longest = max(longest, 1.0)  # the oldest leaves the window within a second
         if longest <= 0:
+            if config.flood_window:
+                self._window.append(now)
             return None
         for bucket, wait in waits:
             if wait == 0:
                 bucket.tokens += 1.0  # give back what this refused message took
         return config.retry_after or max(1, math.ceil(longest))
+
+    def _window_full(self, now: float, limit: int) -> bool:
+        """Whether ``limit`` messages were accepted in the second before ``now``."""
+        window = self._window
+        while window and window[0] < now - 1.0:  # one exactly 1 s ago still counts
+            window.popleft()
+        return len(window) >= limit

@@ -133,9 +133,10 @@ class Sandbox:
         self.configure_faults(config)
         return config
 
-    def real_limits(self) -> FaultConfig:
-        """Telegram's flood limits on, every other fault off."""
-        self.configure_faults(FaultConfig.real_limits())
+    def real_limits(self, flood_window: int | None = None) -> FaultConfig:
+        """Telegram's flood limits on, every other fault off (``FaultConfig.real_limits``:
+        with ``flood_window``, the overall limit is a strict window of that many)."""
+        self.configure_faults(FaultConfig.real_limits(flood_window))
         return self.faults.config
 
     def reset_faults(self) -> None:
