@@ -129,7 +129,9 @@ def _services(
         connection=connection,
         stores=stores,
         reading=reading,
-        subscriptions=SubscriptionService(stores.subscribers, reading.known_categories),
+        subscriptions=SubscriptionService(
+            stores.subscribers, reading.known_categories, clock=clock
+        ),
         throttle=throttle,
         clock=clock,
     )

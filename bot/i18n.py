@@ -100,12 +100,18 @@ ZH: dict[str, str] = {
     "bot.time.usage": "用法：/time HH:MM，例如 /time 07:30。",
     "bot.time.invalid": "「{text}」不是有效时间，请用 HH:MM（00:00–23:59），例如 /time 07:30。",
     "bot.time.saved": "推送时间已改为每天 {time}（{tz}）。",
-    "bot.tz.usage": "用法：/tz 时区名，例如 /tz Asia/Shanghai 或 /tz Europe/London。",
+    "bot.tz.usage": "用法：/tz 时区，例如 /tz Asia/Shanghai、/tz UTC+8 或 /tz Berlin。",
     "bot.tz.invalid": (
-        "「{text}」不是时区名。请用 IANA 名称，例如 Asia/Shanghai、Europe/London、"
-        "America/New_York。"
+        "「{text}」不是时区名。可以发 IANA 名称（Asia/Shanghai）、UTC 偏移（UTC+8）"
+        "或城市名（Berlin、纽约）。"
     ),
     "bot.tz.saved": "时区已改为 {tz}，每天 {time} 推送。",
+    "bot.tz.fixed_offset": (
+        "{offset} 是固定的 UTC 偏移，存为 {tz}（IANA 的 Etc 名称正负号相反），不随夏令时变化；"
+        "想跟随夏令时请发城市名，例如 /tz Berlin。"
+    ),
+    "bot.tz.suggest_one": "「{text}」是 {zone} 时区吗？点一下保存：",
+    "bot.tz.suggest": "「{text}」不是时区名，你指的是下面哪一个？点一下保存：",
     "bot.format.usage": "用法：/format compact（标题 + 按钮）或 /format full（全文）。",
     "bot.format.saved": "推送格式已改为：{format}。",
     "bot.lang.usage": "用法：/lang zh（中文）或 /lang en（English）。",
@@ -233,12 +239,18 @@ EN: dict[str, str] = {
     "bot.time.usage": "Usage: /time HH:MM, e.g. /time 07:30.",
     "bot.time.invalid": "“{text}” is not a time; use HH:MM (00:00–23:59), e.g. /time 07:30.",
     "bot.time.saved": "Push time is now {time} ({tz}) every day.",
-    "bot.tz.usage": "Usage: /tz NAME, e.g. /tz Asia/Shanghai or /tz Europe/London.",
+    "bot.tz.usage": "Usage: /tz ZONE, e.g. /tz Asia/Shanghai, /tz UTC+8 or /tz Berlin.",
     "bot.tz.invalid": (
-        "“{text}” is not a time zone. Use an IANA name such as Asia/Shanghai, "
-        "Europe/London or America/New_York."
+        "“{text}” is not a time zone. Send an IANA name (Asia/Shanghai), a UTC offset "
+        "(UTC+8) or a city (Berlin)."
     ),
     "bot.tz.saved": "Time zone is now {tz}; pushes come at {time}.",
+    "bot.tz.fixed_offset": (
+        "{offset} is a fixed UTC offset, saved as {tz} (IANA's Etc names flip the sign); it "
+        "ignores daylight saving time. To follow it, send a city, e.g. /tz Berlin."
+    ),
+    "bot.tz.suggest_one": "Did you mean the time zone {zone} for “{text}”? Tap to save it:",
+    "bot.tz.suggest": "“{text}” is not a time zone name. Which one did you mean? Tap to save it:",
     "bot.format.usage": "Usage: /format compact (headlines + buttons) or /format full.",
     "bot.format.saved": "Push format is now: {format}.",
     "bot.lang.usage": "Usage: /lang zh (中文) or /lang en (English).",

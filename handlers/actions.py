@@ -4,7 +4,7 @@ forged or outdated button before any handler sees it."""
 
 from __future__ import annotations
 
-from bot.callbacks import DATE, INT, register
+from bot.callbacks import DATE, INT, TOKEN, register
 
 TODAY = register("today", "td").name
 HELP = register("help", "hp").name
@@ -17,6 +17,7 @@ TIME_MENU = register("time_menu", "stm").name
 SET_TIME = register("set_time", "st", INT).name  # minutes after midnight
 ZONE_MENU = register("zone_menu", "szm").name
 SET_ZONE = register("set_zone", "sz", INT).name  # index into COMMON_ZONES
+SET_ZONE_NAME = register("set_zone_name", "szn", TOKEN).name  # a zone /tz suggested
 TOGGLE_FORMAT = register("toggle_format", "sf").name
 CATEGORY_MENU = register("category_menu", "scm").name
 TOGGLE_CATEGORY = register("toggle_category", "sc", INT).name  # index into the choices

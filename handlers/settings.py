@@ -9,7 +9,7 @@ from bot.callbacks import Callback
 from bot.context import BotApplication, BotContext
 from bot.i18n import t
 from bot.services.reader import Reader
-from bot.services.subscriptions import SettingsResult
+from bot.services.subscriptions import SettingsResult, ZoneChoice
 from handlers import actions
 from handlers.callbacks import ButtonHandler, edit
 from handlers.common import Screen, for_reader, send
@@ -26,15 +26,16 @@ def _saved(result: SettingsResult, key: str) -> Screen:
     subscriber = result.subscriber
     assert subscriber is not None  # the service refuses chats without a record
     lang = result.lang
-    return Screen.plain(
-        t(
-            lang,
-            f"bot.{key}.saved",
-            time=subscriber.push_time,
-            tz=subscriber.tz,
-            format=t(lang, f"bot.settings.format.{subscriber.format}"),
-        )
+    text = t(
+        lang,
+        f"bot.{key}.saved",
+        time=subscriber.push_time,
+        tz=subscriber.tz,
+        format=t(lang, f"bot.settings.format.{subscriber.format}"),
     )
+    if result.fixed_offset is not None:
+        text += "\n" + t(lang, "bot.tz.fixed_offset", offset=result.fixed_offset, tz=subscriber.tz)
+    return Screen.plain(text)
 
 
 @for_reader
@@ -55,9 +56,21 @@ async def set_time(update: Update, context: BotContext, reader: Reader) -> None:
 
 @for_reader
 async def set_zone(update: Update, context: BotContext, reader: Reader) -> None:
-    """/tz NAME (any IANA time zone)."""
+    """/tz NAME: an IANA zone in any case, a UTC offset, or a city (its zones to tap)."""
+    result = await context.bot_data.services.subscriptions.set_zone(reader, _typed(context))
+    if isinstance(result, ZoneChoice):
+        await send(update, context, views.zone_choice(result))
+        return
+    await send(update, context, _saved(result, "tz"))
+
+
+async def zone_name_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
+    """A zone /tz suggested: saved, and the suggestion becomes the confirmation."""
     subscriptions = context.bot_data.services.subscriptions
-    await send(update, context, _saved(await subscriptions.set_zone(reader, _typed(context)), "tz"))
+    result = await subscriptions.pick_zone_name(reader, str(callback.args[0]))
+    await edit(update, _saved(result, "tz"))
 
 
 @for_reader
@@ -121,6 +134,7 @@ SETTINGS_ACTIONS = (
 )
 
 BUTTONS: dict[str, ButtonHandler] = dict.fromkeys(SETTINGS_ACTIONS, on_button)
+BUTTONS[actions.SET_ZONE_NAME] = zone_name_button
 
 
 def register(application: BotApplication) -> None:

@@ -75,6 +75,7 @@ async def _old_message(runner: BotRunner, chat: ChatDriver, data: str) -> int:
         ("v1:it:20240101:1", "没有 2024-01-01 的简报。/archive 列出已有的日期。"),
         ("v1:it:20250721:42", "2025-07-21 的简报共 9 条，没有第 42 条。"),
         ("v1:sz:999", "这个按钮已失效，请重新发送命令。"),  # a zone index from no list of ours
+        ("v1:szn:Mars.Phobos", "这个按钮已失效，请重新发送命令。"),  # a zone we never offered
     ],
 )
 async def test_forged_or_outdated_buttons_get_an_alert(

@@ -85,8 +85,8 @@ async def test_bad_settings_are_explained(
         "「25:00」不是有效时间，请用 HH:MM（00:00–23:59），例如 /time 07:30。"
     )
     assert (await private_chat.ask("/tz Mars/Phobos")).text == (
-        "「Mars/Phobos」不是时区名。请用 IANA 名称，例如 Asia/Shanghai、Europe/London、"
-        "America/New_York。"
+        "「Mars/Phobos」不是时区名。可以发 IANA 名称（Asia/Shanghai）、UTC 偏移（UTC+8）"
+        "或城市名（Berlin、纽约）。"
     )
     assert (await private_chat.ask("/time")).text == "用法：/time HH:MM，例如 /time 07:30。"
     assert (await private_chat.ask("/format huge")).text.startswith("用法：/format compact")

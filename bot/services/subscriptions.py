@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -11,6 +12,8 @@ from bot.i18n import normalize_language
 from bot.services.errors import InvalidSetting, NotSubscribed
 from bot.services.reader import Reader
 from bot.services.refusal import Refused
+from bot.services.zones import read_zone, zone_from_token
+from bot.store.clock import Clock, utc_now
 from bot.store.subscriber import Language, Subscriber
 from bot.store.subscribers import SubscriberStore
 
@@ -82,6 +85,18 @@ class SettingsResult:
     lang: str
     subscriber: Subscriber | None
     known_categories: tuple[str, ...] = ()
+    # The UTC offset the reader typed when their zone became a fixed-offset one (UTC+8 is
+    # stored as Etc/GMT-8), so the answer can say what was saved and why it reads so.
+    fixed_offset: str | None = None
+
+
+@dataclass(frozen=True)
+class ZoneChoice:
+    """/tz with a city or a near miss: the zones it may mean, for the reader to tap."""
+
+    lang: str
+    typed: str
+    zones: tuple[str, ...]
 
 
 def language_of(subscriber: Subscriber | None, reader: Reader) -> str:
@@ -101,9 +116,16 @@ class SubscriptionService:
     raises ``Refused`` with the reason in the reader's language. ``known_categories``
     says which categories a reader can choose from (those of the latest digest)."""
 
-    def __init__(self, subscribers: SubscriberStore, known_categories: KnownCategories) -> None:
+    def __init__(
+        self,
+        subscribers: SubscriberStore,
+        known_categories: KnownCategories,
+        *,
+        clock: Clock = utc_now,
+    ) -> None:
         self._subscribers = subscribers
         self._known_categories = known_categories
+        self._clock = clock
 
     async def language(self, reader: Reader) -> str:
         """The interface language to answer ``reader`` in."""
@@ -149,11 +171,26 @@ class SubscriptionService:
             raise Refused(await self.language(reader), "callback.invalid")
         return await self._change(reader, "", push_time=clock_text(minutes))
 
-    async def set_zone(self, reader: Reader, text: str | None) -> SettingsResult:
-        """/tz NAME: any IANA time zone."""
+    async def set_zone(self, reader: Reader, text: str | None) -> SettingsResult | ZoneChoice:
+        """/tz NAME: an IANA zone in any case, a UTC offset (stored as the fixed-offset
+        ``Etc`` zone), or a city (its zones offered to tap, not guessed)."""
         if not text:
             raise Refused(await self.language(reader), "tz.usage")
-        return await self._change(reader, text, tz=text.strip())
+        reading = read_zone(text, self._clock())
+        if reading.zone is not None:
+            result = await self._change(reader, text, tz=reading.zone)
+            return dataclasses.replace(result, fixed_offset=reading.fixed_offset)
+        lang = await self.language(reader)
+        if not reading.suggestions:
+            raise Refused(lang, "tz.invalid", text=text.strip())
+        return ZoneChoice(lang, text.strip(), reading.suggestions)
+
+    async def pick_zone_name(self, reader: Reader, token: str) -> SettingsResult:
+        """A zone button offered by ``set_zone`` (the zone name in its button form)."""
+        name = zone_from_token(token)
+        if read_zone(name, self._clock()).zone != name:
+            raise Refused(await self.language(reader), "callback.invalid")
+        return await self._change(reader, "", tz=name)
 
     async def pick_zone(self, reader: Reader, index: int) -> SettingsResult:
         """A time-zone button (index into ``COMMON_ZONES``)."""

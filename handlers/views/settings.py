@@ -5,7 +5,14 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from bot.i18n import t
-from bot.services.subscriptions import COMMON_TIMES, COMMON_ZONES, SettingsResult, clock_text
+from bot.services.subscriptions import (
+    COMMON_TIMES,
+    COMMON_ZONES,
+    SettingsResult,
+    ZoneChoice,
+    clock_text,
+)
+from bot.services.zones import zone_token
 from handlers import actions
 from handlers.common import Screen
 from handlers.views.buttons import button, keyboard, rows
@@ -91,3 +98,12 @@ def category_picker(result: SettingsResult) -> Screen:
         t(lang, "bot.settings.categories.prompt"),
         keyboard(*rows(choices, 2), [button(everything, actions.ALL_CATEGORIES)], _back(lang)),
     )
+
+
+def zone_choice(result: ZoneChoice) -> Screen:
+    """The zones a city (or a near miss) typed after /tz may mean, as buttons."""
+    lang = result.lang
+    key = "bot.tz.suggest_one" if len(result.zones) == 1 else "bot.tz.suggest"
+    text = t(lang, key, text=result.typed, zone=result.zones[0])
+    choices = [button(zone, actions.SET_ZONE_NAME, zone_token(zone)) for zone in result.zones]
+    return Screen.plain(text, keyboard(*rows(choices, 2)))
