@@ -33,6 +33,7 @@ from bot.store.connection import make_client
 from bot.store.digests import DigestArchive
 from bot.store.embedded import EmbeddedRedis
 from bot.store.next_push import local_instant
+from bot.store.stores import Stores
 from bot.store.subscriber import Subscriber, parse_push_time
 from bot.store.subscribers import SubscriberStore
 
@@ -112,8 +113,14 @@ async def bench(client: Redis, readers: int, runs: int) -> None:
         await populate(client, keys, readers)
         due = await snapshot_due(client, keys)
         archive = DigestArchive(client, keys)
+        stores = Stores.over(client, keys)
         planner = Planner(
-            client, keys, archive, Outbox(client, keys), timedelta(hours=6), lambda: TICK_AT
+            stores.due,
+            stores.waiting,
+            archive,
+            Outbox.of(stores),
+            timedelta(hours=6),
+            lambda: TICK_AT,
         )
         rows: dict[str, list[tuple[float, float, int]]] = {"planner": [], "naive": []}
         for run in range(runs):

@@ -11,6 +11,7 @@ from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.tasks import decode
 from bot.keys import Keys
 from bot.store.ledger import DeliveryLedger
+from bot.store.stores import Stores
 from bot.store.subscriber import Status, Subscriber
 from bot.store.subscribers import SubscriberStore
 
@@ -38,9 +39,9 @@ async def test_only_active_readers_without_the_digest_whose_time_has_come(
         ]
     )
     await DeliveryLedger(redis, keys).record_sent("2025-07-21", 5, [10], "hash")
-    outbox = Outbox(redis, keys)
+    outbox = Outbox.of(Stores.over(redis, keys))
     six_utc = datetime(2025, 7, 21, 6, 0, tzinfo=UTC)
-    count = await outbox.enqueue_push_for_active("2025-07-21", "due", store, six_utc)
+    count = await outbox.enqueue_push_for_active("2025-07-21", "due", six_utc)
     assert count == 2
     assert await _enqueued_chats(redis, keys) == [1, 3]
     progress = await outbox.progress.get("due")
@@ -50,6 +51,6 @@ async def test_only_active_readers_without_the_digest_whose_time_has_come(
 async def test_now_takes_every_active_reader_regardless_of_time(redis: Redis, keys: Keys) -> None:
     store = SubscriberStore(redis, keys)
     await store.put_many([_reader(chat, "America/New_York") for chat in range(1, 1201)])
-    count = await Outbox(redis, keys).enqueue_push_for_active("2025-07-21", "now", store)
+    count = await Outbox.of(Stores.over(redis, keys)).enqueue_push_for_active("2025-07-21", "now")
     assert count == 1200  # more than one page and one enqueue batch
     assert await _enqueued_chats(redis, keys) == list(range(1, 1201))

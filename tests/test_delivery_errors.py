@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.delivery.queue.deadletter import DeadLetters
 from bot.delivery.senders.deliverer import DeliveryPolicy
+from bot.store.dead_letters import DeadLetters
 from tests.fixtures.delivery import FAST, DeliveryWorld
 
 
@@ -113,7 +113,7 @@ async def test_a_bad_outbox_entry_is_dead_lettered_and_the_rest_delivered(
     world: DeliveryWorld,
 ) -> None:
     chats = await world.readers(3)
-    await world.outbox.ensure_group()
+    await world.outbox.stream.ensure_group()
     await world.redis.xadd(world.keys.outbox(), {"task": '{"v": 99, "kind": "push"}'})
     await world.redis.xadd(world.keys.outbox(), {"junk": "x"})
     await world.pool()
@@ -123,4 +123,4 @@ async def test_a_bad_outbox_entry_is_dead_lettered_and_the_rest_delivered(
     assert len(reasons) == 2
     assert any("unsupported task version" in r for r in reasons)
     assert any("no 'task' field" in r for r in reasons)
-    assert await world.outbox.backlog() == 0
+    assert await world.outbox.stream.backlog() == 0

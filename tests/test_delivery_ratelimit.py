@@ -12,6 +12,7 @@ from redis.asyncio import Redis
 
 from bot.delivery.limits.limiter import RateLimiter, SlotVerdict
 from bot.keys import Keys
+from bot.store.send_slots import SendSlots
 
 
 async def _send_times(limiter: RateLimiter, chats: range) -> list[float]:
@@ -28,7 +29,10 @@ async def _send_times(limiter: RateLimiter, chats: range) -> list[float]:
 
 
 async def test_two_processes_together_stay_at_the_global_rate(redis: Redis, keys: Keys) -> None:
-    one, two = RateLimiter(redis, keys, rate=50), RateLimiter(redis, keys, rate=50)
+    one, two = (
+        RateLimiter(SendSlots(redis, keys), rate=50),
+        RateLimiter(SendSlots(redis, keys), rate=50),
+    )
     first, second = await asyncio.gather(
         _send_times(one, range(1, 31)), _send_times(two, range(101, 131))
     )
@@ -46,7 +50,7 @@ async def test_a_private_chat_gets_one_message_a_second_and_a_group_one_per_thre
 ) -> None:
     # The wait is counted from the first slot: it shrinks by however long the machine took
     # between the two calls (a loaded CI machine may take well over 100 ms).
-    limiter = RateLimiter(redis, keys, rate=1000)
+    limiter = RateLimiter(SendSlots(redis, keys), rate=1000)
     started = time.monotonic()
     assert (await limiter.acquire(42)).verdict is SlotVerdict.GRANTED
     again = await limiter.acquire(42)
@@ -64,7 +68,10 @@ async def test_a_private_chat_gets_one_message_a_second_and_a_group_one_per_thre
 
 
 async def test_a_flood_pause_holds_back_every_chat_until_it_ends(redis: Redis, keys: Keys) -> None:
-    limiter, other_process = RateLimiter(redis, keys, rate=30), RateLimiter(redis, keys, rate=30)
+    limiter, other_process = (
+        RateLimiter(SendSlots(redis, keys), rate=30),
+        RateLimiter(SendSlots(redis, keys), rate=30),
+    )
     started = time.monotonic()
     await limiter.pause(0.3)
     await limiter.pause(0.1)  # a shorter pause never cuts a longer one short
@@ -79,13 +86,13 @@ async def test_a_flood_pause_holds_back_every_chat_until_it_ends(redis: Redis, k
 
 async def test_a_rate_must_be_positive(redis: Redis, keys: Keys) -> None:
     with pytest.raises(ValueError, match="positive"):
-        RateLimiter(redis, keys, rate=0)
+        RateLimiter(SendSlots(redis, keys), rate=0)
 
 
 async def test_acquire_many_decides_in_order_as_single_acquires_would(
     redis: Redis, keys: Keys
 ) -> None:
-    limiter = RateLimiter(redis, keys, rate=10)  # slots 100 ms apart, 250 ms horizon
+    limiter = RateLimiter(SendSlots(redis, keys), rate=10)  # slots 100 ms apart, 250 ms horizon
     slots = await limiter.acquire_many([1, 2, 1, -5, 3, 4])
     assert [s.verdict for s in slots] == [
         SlotVerdict.GRANTED,
@@ -102,7 +109,7 @@ async def test_acquire_many_decides_in_order_as_single_acquires_would(
 
 
 async def test_acquire_many_holds_every_chat_during_a_flood_pause(redis: Redis, keys: Keys) -> None:
-    limiter = RateLimiter(redis, keys, rate=30)
+    limiter = RateLimiter(SendSlots(redis, keys), rate=30)
     await limiter.pause(0.5)
     slots = await limiter.acquire_many([1, 2, -3])
     assert {s.verdict for s in slots} == {SlotVerdict.FLOOD_PAUSE}

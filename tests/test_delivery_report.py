@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.delivery.queue.progress import PushProgress
 from bot.delivery.queue.report import progress_line, summary
+from bot.store.progress import PushProgress
 
 
 def test_the_progress_line_shows_counts_rate_and_time_left() -> None:

@@ -30,7 +30,7 @@ async def test_a_sender_that_dies_mid_push_is_taken_over(world: DeliveryWorld) -
     push_id = await world.push(chats)
     await world.sent_at_least(push_id, 10)
     await doomed.abort()  # no acknowledgement, claims left behind, tasks pending
-    assert await world.outbox.pending() > 0
+    assert await world.outbox.stream.pending() > 0
 
     await world.control.set_faults(latency_ms=0)
     rescuer = await world.pool(config=config)
@@ -41,7 +41,7 @@ async def test_a_sender_that_dies_mid_push_is_taken_over(world: DeliveryWorld) -
     assert min(counts) == 1  # nobody misses the digest
     duplicates = sum(counts) - len(chats)
     assert duplicates <= config.concurrency  # only what was in flight at the crash
-    assert await world.outbox.backlog() == 0
+    assert await world.outbox.stream.backlog() == 0
 
 
 async def test_a_stopped_sender_acknowledges_what_it_finished_and_leaves_the_rest(

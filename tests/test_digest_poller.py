@@ -27,7 +27,9 @@ from bot.sources.folder import FolderSource
 from bot.sources.poller import DigestPoller
 from bot.sources.url import RetryPolicy, UrlSource
 from bot.store.digests import DigestArchive
+from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore
+from bot.store.url_validators import UrlValidators
 from sandbox import Sandbox, SandboxControl
 from tests.fixtures.scheduling import broken_digest_text, digest_text
 from tests.fixtures.stores import MovableClock
@@ -79,9 +81,12 @@ async def world(
 ) -> AsyncIterator[World]:
     first = await sandbox_control.create_private_chat(first_name="编辑一")
     second = await sandbox_control.create_private_chat(first_name="编辑二")
-    planner = Planner(redis, keys, archive, Outbox(redis, keys), timedelta(hours=6), clock)
+    stores = Stores.over(redis, keys)
+    planner = Planner(
+        stores.due, stores.waiting, archive, Outbox.of(stores), timedelta(hours=6), clock
+    )
     async with Bot(bot_token, base_url=sandbox.bot_api_base_url) as bot:
-        alerts = AdminAlerts(redis, keys, bot, [first.chat_id, second.chat_id])
+        alerts = AdminAlerts(stores.alert_claims, bot, [first.chat_id, second.chat_id])
         yield World(tmp_path, planner, alerts, archive, clock, (first.chat_id, second.chat_id))
 
 
@@ -186,7 +191,7 @@ async def test_a_digest_url_that_keeps_failing_alerts_each_admin_once(
     async with TestServer(app) as server, aiohttp.ClientSession() as session:
         template = str(server.make_url("/")) + "{date}.md"
         policy = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.01, timeout=1)
-        source = UrlSource(session, template, redis, keys, policy)
+        source = UrlSource(session, template, UrlValidators(redis, keys), policy)
         poller = DigestPoller(
             [source],
             world.archive,

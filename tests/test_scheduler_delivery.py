@@ -34,7 +34,9 @@ async def test_readers_get_the_digest_at_their_own_time_exactly_once(
     for chat_id, tz in zip(chats, zones, strict=True):
         await subscribers.subscribe(chat_id)
         await subscribers.update(chat_id, tz=tz, push_time="08:00")
-    planner = Planner(world.redis, world.keys, archive, world.outbox, timedelta(hours=6), clock)
+    planner = Planner(
+        world.stores.due, world.stores.waiting, archive, world.outbox, timedelta(hours=6), clock
+    )
     await world.pool()
     push_id = scheduled_push_id(date)
 
@@ -73,9 +75,11 @@ async def test_a_late_digest_reaches_the_waiting_reader_when_the_poller_stores_i
     clock.now = datetime(2025, 7, 21, 13, 0, tzinfo=UTC)
     chat_id = (await world.control.create_private_chat()).chat_id
     await subscribers.subscribe(chat_id)  # 08:00 Shanghai: 2025-07-22 00:00 UTC
-    planner = Planner(world.redis, world.keys, archive, world.outbox, timedelta(hours=6), clock)
+    planner = Planner(
+        world.stores.due, world.stores.waiting, archive, world.outbox, timedelta(hours=6), clock
+    )
     async with Bot(world.bot_token, base_url=world.sandbox.bot_api_base_url) as bot:
-        alerts = AdminAlerts(world.redis, world.keys, bot, ())
+        alerts = AdminAlerts(world.stores.alert_claims, bot, ())
         poller = DigestPoller(
             [FolderSource(tmp_path)],
             archive,

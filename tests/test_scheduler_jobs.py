@@ -18,8 +18,8 @@ from bot.digest.parser import parse_digest
 from bot.keys import Keys
 from bot.scheduler.jobs import Scheduling, build_scheduling
 from bot.settings import Settings
-from bot.store.connection import RedisConnection
 from bot.store.digests import DigestArchive
+from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore
 from sandbox import Sandbox
 from tests.fixtures.scheduling import digest_text, queued
@@ -52,10 +52,10 @@ def make_scheduling(settings: Settings, keys: Keys, clock: MovableClock, bot: Bo
     """A process's scheduling on its own Redis connection ``client``."""
 
     def make(client: Redis) -> Scheduling:
-        conn = RedisConnection(client, keys)
-        archive = DigestArchive(client, keys, clock)
-        alerts = AdminAlerts(client, keys, bot, settings.admin_ids)
-        return build_scheduling(settings, conn, archive, Outbox(client, keys), alerts, clock=clock)
+        lease_seconds = settings.scheduler_lease_seconds
+        stores = Stores.over(client, keys, clock=clock, lease_seconds=lease_seconds)
+        alerts = AdminAlerts(stores.alert_claims, bot, settings.admin_ids)
+        return build_scheduling(settings, stores, Outbox.of(stores), alerts, clock=clock)
 
     return make
 

@@ -8,12 +8,12 @@ import asyncio
 from redis.asyncio import Redis
 
 from bot.keys import Keys
-from bot.scheduler.lease import Lease
+from bot.store.lease import Lease
 
 
 async def test_only_one_process_holds_the_lease(redis: Redis, keys: Keys) -> None:
-    first = Lease(redis, keys.scheduler_lease(), ttl_seconds=5, holder="first")
-    second = Lease(redis, keys.scheduler_lease(), ttl_seconds=5, holder="second")
+    first = Lease(redis, keys, ttl_seconds=5, holder="first")
+    second = Lease(redis, keys, ttl_seconds=5, holder="second")
 
     assert await first.acquire_or_renew()
     assert not await second.acquire_or_renew()
@@ -22,8 +22,8 @@ async def test_only_one_process_holds_the_lease(redis: Redis, keys: Keys) -> Non
 
 
 async def test_a_dead_holder_is_taken_over_after_expiry(redis: Redis, keys: Keys) -> None:
-    dead = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="dead")
-    alive = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.3, holder="alive")
+    dead = Lease(redis, keys, ttl_seconds=0.3, holder="dead")
+    alive = Lease(redis, keys, ttl_seconds=0.3, holder="alive")
     assert await dead.acquire_or_renew()
     assert not await alive.acquire_or_renew()
 
@@ -38,8 +38,8 @@ async def test_a_dead_holder_is_taken_over_after_expiry(redis: Redis, keys: Keys
 
 
 async def test_renewal_keeps_the_lease_past_its_first_expiry(redis: Redis, keys: Keys) -> None:
-    holder = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.6, holder="holder")
-    other = Lease(redis, keys.scheduler_lease(), ttl_seconds=0.6, holder="other")
+    holder = Lease(redis, keys, ttl_seconds=0.6, holder="holder")
+    other = Lease(redis, keys, ttl_seconds=0.6, holder="other")
     # Renewed every 0.25 s, the lease is still the holder's at 0.75 s; without renewal it
     # would be free from 0.6 s, and the last check would hand it to the other process.
     for _ in range(3):
@@ -50,8 +50,8 @@ async def test_renewal_keeps_the_lease_past_its_first_expiry(redis: Redis, keys:
 
 
 async def test_release_hands_over_at_once(redis: Redis, keys: Keys) -> None:
-    leaving = Lease(redis, keys.scheduler_lease(), ttl_seconds=30, holder="leaving")
-    staying = Lease(redis, keys.scheduler_lease(), ttl_seconds=30, holder="staying")
+    leaving = Lease(redis, keys, ttl_seconds=30, holder="leaving")
+    staying = Lease(redis, keys, ttl_seconds=30, holder="staying")
     assert await leaving.acquire_or_renew()
     await leaving.release()
     assert not leaving.held
@@ -61,7 +61,7 @@ async def test_release_hands_over_at_once(redis: Redis, keys: Keys) -> None:
 async def test_two_jobs_of_one_process_asking_at_once_both_hold_it(
     redis: Redis, keys: Keys
 ) -> None:
-    lease = Lease(redis, keys.scheduler_lease(), ttl_seconds=5, holder="process")
+    lease = Lease(redis, keys, ttl_seconds=5, holder="process")
     assert await asyncio.gather(lease.acquire_or_renew(), lease.acquire_or_renew()) == [
         True,
         True,

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.delivery.queue.outbox import Outbox
 from bot.scheduler.planner import Planner
+from bot.store.stores import Stores
 from tests.fixtures.scheduling import CUTOFF, Scene, at
 
 
@@ -186,8 +187,11 @@ async def test_many_due_readers_are_planned_in_batches_each_once(scene: Scene) -
     for chat_id in range(1, 24):
         await scene.reader(chat_id, "Asia/Shanghai" if chat_id % 2 else "Asia/Kolkata")
     await scene.publish("2025-07-21")
-    outbox = Outbox(scene.redis, scene.keys)
-    small_batches = Planner(scene.redis, scene.keys, scene.archive, outbox, CUTOFF, scene.clock, 2)
+    stores = Stores.over(scene.redis, scene.keys)
+    outbox = Outbox.of(stores)
+    small_batches = Planner(
+        stores.due, stores.waiting, scene.archive, outbox, CUTOFF, scene.clock, 2
+    )
 
     scene.clock.now = at("2025-07-21 03:00")
     report = await small_batches.tick()

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from bot.keys import Keys
 from bot.sources.url import RetryPolicy, UrlSource
+from bot.store.url_validators import UrlValidators
 from tests.fixtures.scheduling import broken_digest_text, digest_text
 
 DAY = date(2025, 7, 22)
@@ -76,14 +77,14 @@ async def test_conditional_get_after_a_stored_fetch_even_after_restart(
 ) -> None:
     digests, template = server
     digests.bodies["2025-07-22"] = digest_text("2025-07-22")
-    source = UrlSource(session, template, redis, keys, FAST)
+    source = UrlSource(session, template, UrlValidators(redis, keys), FAST)
 
     [found] = await source.poll([DAY])
     assert found.digest is not None and found.digest.date == "2025-07-22"
     await source.acknowledge(found)
 
     assert await source.poll([DAY]) == []  # 304: nothing new
-    restarted = UrlSource(session, template, redis, keys, FAST)
+    restarted = UrlSource(session, template, UrlValidators(redis, keys), FAST)
     assert await restarted.poll([DAY]) == []  # the validators survived in Redis
 
     first, again, after_restart = digests.requests
@@ -101,7 +102,7 @@ async def test_not_published_yet_is_quiet(
     server: tuple[DigestServer, str], session: aiohttp.ClientSession, redis: Redis, keys: Keys
 ) -> None:
     _, template = server
-    assert await UrlSource(session, template, redis, keys, FAST).poll([DAY]) == []
+    assert await UrlSource(session, template, UrlValidators(redis, keys), FAST).poll([DAY]) == []
 
 
 async def test_server_errors_and_timeouts_are_retried(
@@ -111,7 +112,7 @@ async def test_server_errors_and_timeouts_are_retried(
     digests.bodies["2025-07-22"] = digest_text("2025-07-22")
     digests.failures, digests.hangs = 1, 1
 
-    [found] = await UrlSource(session, template, redis, keys, FAST).poll([DAY])
+    [found] = await UrlSource(session, template, UrlValidators(redis, keys), FAST).poll([DAY])
 
     assert found.digest is not None and found.digest.date == "2025-07-22"
     assert len(digests.requests) == 3  # hang (timed out), 500, then the body
@@ -124,7 +125,7 @@ async def test_a_server_that_keeps_failing_is_reported(
     digests.failures = 10
     url = template.format(date="2025-07-22")
 
-    [found] = await UrlSource(session, template, redis, keys, FAST).poll([DAY])
+    [found] = await UrlSource(session, template, UrlValidators(redis, keys), FAST).poll([DAY])
 
     assert found.digest is None
     assert found.problems == (
@@ -138,7 +139,7 @@ async def test_an_invalid_body_is_reported_and_fetched_again(
 ) -> None:
     digests, template = server
     digests.bodies["2025-07-22"] = broken_digest_text("2025-07-22")
-    source = UrlSource(session, template, redis, keys, FAST)
+    source = UrlSource(session, template, UrlValidators(redis, keys), FAST)
     url = template.format(date="2025-07-22")
 
     [found] = await source.poll([DAY])
@@ -158,7 +159,7 @@ async def test_a_huge_body_is_refused_without_reading_it_all(
     digests, template = server
     digests.bodies["2025-07-22"] = digest_text("2025-07-22") + "x" * 3_000_000
 
-    [found] = await UrlSource(session, template, redis, keys, FAST).poll([DAY])
+    [found] = await UrlSource(session, template, UrlValidators(redis, keys), FAST).poll([DAY])
 
     assert found.digest is None
     assert found.problems == (

@@ -21,7 +21,6 @@ from pathlib import PurePath
 
 from bot.cli.sending import run_with_redis, sender_pool, stop_signals
 from bot.delivery.queue.outbox import Outbox
-from bot.delivery.queue.progress import PushProgress
 from bot.delivery.queue.report import progress_line, summary
 from bot.digest.categories import CategoryRules
 from bot.logs import configure_logging
@@ -29,7 +28,8 @@ from bot.settings import Settings
 from bot.sources.folder import store_folder
 from bot.store.connection import RedisConnection
 from bot.store.digests import DigestArchive
-from bot.store.subscribers import SubscriberStore
+from bot.store.progress import PushProgress
+from bot.store.stores import Stores
 
 PLAIN_REPORT_SECONDS = 2.0  # a progress line this often when stderr is not a terminal
 
@@ -61,11 +61,10 @@ async def push(settings: Settings, connection: RedisConnection, args: argparse.N
     date = await _resolve_date(settings, archive, args.date)
     if date is None:
         return 1
-    outbox = Outbox(connection.client, connection.keys)
-    subscribers = SubscriberStore(connection.client, connection.keys)
+    outbox = Outbox.of(Stores.build(connection, settings))
     push_id = f"manual-{date}-{uuid.uuid4().hex[:8]}"
     due_by = None if args.now else datetime.now(UTC)
-    count = await outbox.enqueue_push_for_active(date, push_id, subscribers, due_by)
+    count = await outbox.enqueue_push_for_active(date, push_id, due_by)
     print(f"enqueued {count} deliveries of {date} (push {push_id})", file=sys.stderr)
     if not args.wait or count == 0:
         return 0

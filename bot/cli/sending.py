@@ -15,6 +15,7 @@ from bot.settings import Settings, SettingsError, load_settings
 from bot.store.connection import RedisConnection, open_redis
 from bot.store.embedded import EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
+from bot.store.stores import Stores
 from bot.transport import build_bot
 
 Main = Callable[[Settings, RedisConnection], Awaitable[int]]
@@ -57,7 +58,7 @@ async def sender_pool(settings: Settings, connection: RedisConnection) -> AsyncI
     other senders) when the block ends."""
     bot = build_bot(settings)
     async with bot:
-        pool = await start_senders(settings, connection.client, connection.keys, bot)
+        pool = await start_senders(settings, Stores.build(connection, settings), bot)
         try:
             yield pool
         finally:

@@ -21,13 +21,12 @@ def scheduling_hooks() -> tuple[Hook, Hook]:
 
     async def on_start(application: BotApplication) -> None:
         services = application.bot_data.services
-        settings, conn = services.settings, services.connection
+        settings, stores = services.settings, services.stores
         scheduling = build_scheduling(
             settings,
-            conn,
-            services.stores.digests,
-            Outbox(conn.client, conn.keys),
-            AdminAlerts(conn.client, conn.keys, application.bot, settings.admin_ids),
+            stores,
+            Outbox.of(stores),
+            AdminAlerts(stores.alert_claims, application.bot, settings.admin_ids),
             CategoryRules.from_settings(settings),
             services.clock,
         )

@@ -19,7 +19,6 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.digest.categories import CategoryRules
-from bot.scheduler.lease import Lease
 from bot.scheduler.planner import Planner
 from bot.settings import Settings
 from bot.sources.folder import FolderSource
@@ -27,8 +26,8 @@ from bot.sources.found import DigestSource
 from bot.sources.poller import DigestPoller
 from bot.sources.url import UrlSource
 from bot.store.clock import Clock, utc_now
-from bot.store.connection import RedisConnection
-from bot.store.digests import DigestArchive
+from bot.store.lease import Lease
+from bot.store.stores import Stores
 
 logger = logging.getLogger(__name__)
 
@@ -145,20 +144,19 @@ class Scheduling:
 
 def build_sources(
     settings: Settings,
-    conn: RedisConnection,
+    stores: Stores,
     session: aiohttp.ClientSession | None,
     rules: CategoryRules | None = None,
 ) -> list[DigestSource]:
     """``DIGEST_URL`` when it is set (it then replaces the folder), else ``DIGEST_DIR``."""
     if settings.digest_url and session is not None:
-        return [UrlSource(session, settings.digest_url, conn.client, conn.keys, rules=rules)]
+        return [UrlSource(session, settings.digest_url, stores.url_validators, rules=rules)]
     return [FolderSource(settings.digest_dir, rules)]
 
 
 def build_scheduling(
     settings: Settings,
-    conn: RedisConnection,
-    archive: DigestArchive,
+    stores: Stores,
     outbox: Outbox,
     alerts: AdminAlerts,
     rules: CategoryRules | None = None,
@@ -166,17 +164,17 @@ def build_scheduling(
 ) -> Scheduling:
     """The lease, planner and poller of one process, not started yet."""
     session = aiohttp.ClientSession() if settings.digest_url else None
-    lease = Lease(conn.client, conn.keys.scheduler_lease(), settings.scheduler_lease_seconds)
+    archive = stores.digests
     planner = Planner(
-        conn.client,
-        conn.keys,
+        stores.due,
+        stores.waiting,
         archive,
         outbox,
         cutoff=timedelta(hours=settings.push_cutoff_hours),
         clock=clock,
     )
     poller = DigestPoller(
-        build_sources(settings, conn, session, rules),
+        build_sources(settings, stores, session, rules),
         archive,
         alerts,
         clock,
@@ -184,4 +182,6 @@ def build_scheduling(
         waiting_dates=planner.waiting.dates,
         on_stored=planner.digest_arrived,
     )
-    return Scheduling(settings, lease, planner, poller, AsyncIOScheduler(timezone=UTC), session)
+    return Scheduling(
+        settings, stores.lease, planner, poller, AsyncIOScheduler(timezone=UTC), session
+    )

@@ -14,22 +14,17 @@ import asyncio
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from typing import cast
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from redis.asyncio import Redis
-
 from bot.delivery.queue.outbox import Outbox
-from bot.keys import Keys
-from bot.scheduler.waiting import WaitingReaders
 from bot.services.errors import InvalidSetting
 from bot.store.clock import Clock
 from bot.store.digests import DigestArchive
 from bot.store.due import DueIndex
-from bot.store.errors import store_errors
 from bot.store.next_push import next_push_instant
 from bot.store.subscriber import parse_push_time
+from bot.store.waiting import WaitingReaders
 
 logger = logging.getLogger(__name__)
 
@@ -41,19 +36,6 @@ PARALLEL_BATCHES = 4
 # 23 h; a margin for zones that moved by more than an hour).
 _SHORTEST_DAY = timedelta(hours=20)
 _JUST_BEFORE = timedelta(microseconds=1)
-# Status, zone and push time of a batch of subscribers in one call: a command per reader
-# costs the client more (packing, parsing, a timeout each) than the answer itself.
-_READ_SETTINGS = """
-local settings = {}
-for _, key in ipairs(KEYS) do
-    local fields = redis.call('HMGET', key, 'status', 'tz', 'time')
-    settings[#settings + 1] = fields[1]
-    settings[#settings + 1] = fields[2]
-    settings[#settings + 1] = fields[3]
-end
-return settings
-"""
-_Scored = list[tuple[str, float]]
 
 
 def instant_to_serve(
@@ -111,24 +93,21 @@ class Planner:
 
     def __init__(
         self,
-        client: Redis,
-        keys: Keys,
+        due: DueIndex,
+        waiting: WaitingReaders,
         archive: DigestArchive,
         outbox: Outbox,
         cutoff: timedelta,
         clock: Clock,
         batch: int = BATCH,
     ) -> None:
-        self._client = client
-        self._keys = keys
         self._archive = archive
         self._outbox = outbox
         self._cutoff = cutoff
         self._clock = clock
         self._batch = batch
-        self._due = DueIndex(client, keys)
-        self._read_settings = client.register_script(_READ_SETTINGS)
-        self.waiting = WaitingReaders(client, keys)
+        self._due = due
+        self.waiting = waiting
         # A tick and a digest arrival must not interleave: one could add waiters for a
         # date while the other enqueues and clears that date's waiting set.
         self._lock = asyncio.Lock()
@@ -177,22 +156,13 @@ class Planner:
             report.released[date] = report.released.get(date, 0) + queued
         await self.waiting.finish(date)
 
-    async def _due_entries(self, now: datetime) -> list[tuple[int, float]]:
-        """The earliest due readers with their scheduled instants (the index's scores)."""
-        with store_errors():
-            rows = await self._client.zrangebyscore(
-                self._keys.due(),
-                "-inf",
-                now.timestamp(),
-                start=0,
-                num=self._batch * PARALLEL_BATCHES,
-                withscores=True,
-            )
-        return [(int(member), float(score)) for member, score in cast(_Scored, rows)]
+    async def _due_entries(self, now: datetime) -> list[tuple[int, datetime]]:
+        """The earliest due readers with their scheduled instants."""
+        return await self._due.due_scheduled(now, self._batch * PARALLEL_BATCHES)
 
     async def _plan(
         self,
-        entries: list[tuple[int, float]],
+        entries: list[tuple[int, datetime]],
         now: datetime,
         report: TickReport,
         stored: dict[str, bool],
@@ -214,8 +184,7 @@ class Planner:
         if broken:
             # A record the index cannot schedule would come back every tick: drop it.
             logger.warning("dropping %d unschedulable chats from the due index", len(broken))
-            with store_errors():
-                await self._client.zrem(self._keys.due(), *map(str, broken))
+            await self._due.drop(broken)
         # Only after the push is queued: a crash before this point plans them again, and
         # the delivery ledger turns the repeated push into a no-op.
         # Rescheduling also drops inactive chats (paused, stopped, blocked) from the index.
@@ -223,29 +192,24 @@ class Planner:
         await self._due.reschedule_many(rescheduled, now)
 
     async def _resolve(
-        self, entries: list[tuple[int, float]], now: datetime
+        self, entries: list[tuple[int, datetime]], now: datetime
     ) -> tuple[list[_Due], list[int], list[int], list[int]]:
         """Split due readers into those to serve (with their date), those whose push was
         missed beyond the cutoff, inactive ones, and records that cannot be scheduled."""
-        with store_errors():
-            flat = await self._read_settings(
-                keys=[self._keys.subscriber(chat_id) for chat_id, _ in entries]
-            )
-        records = [flat[i : i + 3] for i in range(0, len(flat), 3)]
+        records = await self._due.schedules([chat_id for chat_id, _ in entries])
         due: list[_Due] = []
         missed: list[int] = []
         inactive: list[int] = []
         broken: list[int] = []
-        for (chat_id, score), (status, tz, at) in zip(entries, records, strict=True):
+        for (chat_id, scheduled), (status, tz, at) in zip(entries, records, strict=True):
             if status != "active":
                 inactive.append(chat_id)
                 continue
             try:
-                zone, clock = ZoneInfo(tz or ""), parse_push_time(at or "")
+                zone, clock = ZoneInfo(tz), parse_push_time(at)
             except (ZoneInfoNotFoundError, ValueError, InvalidSetting):
                 broken.append(chat_id)
                 continue
-            scheduled = datetime.fromtimestamp(score, UTC)
             instant = instant_to_serve(scheduled, now, zone, clock, self._cutoff)
             if instant is None:
                 missed.append(chat_id)

@@ -3,14 +3,14 @@
 A 200 is parsed; a 304 or a 404 (not published yet) is nothing new and is never an alert.
 5xx answers, timeouts and connection errors are retried with exponential backoff and full
 jitter; if every attempt fails, the admins hear about it (once per distinct failure) and the
-next poll tries again. ``ETag`` / ``Last-Modified`` of the last good body are kept in Redis,
-so a restarted bot asks "changed since?" instead of downloading every digest again.
+next poll tries again. ``ETag`` / ``Last-Modified`` of the last good body are kept in the
+store (``UrlValidators``), so a restarted bot asks "changed since?" instead of downloading
+every digest again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import random
 from collections.abc import Awaitable, Callable, Sequence
@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from datetime import date
 
 import aiohttp
-from redis.asyncio import Redis
 
 from bot.digest.categories import CategoryRules
 from bot.digest.errors import DigestError
 from bot.digest.parser import parse_digest
-from bot.keys import Keys
 from bot.sources.found import MAX_DIGEST_BYTES, Found, too_large
+from bot.store.url_validators import UrlValidators
 
 logger = logging.getLogger(__name__)
 
@@ -75,8 +74,7 @@ class UrlSource:
         self,
         session: aiohttp.ClientSession,
         template: str,
-        redis: Redis,
-        keys: Keys,
+        validators: UrlValidators,
         policy: RetryPolicy | None = None,
         rules: CategoryRules | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -84,8 +82,7 @@ class UrlSource:
         self._rules = rules
         self._session = session
         self._template = template
-        self._redis = redis
-        self._keys = keys
+        self._validators_store = validators
         self._policy = policy or RetryPolicy()
         self._sleep = sleep
 
@@ -104,8 +101,8 @@ class UrlSource:
             return
         day, validators = found.token
         if isinstance(day, date) and isinstance(validators, Validators):
-            record = {"etag": validators.etag, "last_modified": validators.last_modified}
-            await self._redis.hset(self._keys.url_validators(), day.isoformat(), json.dumps(record))
+            kept = (validators.etag, validators.last_modified)
+            await self._validators_store.put(day.isoformat(), kept)
 
     async def fetch(self, day: date) -> Found | None:
         """One date: a parsed digest, a failure to report, or None when nothing is new."""
@@ -162,15 +159,8 @@ class UrlSource:
         return Found(origin=url, digest=digest, token=(day, validators))
 
     async def _validators(self, day: date) -> Validators | None:
-        raw = await self._redis.hget(self._keys.url_validators(), day.isoformat())
-        if raw is None:
-            return None
-        try:
-            record = json.loads(raw)
-            return Validators(record.get("etag"), record.get("last_modified"))
-        except (ValueError, AttributeError):
-            logger.warning("ignoring unreadable URL validators for %s", day)
-            return None
+        kept = await self._validators_store.get(day.isoformat())
+        return None if kept is None else Validators(*kept)
 
 
 async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:

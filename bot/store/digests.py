@@ -17,7 +17,7 @@ from bot.digest.model import Digest
 from bot.keys import Keys
 from bot.store.clock import Clock, utc_now
 from bot.store.errors import translate_errors
-from bot.store.lua import lua_source
+from bot.store.lua import load_script
 from bot.store.redis_types import text_list
 
 SaveStatus = Literal["new", "unchanged", "changed"]
@@ -42,7 +42,7 @@ class DigestArchive:
         self._client = client
         self._keys = keys
         self._clock = clock
-        self._save = client.register_script(lua_source("save_digest"))
+        self._save = load_script(client, "save_digest")
 
     @translate_errors
     async def save(self, digest: Digest) -> SaveResult:

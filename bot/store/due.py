@@ -10,16 +10,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import cast
 
 from redis.asyncio import Redis
 
 from bot.keys import Keys
 from bot.store.errors import translate_errors
-from bot.store.lua import lua_source
+from bot.store.lua import load_script
 from bot.store.next_push import NextInstants
 from bot.store.redis_types import text_list
 
 RESCHEDULE_BATCH = 500
+Schedule = tuple[str, str, str]  # status, time zone, push time of one record
 
 
 class DueIndex:
@@ -28,8 +30,8 @@ class DueIndex:
     def __init__(self, client: Redis, keys: Keys) -> None:
         self._client = client
         self._keys = keys
-        self._read = client.register_script(lua_source("read_schedules"))
-        self._reschedule = client.register_script(lua_source("reschedule"))
+        self._read = load_script(client, "read_schedules")
+        self._reschedule = load_script(client, "reschedule")
 
     @translate_errors
     async def due(self, now: datetime, limit: int = 1000) -> list[int]:
@@ -41,6 +43,33 @@ class DueIndex:
             self._keys.due(), "-inf", now.timestamp(), start=0, num=limit
         )
         return [int(member) for member in text_list(members)]
+
+    @translate_errors
+    async def due_scheduled(self, now: datetime, limit: int) -> list[tuple[int, datetime]]:
+        """Like ``due``, with each chat's scheduled instant (the index's score)."""
+        rows = await self._client.zrangebyscore(
+            self._keys.due(), "-inf", now.timestamp(), start=0, num=limit, withscores=True
+        )
+        return [
+            (int(member), datetime.fromtimestamp(float(score), UTC))
+            for member, score in cast(list[tuple[str, float]], rows)
+        ]
+
+    @translate_errors
+    async def drop(self, chat_ids: Sequence[int]) -> None:
+        """Take chats out of the index (records it cannot schedule)."""
+        if chat_ids:
+            await self._client.zrem(self._keys.due(), *map(str, chat_ids))
+
+    @translate_errors
+    async def schedules(self, chat_ids: Sequence[int]) -> list[Schedule]:
+        """Status, time zone and push time of each chat's record ('' when missing), in
+        one script call."""
+        return await self._schedules([self._keys.subscriber(chat_id) for chat_id in chat_ids])
+
+    async def _schedules(self, hashes: list[str]) -> list[Schedule]:
+        flat = text_list(await self._read(keys=hashes))
+        return [(flat[i], flat[i + 1], flat[i + 2]) for i in range(0, len(flat), 3)]
 
     @translate_errors
     async def next_instant(self, chat_id: int) -> datetime | None:
@@ -69,10 +98,8 @@ class DueIndex:
         for start in range(0, len(chat_ids), RESCHEDULE_BATCH):
             batch = chat_ids[start : start + RESCHEDULE_BATCH]
             hashes = [self._keys.subscriber(chat_id) for chat_id in batch]
-            settings = text_list(await self._read(keys=hashes))
             entries = []
-            for index, chat_id in enumerate(batch):
-                tz, at = settings[2 * index], settings[2 * index + 1]
+            for chat_id, (_, tz, at) in zip(batch, await self._schedules(hashes), strict=True):
                 # A record without settings gets 0: the script finds it inactive.
                 score = instants.score(tz, at) if tz and at else 0
                 entries.append((str(chat_id), str(score), tz, at))

@@ -20,8 +20,8 @@ from redis.asyncio import Redis
 from bot.keys import Keys
 from bot.store.clock import Clock, utc_now
 from bot.store.errors import store_errors, translate_errors
-from bot.store.lua import lua_source
-from bot.store.redis_types import text_hash
+from bot.store.lua import load_script
+from bot.store.redis_types import text_hash, text_list
 
 LEDGER_RETENTION_DAYS = 30
 EntryState = Literal["claimed", "sent"]
@@ -84,25 +84,16 @@ class DeliveryLedger:
         self._client = client
         self._keys = keys
         self._clock = clock
-        self._claim = client.register_script(lua_source("claim"))
-        self._claim_many = client.register_script(lua_source("claim_many"))
-        self._record = client.register_script(lua_source("record_sent"))
-        self._release = client.register_script(lua_source("release"))
+        self._claim_many = load_script(client, "claim_many")
+        self._record = load_script(client, "record_sent")
+        self._release = load_script(client, "release")
 
-    @translate_errors
     async def claim(self, date: str, chat_id: int, claimer: str, stale_after: float) -> ClaimResult:
-        """Atomically claim the delivery of ``date`` to ``chat_id`` for ``claimer``."""
-        granted, raw = await self._claim(
-            keys=[self._keys.sent(date)],
-            args=[
-                chat_id,
-                claimer,
-                self._clock().timestamp(),
-                stale_after,
-                LEDGER_RETENTION_DAYS * 86400,
-            ],
-        )
-        return ClaimResult(bool(int(granted)), LedgerEntry.from_json(chat_id, raw))
+        """Atomically claim the delivery of ``date`` to ``chat_id`` for ``claimer``:
+        granted when there is no entry, the entry is the claimer's own claim, or another
+        claimer's claim older than ``stale_after`` seconds (its sender died)."""
+        [result] = await self.claim_many([(date, chat_id)], claimer, stale_after)
+        return result
 
     @translate_errors
     async def claim_many(
@@ -183,6 +174,19 @@ class DeliveryLedger:
                 yield LedgerEntry.from_json(int(chat), str(raw))
             if cursor == 0:
                 return
+
+    @translate_errors
+    async def undelivered(self, date: str, chat_ids: Sequence[int]) -> list[int]:
+        """The chats of ``chat_ids`` that have no delivery of ``date`` recorded (no entry,
+        or only a claim), in order; one HMGET."""
+        if not chat_ids:
+            return []
+        raw = text_list(await self._client.hmget(self._keys.sent(date), [str(c) for c in chat_ids]))
+        return [
+            chat_id
+            for chat_id, entry in zip(chat_ids, raw, strict=True)
+            if entry is None or not LedgerEntry.from_json(chat_id, entry).sent
+        ]
 
     @translate_errors
     async def count(self, date: str) -> int:

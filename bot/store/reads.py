@@ -13,7 +13,7 @@ from redis.asyncio import Redis
 
 from bot.keys import Keys
 from bot.store.errors import translate_errors
-from bot.store.lua import lua_source
+from bot.store.lua import load_script
 
 READ_RETENTION_DAYS = 90
 
@@ -24,7 +24,7 @@ class ReadState:
     def __init__(self, client: Redis, keys: Keys) -> None:
         self._client = client
         self._keys = keys
-        self._mark = client.register_script(lua_source("mark_read"))
+        self._mark = load_script(client, "mark_read")
 
     async def mark_read(self, chat_id: int, date: str, number: int) -> bool:
         """Mark one item read; True when it was unread (the item's count grew by one)."""

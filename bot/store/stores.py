@@ -1,36 +1,83 @@
-"""Every store over one connection, built in one place for the application's wiring."""
+"""Every store over one connection, built in one place: the only objects that talk to
+Redis. Everything else (services, scheduler, delivery, sources) is handed these."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from redis.asyncio import Redis
+
+from bot.keys import Keys
 from bot.settings import Settings
+from bot.store.alert_claims import AlertClaims
+from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection
+from bot.store.dead_letters import DeadLetters
 from bot.store.digests import DigestArchive
 from bot.store.due import DueIndex
+from bot.store.lease import Lease
 from bot.store.ledger import DeliveryLedger
+from bot.store.outbox import OutboxStream
+from bot.store.progress import ProgressStore
 from bot.store.reads import ReadState
+from bot.store.send_slots import SendSlots
 from bot.store.subscribers import SubscriberDefaults, SubscriberStore
+from bot.store.url_validators import UrlValidators
+from bot.store.waiting import WaitingReaders
 
 
 @dataclass(frozen=True)
 class Stores:
-    """The stores the services use; they share the connection's client and keys."""
+    """The stores of one bot; they share one client and one key prefix."""
 
     subscribers: SubscriberStore
     due: DueIndex
     digests: DigestArchive
     reads: ReadState
     ledger: DeliveryLedger
+    outbox: OutboxStream
+    progress: ProgressStore
+    dead_letters: DeadLetters
+    send_slots: SendSlots
+    alert_claims: AlertClaims
+    waiting: WaitingReaders
+    url_validators: UrlValidators
+    lease: Lease  # the scheduler lease, as this process holds it
 
     @classmethod
     def build(cls, connection: RedisConnection, settings: Settings) -> Stores:
         """The stores over ``connection``, with new subscribers' defaults from settings."""
-        client, keys = connection.client, connection.keys
+        defaults = SubscriberDefaults.from_settings(settings)
+        return cls.over(
+            connection.client,
+            connection.keys,
+            defaults,
+            lease_seconds=settings.scheduler_lease_seconds,
+        )
+
+    @classmethod
+    def over(
+        cls,
+        client: Redis,
+        keys: Keys,
+        defaults: SubscriberDefaults | None = None,
+        clock: Clock = utc_now,
+        lease_seconds: float = 30.0,
+    ) -> Stores:
+        """The stores over ``client`` under ``keys``' prefix; new subscribers get
+        ``defaults`` (the built-in ones when None)."""
         return cls(
-            subscribers=SubscriberStore(client, keys, SubscriberDefaults.from_settings(settings)),
+            subscribers=SubscriberStore(client, keys, defaults, clock),
             due=DueIndex(client, keys),
-            digests=DigestArchive(client, keys),
+            digests=DigestArchive(client, keys, clock),
             reads=ReadState(client, keys),
-            ledger=DeliveryLedger(client, keys),
+            ledger=DeliveryLedger(client, keys, clock),
+            outbox=OutboxStream(client, keys),
+            progress=ProgressStore(client, keys),
+            dead_letters=DeadLetters(client, keys),
+            send_slots=SendSlots(client, keys),
+            alert_claims=AlertClaims(client, keys),
+            waiting=WaitingReaders(client, keys),
+            url_validators=UrlValidators(client, keys),
+            lease=Lease(client, keys, lease_seconds),
         )

@@ -24,7 +24,7 @@ from bot.services.errors import NotSubscribed
 from bot.settings import Settings
 from bot.store.clock import Clock, utc_now
 from bot.store.errors import store_errors, translate_errors
-from bot.store.lua import lua_source
+from bot.store.lua import load_script
 from bot.store.next_push import NextInstants, next_push_instant
 from bot.store.redis_types import start_multi, text_hash, text_list
 from bot.store.subscriber import (
@@ -79,8 +79,8 @@ class SubscriberStore:
         self._keys = keys
         self._defaults = defaults or SubscriberDefaults()
         self._clock = clock
-        self._put = client.register_script(lua_source("put_subscribers"))
-        self._get_many = client.register_script(lua_source("get_subscribers"))
+        self._put = load_script(client, "put_subscribers")
+        self._get_many = load_script(client, "get_subscribers")
 
     @property
     def defaults(self) -> SubscriberDefaults:

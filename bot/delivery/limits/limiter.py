@@ -1,10 +1,11 @@
-"""The global rate and per-chat pacing, held in Redis so every process obeys one limit.
+"""The global rate and per-chat pacing every process obeys, held in Redis
+(``bot.store.send_slots``).
 
-``RateLimiter.acquire_many(chat_ids)`` runs ``bucket.lua`` once for the messages several
-senders want to send now (``acquire(chat_id)`` for one) and answers with a ``Slot`` each:
-send after a short wait, or try this chat later (its pace or a flood pause), so a sender
-never sits idle on one chat while others could be served. ``pause(seconds)`` is what
-a 429 calls: every sender in every process sees the pause on its next acquire.
+``RateLimiter.acquire_many(chat_ids)`` asks once for the messages several senders want
+to send now (``acquire(chat_id)`` for one) and answers with a ``Slot`` each: send after a
+short wait, or try this chat later (its pace or a flood pause), so a sender never sits
+idle on one chat while others could be served. ``pause(seconds)`` is what a 429 calls:
+every sender in every process sees the pause on its next acquire.
 """
 
 from __future__ import annotations
@@ -12,23 +13,17 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Final
 
-from redis.asyncio import Redis
-
-from bot.keys import Keys
-from bot.store.errors import translate_errors
+from bot.store.send_slots import SendSlots
 
 PRIVATE_PACE_SECONDS: Final = 1.0  # Telegram: about one message per second to a chat
 GROUP_PACE_SECONDS: Final = 3.0  # 20 messages per minute to a group
 HORIZON_SECONDS: Final = 0.25  # how far ahead a sender may reserve its slot
 
-_SCRIPT = resources.files("bot.delivery.limits").joinpath("bucket.lua").read_text
-
 
 class SlotVerdict(enum.Enum):
-    """What ``acquire`` decided (the numbers are the script's)."""
+    """What ``acquire`` decided (the numbers are ``bucket.lua``'s)."""
 
     GRANTED = 0
     FLOOD_PAUSE = 1
@@ -50,48 +45,34 @@ def pace_seconds(chat_id: int) -> float:
 
 
 class RateLimiter:
-    """The shared limiter of one bot (one key prefix) at ``rate`` messages per second."""
+    """The shared limiter of one bot at ``rate`` messages per second."""
 
-    def __init__(self, client: Redis, keys: Keys, rate: float) -> None:
+    def __init__(self, slots: SendSlots, rate: float) -> None:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
-        self._client = client
-        self._keys = keys
+        self._slots = slots
         self._interval_us = round(1_000_000 / rate)
-        self._script = client.register_script(_SCRIPT())
 
     async def acquire(self, chat_id: int) -> Slot:
         """Reserve the next global slot for one message to ``chat_id``, if it may go."""
         [slot] = await self.acquire_many([chat_id])
         return slot
 
-    @translate_errors
     async def acquire_many(self, chat_ids: Sequence[int]) -> list[Slot]:
         """``acquire`` for one message to each of ``chat_ids``, in one script call, decided
         in order as if asked one after another; a chat listed twice gets one message."""
         if not chat_ids:
             return []
-        keys = [self._keys.bucket(), self._keys.flood_pause()]
-        keys.extend(self._keys.chat_pace(chat) for chat in chat_ids)
-        args = [self._interval_us, HORIZON_SECONDS * 1e6]
-        args.extend(round(pace_seconds(chat) * 1e6) for chat in chat_ids)
-        flat = await self._script(keys=keys, args=args)
-        return [
-            Slot(SlotVerdict(int(flat[i])), int(flat[i + 1]) / 1e6) for i in range(0, len(flat), 2)
-        ]
+        paces = [(chat, round(pace_seconds(chat) * 1e6)) for chat in chat_ids]
+        answers = await self._slots.reserve(self._interval_us, round(HORIZON_SECONDS * 1e6), paces)
+        return [Slot(SlotVerdict(verdict), wait_us / 1e6) for verdict, wait_us in answers]
 
-    @translate_errors
     async def pause(self, seconds: float) -> None:
         """Stop every sender for ``seconds`` (a 429's retry_after); a longer pause that
         is already running is kept."""
-        key = self._keys.flood_pause()
-        millis = max(1, round(seconds * 1000))
-        remaining = await self._client.pttl(key)
-        if remaining < millis:
-            await self._client.set(key, "1", px=millis)
+        await self._slots.pause(max(1, round(seconds * 1000)))
 
-    @translate_errors
     async def paused_for(self) -> float:
         """Seconds the flood pause still lasts (0 when there is none)."""
-        return max(0, await self._client.pttl(self._keys.flood_pause())) / 1000
+        return await self._slots.paused_for_ms() / 1000

@@ -14,8 +14,8 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
-from bot.delivery.queue.outbox import Entry
 from bot.delivery.queue.tasks import PushTask
+from bot.store.outbox import Entry
 
 
 @dataclass(eq=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery.queue.progress import PushProgress
+from bot.store.progress import PushProgress
 
 BAR_WIDTH = 24
 

@@ -1,6 +1,6 @@
 """Messages to the admins that go out once per problem, however many processes see it.
 
-The first process to claim an alert's dedupe key (SET NX with expiry) sends it. An admin
+The first process to claim an alert's dedupe key (``bot.store.alert_claims``) sends it. An admin
 that cannot be reached for a transient reason (Telegram's 5xx, a timeout: the very outage
 that often causes the alert) is retried in the background with growing delays, so the
 alert lands once Telegram recovers; an admin who blocked the bot is only logged.
@@ -13,17 +13,14 @@ import logging
 from collections.abc import Iterable
 from typing import Final
 
-from redis.asyncio import Redis
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery.senders.failures import retry_after_seconds
-from bot.keys import Keys
-from bot.store.errors import translate_errors
+from bot.store.alert_claims import AlertClaims
 
 logger = logging.getLogger(__name__)
 
-DEDUPE_SECONDS: Final = 7 * 24 * 3600
 RETRY_DELAYS: Final = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0, 60.0, 120.0, 300.0, 600.0)
 
 
@@ -33,29 +30,22 @@ class AdminAlerts:
 
     def __init__(
         self,
-        client: Redis,
-        keys: Keys,
+        claims: AlertClaims,
         bot: Bot,
         admin_ids: Iterable[int],
         retry_delays: tuple[float, ...] = RETRY_DELAYS,
     ) -> None:
-        self._client = client
-        self._keys = keys
+        self._claims = claims
         self._bot = bot
         self._admin_ids = tuple(sorted(admin_ids))
         self._retry_delays = retry_delays
         self._retries: set[asyncio.Task[None]] = set()
 
-    @translate_errors
-    async def _claim(self, dedupe_key: str) -> bool:
-        key = self._keys.alert_once(dedupe_key)
-        return bool(await self._client.set(key, "1", nx=True, ex=DEDUPE_SECONDS))
-
     async def send_once(self, dedupe_key: str, text: str) -> bool:
         """Send ``text`` to each admin unless an alert with ``dedupe_key`` already went out
         (from any process, within a week). Returns whether this call sent it. Failures are
         retried or logged, never raised: an alert must not break delivery."""
-        if not await self._claim(dedupe_key):
+        if not await self._claims.claim(dedupe_key):
             return False
         if not self._admin_ids:
             logger.warning("alert %s not sent: ADMIN_IDS is empty: %s", dedupe_key, text)

@@ -19,9 +19,7 @@ from typing import Final
 from telegram import Bot
 
 from bot.delivery.limits.limiter import RateLimiter, Slot, SlotVerdict, pace_seconds
-from bot.delivery.queue.deadletter import DeadLetters
 from bot.delivery.queue.held import Job
-from bot.delivery.queue.progress import Outcome
 from bot.delivery.queue.tasks import FIELD
 from bot.delivery.senders import bot_api
 from bot.delivery.senders.alerts import AdminAlerts
@@ -29,7 +27,9 @@ from bot.delivery.senders.coalesce import Coalescer
 from bot.delivery.senders.failures import ErrorKind, Failure, classify
 from bot.delivery.senders.variants import ContentCache, DigestMissing
 from bot.i18n import DEFAULT_LANGUAGE, t
+from bot.store.dead_letters import DeadLetters
 from bot.store.ledger import ClaimResult, DeliveryLedger, LedgerEntry, Sent
+from bot.store.progress import Outcome
 from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
 

@@ -28,25 +28,20 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-from redis.asyncio import Redis
 from telegram import Bot
 
 from bot.delivery.limits.limiter import RateLimiter
-from bot.delivery.queue.deadletter import DeadLetters
 from bot.delivery.queue.held import HeldJobs, Job
-from bot.delivery.queue.outbox import Entry, Outbox
-from bot.delivery.queue.progress import Outcome
 from bot.delivery.queue.tasks import FIELD, BadTask, decode
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.delivery.senders.deliverer import Deliverer, DeliveryPolicy, Finished, Later, Step
 from bot.delivery.senders.variants import ContentCache
 from bot.digest.categories import CategoryRules
-from bot.keys import Keys
 from bot.settings import Settings
-from bot.store.digests import DigestArchive
 from bot.store.errors import StoreUnavailable
-from bot.store.ledger import DeliveryLedger
-from bot.store.subscribers import SubscriberStore
+from bot.store.outbox import Entry
+from bot.store.progress import Outcome
+from bot.store.stores import Stores
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +85,7 @@ class SenderPool:
     def __init__(
         self,
         *,
-        client: Redis,
-        keys: Keys,
+        stores: Stores,
         bot: Bot,
         rate: float,
         admin_ids: frozenset[int] = frozenset(),
@@ -101,22 +95,22 @@ class SenderPool:
     ) -> None:
         self.name = name or consumer_name()
         self.bot = bot
-        self.outbox = Outbox(client, keys)
+        self.outbox = stores.outbox
         self._config = config
         self._held = HeldJobs()
-        self._alerts = AdminAlerts(client, keys, bot, admin_ids)
+        self._alerts = AdminAlerts(stores.alert_claims, bot, admin_ids)
         self._deliverer = Deliverer(
             bot=bot,
             claimer=self.name,
-            ledger=DeliveryLedger(client, keys),
-            subscribers=SubscriberStore(client, keys),
-            content=ContentCache(DigestArchive(client, keys), rules),
-            limiter=RateLimiter(client, keys, rate),
-            dead_letters=DeadLetters(client, keys),
+            ledger=stores.ledger,
+            subscribers=stores.subscribers,
+            content=ContentCache(stores.digests, rules),
+            limiter=RateLimiter(stores.send_slots, rate),
+            dead_letters=stores.dead_letters,
             alerts=self._alerts,
             policy=config.policy,
         )
-        self._dead_letters = DeadLetters(client, keys)
+        self._dead_letters = stores.dead_letters
         self._finished: dict[str, list[tuple[str, Outcome]]] = defaultdict(list)
         self._room = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
@@ -313,13 +307,12 @@ def _raise_if_cancelled() -> None:
         raise asyncio.CancelledError
 
 
-async def start_senders(settings: Settings, client: Redis, keys: Keys, bot: Bot) -> SenderPool:
+async def start_senders(settings: Settings, stores: Stores, bot: Bot) -> SenderPool:
     """Start this process's sender pool as the settings describe (what ``briefbot run``
     and ``briefbot worker`` call); stop it with ``await pool.stop()``. Raises
     ``CategoryRulesError`` when ``CATEGORY_RULES_FILE`` cannot be used."""
     pool = SenderPool(
-        client=client,
-        keys=keys,
+        stores=stores,
         bot=bot,
         rate=settings.rate_limit_per_second,
         admin_ids=settings.admin_ids,

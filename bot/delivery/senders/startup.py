@@ -21,11 +21,11 @@ def sender_hooks() -> tuple[Hook, Hook]:
 
     async def on_start(application: BotApplication) -> None:
         services = application.bot_data.services
-        settings, conn = services.settings, services.connection
+        settings = services.settings
         bot = build_bot(settings)
         await bot.initialize()
         try:
-            running.append(await start_senders(settings, conn.client, conn.keys, bot))
+            running.append(await start_senders(settings, services.stores, bot))
         except BaseException:
             await bot.shutdown()
             raise

@@ -1,4 +1,7 @@
--- Claim many deliveries at once: claim.lua's rule applied to each (date, chat) in turn.
+-- Claim deliveries (the exactly-once primitive), one or many at once, each in turn:
+-- granted when there is no entry, the entry is this claimer's own claim, or another
+-- claimer's claim older than "stale after" (its sender died); refused when sent, or
+-- freshly claimed by another.
 -- KEYS[i] = sent:{date} of item i (the same key may repeat)
 -- ARGV[1..4] = claimer, now (epoch seconds), stale after (seconds), retention (seconds)
 -- ARGV[4+i] = the chat of item i

@@ -1,10 +1,12 @@
--- Read the time zone and push time of a batch of subscribers in one call (a pipeline of
--- HMGETs costs the client far more to pack and parse).
--- KEYS = subscriber hashes. Returns {tz1, time1, tz2, time2, ...}, '' for a missing field.
+-- Read the status, time zone and push time of a batch of subscribers in one call (a
+-- pipeline of HMGETs costs the client far more to pack and parse than the answer).
+-- KEYS = subscriber hashes.
+-- Returns {status1, tz1, time1, status2, ...}, '' for a missing field.
 local out = {}
 for i = 1, #KEYS do
-  local fields = redis.call('HMGET', KEYS[i], 'tz', 'time')
+  local fields = redis.call('HMGET', KEYS[i], 'status', 'tz', 'time')
   out[#out + 1] = fields[1] or ''
   out[#out + 1] = fields[2] or ''
+  out[#out + 1] = fields[3] or ''
 end
 return out

@@ -9,9 +9,9 @@ from typing import Final, cast
 
 from redis.asyncio import Redis
 
-from bot.delivery.queue.outbox import entries_of
 from bot.keys import Keys
 from bot.store.errors import translate_errors
+from bot.store.outbox import entries_of
 from bot.store.redis_types import HashFields
 
 MAX_ENTRIES: Final = 100_000  # roughly; the oldest go first
