@@ -22,7 +22,6 @@ from typing import cast
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot.commands import publish_menu
 from bot.context import BotApplication, BotData
 from bot.digest.categories import CategoryRules
 from bot.reader_throttle import ReaderThrottle
@@ -35,7 +34,8 @@ from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection, open_redis
 from bot.store.stores import Stores
 from bot.transport import AiohttpRequest
-from handlers import register_all
+from handlers import AREAS, register_all
+from handlers.declarations import Area
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +55,10 @@ def build_application(
     throttle: ReaderThrottle | None = None,
     on_start: Sequence[Hook] = (),
     on_stop: Sequence[Hook] = (),
+    areas: Sequence[Area] = AREAS,
 ) -> BotApplication:
     """The bot, ready to ``initialize``/``start`` (or ``run_polling``); nothing connects
-    until then."""
+    until then. ``areas`` are the declared commands and buttons (tests add their own)."""
     base_url = settings.telegram_api_base_url
     file_url = base_url[: -len("bot")] + "file/bot" if base_url.endswith("/bot") else base_url
 
@@ -67,7 +68,7 @@ def build_application(
         application.bot_data.attach(services)
         await load_digest_folder(services)
         try:
-            await publish_menu(application.bot)
+            await application.bot_data.commands.publish(application.bot)
         except TelegramError as error:
             # The menu is a convenience; the bot works without it and retries next start.
             logger.warning("could not publish the command menu: %s", error)
@@ -95,7 +96,7 @@ def build_application(
     )
     # The builder's JobQueue type parameter ignores context_types; the objects are right.
     application = cast(BotApplication, builder.build())
-    register_all(application)
+    register_all(application, settings.admin_ids, areas)
     return application
 
 

@@ -1,17 +1,21 @@
 """The typed ``bot_data`` and callback context every handler receives.
 
 ``bot_data`` is a ``BotData`` (not a dict): python-telegram-bot creates it empty when the
-application is built, ``post_init`` attaches the opened services, ``post_shutdown``
-detaches them. Handlers reach the services as ``context.bot_data.services``.
+application is built, ``register_all`` gives it the declared commands (``commands``),
+``post_init`` attaches the opened services, ``post_shutdown`` detaches them. Handlers
+reach the services as ``context.bot_data.services``.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.services.container import BotServices
+
+if TYPE_CHECKING:
+    from bot.commands import CommandBook
 
 
 class ServicesNotReady(RuntimeError):
@@ -23,6 +27,18 @@ class BotData:
 
     def __init__(self) -> None:
         self._services: BotServices | None = None
+        self._commands: CommandBook | None = None
+
+    @property
+    def commands(self) -> CommandBook:
+        """The declared commands (set by ``register_all`` when the application is built)."""
+        if self._commands is None:
+            raise ServicesNotReady("no commands are registered (register_all has not run)")
+        return self._commands
+
+    @commands.setter
+    def commands(self, book: CommandBook) -> None:
+        self._commands = book
 
     @property
     def services(self) -> BotServices:

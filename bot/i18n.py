@@ -116,18 +116,7 @@ ZH: dict[str, str] = {
     "bot.format.saved": "推送格式已改为：{format}。",
     "bot.lang.usage": "用法：/lang zh（中文）或 /lang en（English）。",
     "bot.lang.saved": "界面语言已改为中文。",
-    "bot.help": (
-        "我每天把新闻简报推送给你，也可以随时查看。\n\n"
-        "/today — 今日简报；/today full 看全文\n"
-        "/item 3 — 第 3 条（可加日期：/item 3 2025-07-21）\n"
-        "/category 硬件前沿 — 某个分类的条目\n"
-        "/categories — 列出分类\n"
-        "/archive — 往期简报；/date 2025-07-21 打开某天\n"
-        "/unread — 最近 7 天没读的条目\n"
-        "/settings — 推送时间、时区、格式、分类、语言\n"
-        "/time 07:30 · /tz Europe/Berlin · /format full · /lang en\n"
-        "/stop — 退订；/start — 订阅或恢复"
-    ),
+    "bot.help.intro": "我每天把新闻简报推送给你，也可以随时查看。全部命令：",
     "bot.unknown_command": "我不认识 {command} 这个命令。/help 列出全部命令。",
     "bot.stray_text": "我只听得懂命令。试试 /today 看今日简报，或 /help 查看全部命令。",
     "bot.throttled": "你发得太快了，请稍等几秒再试。",
@@ -255,17 +244,8 @@ EN: dict[str, str] = {
     "bot.format.saved": "Push format is now: {format}.",
     "bot.lang.usage": "Usage: /lang zh (中文) or /lang en (English).",
     "bot.lang.saved": "The interface language is now English.",
-    "bot.help": (
-        "I send you a news digest every day; you can also read it any time.\n\n"
-        "/today — today's digest; /today full for everything\n"
-        "/item 3 — item 3 (add a date: /item 3 2025-07-21)\n"
-        "/category hardware — the items of a category\n"
-        "/categories — list the categories\n"
-        "/archive — earlier digests; /date 2025-07-21 opens one\n"
-        "/unread — what you have not read in the last 7 days\n"
-        "/settings — push time, time zone, format, categories, language\n"
-        "/time 07:30 · /tz Europe/Berlin · /format full · /lang zh\n"
-        "/stop — unsubscribe; /start — subscribe or resume"
+    "bot.help.intro": (
+        "I send you a news digest every day; you can also read it any time. Every command:"
     ),
     "bot.unknown_command": "I don't know the command {command}. /help lists them all.",
     "bot.stray_text": "I only understand commands. Try /today for today's digest, or /help.",

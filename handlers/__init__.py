@@ -1,12 +1,19 @@
-"""The Telegram-facing layer: each module wires a few handlers; ``register_all`` composes
-them. Handlers parse an update, call one service, and send what a view renders; they
-never talk to Redis or HTTP themselves."""
+"""The Telegram-facing layer: each area module declares its commands and buttons
+(``AREA``); ``register_all`` derives the handlers, the admin filter, the button router,
+the command menus and ``/help`` from those declarations. Handlers parse an update, call
+one service, and send what a view renders; they never talk to Redis or HTTP themselves."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
+from telegram.ext import CommandHandler
+
+from bot.commands import Audience, CommandBook, admin_filter
 from bot.context import BotApplication
 from handlers import (
-    callbacks,
+    admin,
+    buttons,
     category,
     errors,
     fallback,
@@ -17,22 +24,35 @@ from handlers import (
     throttle,
     unread,
 )
-from handlers.callbacks import ButtonHandler
+from handlers.declarations import Area
+
+# In menu (and /help) order.
+AREAS: tuple[Area, ...] = (
+    reading.AREA,
+    category.AREA,
+    unread.AREA,
+    settings.AREA,
+    help.AREA,
+    start.AREA,
+    admin.AREA,
+)
 
 
-def register_all(application: BotApplication) -> None:
-    """Every handler, in the order python-telegram-bot must try them."""
+def register_all(
+    application: BotApplication, admin_ids: Iterable[int], areas: Sequence[Area] = AREAS
+) -> None:
+    """Every handler of ``areas``, in the order python-telegram-bot must try them; the
+    declared commands go to ``application.bot_data.commands`` (menus and /help)."""
+    book = CommandBook((command for area in areas for command in area.commands), admin_ids)
+    application.bot_data.commands = book
     throttle.register(application)
-    for area in (start, reading, category, unread, settings, help):
-        area.register(application)
-    buttons: dict[str, ButtonHandler] = {
-        **start.BUTTONS,
-        **reading.BUTTONS,
-        **category.BUTTONS,
-        **unread.BUTTONS,
-        **settings.BUTTONS,
-    }
-    callbacks.register(application, buttons)
+    admins = admin_filter(book.admin_ids)
+    for command in book.commands:
+        # A non-admin's admin command matches nothing here and reaches the fallback: the
+        # same answer as a command that does not exist.
+        only = admins if command.audience is Audience.ADMINS else None
+        application.add_handler(CommandHandler(command.names, command.callback, filters=only))
+    buttons.register(application, (button for area in areas for button in area.buttons))
     # Last: only what no command handler took.
     fallback.register(application)
     errors.register(application)

@@ -1,26 +1,27 @@
-"""The reader bot's button actions, declared in the shared callback codec
-(``bot.callbacks``): each has a short code and typed arguments, so ``unpack`` refuses a
-forged or outdated button before any handler sees it."""
+"""The reader bot's button actions: each has a short code and typed arguments, so the
+router's codec refuses a forged or outdated button before any handler sees it. The
+renderer's own ``open_item`` lives in ``bot.callback_data``; an area declares which of
+these it handles (``Button`` in its ``AREA``)."""
 
 from __future__ import annotations
 
-from bot.callbacks import DATE, INT, TOKEN, register
+from bot.callback_data import DATE, INT, TOKEN, Action
 
-TODAY = register("today", "td").name
-HELP = register("help", "hp").name
-OPEN_DATE = register("open_date", "dt", DATE).name
-CATEGORY = register("category_items", "ct", DATE, INT).name
-UNREAD = register("unread", "ur").name
-MARK_ALL_READ = register("mark_all_read", "mar").name
-SETTINGS = register("settings", "sm").name
-TIME_MENU = register("time_menu", "stm").name
-SET_TIME = register("set_time", "st", INT).name  # minutes after midnight
-ZONE_MENU = register("zone_menu", "szm").name
-SET_ZONE = register("set_zone", "sz", INT).name  # index into COMMON_ZONES
-SET_ZONE_NAME = register("set_zone_name", "szn", TOKEN).name  # a zone /tz suggested
-TOGGLE_FORMAT = register("toggle_format", "sf").name
-CATEGORY_MENU = register("category_menu", "scm").name
-TOGGLE_CATEGORY = register("toggle_category", "sc", INT).name  # index into the choices
-ALL_CATEGORIES = register("all_categories", "sca").name
-TOGGLE_LANGUAGE = register("toggle_language", "sl").name
-NAV_ITEM = register("nav_item", "nv", DATE, INT).name  # prev / next: edit in place
+TODAY = Action("today", "td")
+HELP = Action("help", "hp")
+OPEN_DATE = Action("open_date", "dt", (DATE,))
+CATEGORY = Action("category_items", "ct", (DATE, INT))
+UNREAD = Action("unread", "ur")
+MARK_ALL_READ = Action("mark_all_read", "mar")
+SETTINGS = Action("settings", "sm")
+TIME_MENU = Action("time_menu", "stm")
+SET_TIME = Action("set_time", "st", (INT,))  # minutes after midnight
+ZONE_MENU = Action("zone_menu", "szm")
+SET_ZONE = Action("set_zone", "sz", (INT,))  # index into COMMON_ZONES
+SET_ZONE_NAME = Action("set_zone_name", "szn", (TOKEN,))  # a zone /tz suggested
+TOGGLE_FORMAT = Action("toggle_format", "sf")
+CATEGORY_MENU = Action("category_menu", "scm")
+TOGGLE_CATEGORY = Action("toggle_category", "sc", (INT,))  # index into the choices
+ALL_CATEGORIES = Action("all_categories", "sca")
+TOGGLE_LANGUAGE = Action("toggle_language", "sl")
+NAV_ITEM = Action("nav_item", "nv", (DATE, INT))  # prev / next: edit in place

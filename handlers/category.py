@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
-from bot.callbacks import Callback
-from bot.context import BotApplication, BotContext
+from bot.callback_data import Callback
+from bot.commands import Command
+from bot.context import BotContext
 from bot.services.days import looks_like_day
 from bot.services.reader import Reader
 from handlers import actions
-from handlers.callbacks import ButtonHandler
 from handlers.common import for_reader, send
+from handlers.declarations import Area, Button
 from handlers.views import lists
 
 
@@ -48,10 +48,7 @@ async def category_button(
     await send(update, context, lists.category(result))
 
 
-BUTTONS: dict[str, ButtonHandler] = {actions.CATEGORY: category_button}
-
-
-def register(application: BotApplication) -> None:
-    """Wire /category and /categories."""
-    application.add_handler(CommandHandler("category", category))
-    application.add_handler(CommandHandler("categories", categories))
+AREA = Area(
+    commands=(Command("category", category), Command("categories", categories)),
+    buttons=(Button(actions.CATEGORY, category_button),),
+)

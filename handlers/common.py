@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
 
 from bot.context import BotContext
 from bot.i18n import t
@@ -95,6 +96,26 @@ async def send(update: Update, context: BotContext, *answers: Answer) -> None:
             reply_markup=message.keyboard,
             link_preview_options=message.preview,
         )
+
+
+async def edit(update: Update, answer: Answer) -> None:
+    """Replace the message whose button was pressed with ``answer`` (a no-op when nothing
+    changed)."""
+    query = update.callback_query
+    if query is None:
+        return
+    message = outgoing(answer)
+    try:
+        await query.edit_message_text(
+            message.text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=message.keyboard,
+            link_preview_options=message.preview,
+        )
+    except BadRequest as error:
+        # Pressing the button of what is already shown is not a failure.
+        if "not modified" not in error.message.lower():
+            raise
 
 
 async def say(update: Update, context: BotContext, lang: str, key: str, **params: object) -> None:

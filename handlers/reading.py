@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
-from bot.callbacks import OPEN_ITEM, Callback
-from bot.context import BotApplication, BotContext
+from bot.callback_data import OPEN_ITEM, Callback
+from bot.commands import Command
+from bot.context import BotContext
 from bot.services.reader import Reader
 from handlers import actions
-from handlers.callbacks import ButtonHandler, edit
-from handlers.common import for_reader, send
+from handlers.common import edit, for_reader, send
+from handlers.declarations import Area, Button
 from handlers.views import lists
 from handlers.views.digest import digest_messages, item_message
 
@@ -88,17 +88,17 @@ async def date_button(
     await send(update, context, *digest_messages(result))
 
 
-BUTTONS: dict[str, ButtonHandler] = {
-    OPEN_ITEM.name: open_item_button,
-    actions.NAV_ITEM: nav_item_button,
-    actions.TODAY: today_button,
-    actions.OPEN_DATE: date_button,
-}
-
-
-def register(application: BotApplication) -> None:
-    """Wire /today, /item, /date and /archive (the buttons are in ``BUTTONS``)."""
-    application.add_handler(CommandHandler("today", today))
-    application.add_handler(CommandHandler("item", item))
-    application.add_handler(CommandHandler("date", on_date))
-    application.add_handler(CommandHandler("archive", archive))
+AREA = Area(
+    commands=(
+        Command("today", today),
+        Command("item", item),
+        Command("date", on_date),
+        Command("archive", archive),
+    ),
+    buttons=(
+        Button(OPEN_ITEM, open_item_button),
+        Button(actions.NAV_ITEM, nav_item_button),
+        Button(actions.TODAY, today_button),
+        Button(actions.OPEN_DATE, date_button),
+    ),
+)

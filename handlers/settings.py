@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from telegram import Update
-from telegram.ext import CommandHandler
+from collections.abc import Awaitable, Callable
 
-from bot.callbacks import Callback
-from bot.context import BotApplication, BotContext
+from telegram import Update
+
+from bot.callback_data import Callback
+from bot.commands import Command
+from bot.context import BotContext
 from bot.i18n import t
 from bot.services.reader import Reader
-from bot.services.subscriptions import SettingsResult, ZoneChoice
+from bot.services.subscriptions import SettingsResult, SubscriptionService, ZoneChoice
 from handlers import actions
-from handlers.callbacks import ButtonHandler, edit
-from handlers.common import Screen, for_reader, send
+from handlers.common import Screen, edit, for_reader, send
+from handlers.declarations import Area, Button, ButtonHandler
 from handlers.views import settings as views
 
 
@@ -89,58 +91,66 @@ async def set_language(update: Update, context: BotContext, reader: Reader) -> N
     await send(update, context, _saved(result, "lang"))
 
 
-async def on_button(
-    update: Update, context: BotContext, reader: Reader, callback: Callback
-) -> None:
-    """Every settings button: one service call, then the screen it belongs to."""
-    subscriptions = context.bot_data.services.subscriptions
-    action = callback.action
-    index = int(callback.args[0]) if callback.args else 0
-    if action == actions.SETTINGS:
-        await edit(update, views.overview(await subscriptions.settings(reader)))
-    elif action == actions.TIME_MENU:
-        await edit(update, views.time_picker(await subscriptions.settings(reader)))
-    elif action == actions.ZONE_MENU:
-        await edit(update, views.zone_picker(await subscriptions.settings(reader)))
-    elif action == actions.CATEGORY_MENU:
-        await edit(update, views.category_picker(await subscriptions.settings(reader)))
-    elif action == actions.SET_TIME:
-        await edit(update, views.overview(await subscriptions.pick_time(reader, index)))
-    elif action == actions.SET_ZONE:
-        await edit(update, views.overview(await subscriptions.pick_zone(reader, index)))
-    elif action == actions.TOGGLE_FORMAT:
-        await edit(update, views.overview(await subscriptions.toggle_format(reader)))
-    elif action == actions.TOGGLE_LANGUAGE:
-        await edit(update, views.overview(await subscriptions.toggle_language(reader)))
-    elif action == actions.TOGGLE_CATEGORY:
-        await edit(
-            update, views.category_picker(await subscriptions.toggle_category(reader, index))
-        )
-    elif action == actions.ALL_CATEGORIES:
-        await edit(update, views.category_picker(await subscriptions.all_categories(reader)))
+# A settings button: one service call with the button's number (an index or minutes;
+# 0 when it has none), then the screen the result belongs on, edited in place.
+SettingsCall = Callable[[SubscriptionService, Reader, int], Awaitable[SettingsResult]]
 
 
-SETTINGS_ACTIONS = (
-    actions.SETTINGS,
-    actions.TIME_MENU,
-    actions.ZONE_MENU,
-    actions.CATEGORY_MENU,
-    actions.SET_TIME,
-    actions.SET_ZONE,
-    actions.TOGGLE_FORMAT,
-    actions.TOGGLE_LANGUAGE,
-    actions.TOGGLE_CATEGORY,
-    actions.ALL_CATEGORIES,
+def settings_button(call: SettingsCall, view: Callable[[SettingsResult], Screen]) -> ButtonHandler:
+    """The handler of a settings button."""
+
+    async def on_press(
+        update: Update, context: BotContext, reader: Reader, callback: Callback
+    ) -> None:
+        number = int(callback.args[0]) if callback.args else 0
+        result = await call(context.bot_data.services.subscriptions, reader, number)
+        await edit(update, view(result))
+
+    return on_press
+
+
+AREA = Area(
+    commands=(
+        Command("settings", show_settings),
+        Command("time", set_time),
+        Command("tz", set_zone),
+        Command("format", set_format),
+        Command("lang", set_language, aliases=("language",)),
+    ),
+    buttons=(
+        Button(actions.SETTINGS, settings_button(lambda s, r, _: s.settings(r), views.overview)),
+        Button(
+            actions.TIME_MENU, settings_button(lambda s, r, _: s.settings(r), views.time_picker)
+        ),
+        Button(
+            actions.ZONE_MENU, settings_button(lambda s, r, _: s.settings(r), views.zone_picker)
+        ),
+        Button(
+            actions.CATEGORY_MENU,
+            settings_button(lambda s, r, _: s.settings(r), views.category_picker),
+        ),
+        Button(
+            actions.SET_TIME, settings_button(lambda s, r, i: s.pick_time(r, i), views.overview)
+        ),
+        Button(
+            actions.SET_ZONE, settings_button(lambda s, r, i: s.pick_zone(r, i), views.overview)
+        ),
+        Button(
+            actions.TOGGLE_FORMAT,
+            settings_button(lambda s, r, _: s.toggle_format(r), views.overview),
+        ),
+        Button(
+            actions.TOGGLE_LANGUAGE,
+            settings_button(lambda s, r, _: s.toggle_language(r), views.overview),
+        ),
+        Button(
+            actions.TOGGLE_CATEGORY,
+            settings_button(lambda s, r, i: s.toggle_category(r, i), views.category_picker),
+        ),
+        Button(
+            actions.ALL_CATEGORIES,
+            settings_button(lambda s, r, _: s.all_categories(r), views.category_picker),
+        ),
+        Button(actions.SET_ZONE_NAME, zone_name_button),
+    ),
 )
-
-BUTTONS: dict[str, ButtonHandler] = dict.fromkeys(SETTINGS_ACTIONS, on_button)
-BUTTONS[actions.SET_ZONE_NAME] = zone_name_button
-
-
-def register(application: BotApplication) -> None:
-    """Wire /settings, /time, /tz, /format and /lang (the buttons are in ``BUTTONS``)."""
-    application.add_handler(CommandHandler("settings", show_settings))
-    application.add_handler(CommandHandler("time", set_time))
-    application.add_handler(CommandHandler("tz", set_zone))
-    application.add_handler(CommandHandler("format", set_format))
-    application.add_handler(CommandHandler(["lang", "language"], set_language))

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
-from bot.callbacks import Callback
-from bot.context import BotApplication, BotContext
+from bot.callback_data import Callback
+from bot.commands import Command
+from bot.context import BotContext
 from bot.services.reader import Reader
 from handlers import actions
-from handlers.callbacks import ButtonHandler
 from handlers.common import for_reader, say, send
+from handlers.declarations import Area, Button
+from handlers.help import send_help
 from handlers.views.digest import item_message
 from handlers.views.welcome import welcome
 
@@ -59,14 +60,10 @@ async def help_button(
     update: Update, context: BotContext, reader: Reader, callback: Callback
 ) -> None:
     """The welcome's help button."""
-    lang = await context.bot_data.services.subscriptions.language(reader)
-    await say(update, context, lang, "help")
+    await send_help(update, context, reader)
 
 
-BUTTONS: dict[str, ButtonHandler] = {actions.HELP: help_button}
-
-
-def register(application: BotApplication) -> None:
-    """Wire /start and /stop."""
-    application.add_handler(CommandHandler("start", start))
-    application.add_handler(CommandHandler("stop", stop))
+AREA = Area(
+    commands=(Command("start", start), Command("stop", stop)),
+    buttons=(Button(actions.HELP, help_button),),
+)

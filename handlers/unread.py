@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler
 
-from bot.callbacks import Callback
-from bot.context import BotApplication, BotContext
+from bot.callback_data import Callback
+from bot.commands import Command
+from bot.context import BotContext
 from bot.services.reader import Reader
 from handlers import actions
-from handlers.callbacks import ButtonHandler, edit
-from handlers.common import for_reader, send
+from handlers.common import edit, for_reader, send
+from handlers.declarations import Area, Button
 from handlers.views import lists
 
 
@@ -37,12 +37,10 @@ async def mark_all_read_button(
     await edit(update, lists.marked(result))
 
 
-BUTTONS: dict[str, ButtonHandler] = {
-    actions.UNREAD: unread_button,
-    actions.MARK_ALL_READ: mark_all_read_button,
-}
-
-
-def register(application: BotApplication) -> None:
-    """Wire /unread."""
-    application.add_handler(CommandHandler("unread", unread))
+AREA = Area(
+    commands=(Command("unread", unread),),
+    buttons=(
+        Button(actions.UNREAD, unread_button),
+        Button(actions.MARK_ALL_READ, mark_all_read_button),
+    ),
+)

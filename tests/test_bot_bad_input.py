@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.keys import Keys
-from handlers.callbacks import is_foreign
+from handlers.buttons import is_foreign
 from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_data
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import regex
 
-from bot.callbacks import unpack
+from bot.callback_data import RENDERED
 from bot.digest.model import Commentary, Digest, Item
 from bot.digest.parser import load_digest
 from bot.render import RenderedMessage, render_compact, render_full, render_item
@@ -91,7 +91,7 @@ def test_item_has_previous_and_next_buttons_only_where_there_are_items() -> None
     assert [b.text for b in first.keyboard[0]] == ["Next ▶"]
     assert [b.text for b in middle.keyboard[0]] == ["◀ Previous", "Next ▶"]
     assert [b.text for b in last.keyboard[0]] == ["◀ Previous"]
-    assert [unpack(b.callback_data or "").args for b in middle.keyboard[0]] == [
+    assert [RENDERED.unpack(b.callback_data or "").args for b in middle.keyboard[0]] == [
         ("2025-07-21", 4),
         ("2025-07-21", 6),
     ]

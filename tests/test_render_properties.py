@@ -16,7 +16,7 @@ import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.callbacks import unpack
+from bot.callback_data import RENDERED
 from bot.digest.model import Commentary, Digest, Item
 from bot.render import RenderedMessage, render_compact, render_full, render_item
 from sandbox.telegram_html import Entity, parse_html, utf16_len
@@ -150,7 +150,7 @@ def test_compact_is_one_message_with_a_working_button_per_item(
     for button, item in zip(buttons, digest.items, strict=True):
         assert button.callback_data is not None
         assert len(button.callback_data.encode()) <= 64
-        assert unpack(button.callback_data).args == (digest.date, item.number)
+        assert RENDERED.unpack(button.callback_data).args == (digest.date, item.number)
     # A digest whose sources are short (an upper bound of their visible text) is shown whole.
     sources = [digest.title, *digest.intro, *(item.title + "99. " for item in digest.items)]
     if sum(utf16_len(text) + 2 for text in sources) < 3900:
@@ -174,6 +174,9 @@ def test_item_format_shows_the_item_within_limits(
         assert _squash(visible).startswith(_squash(f"{number}. {item.title}")[:400])
         assert "…" in visible
     targets = [
-        unpack(b.callback_data).args[1] for row in message.keyboard for b in row if b.callback_data
+        RENDERED.unpack(b.callback_data).args[1]
+        for row in message.keyboard
+        for b in row
+        if b.callback_data
     ]
     assert targets == [n for n in (number - 1, number + 1) if 1 <= n <= len(digest.items)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.callbacks import open_item
+from bot.callback_data import open_item
 from bot.digest.inline import Node, Span, Text, plain_text
 from bot.digest.model import Digest
 from bot.i18n import t

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.callbacks import InvalidCallback, pack, unpack
+from bot.callback_data import OPEN_ITEM, RENDERED, InvalidCallback
 from bot.i18n import t
 from bot.render import Button, RenderedMessage, render_compact, render_full, render_item
 from bot.services.memo import Memo
@@ -53,9 +53,9 @@ def _navigating(button: Button) -> Button:
     if button.callback_data is None:
         return button
     try:
-        callback = unpack(button.callback_data)
+        callback = RENDERED.unpack(button.callback_data)
     except InvalidCallback:
         return button
-    if callback.action != "open_item":
+    if callback.action != OPEN_ITEM:
         return button
-    return replace(button, callback_data=pack(actions.NAV_ITEM, *callback.args))
+    return replace(button, callback_data=actions.NAV_ITEM.pack(*callback.args))

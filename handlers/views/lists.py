@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from telegram import InlineKeyboardButton
 
-from bot.callbacks import open_item
+from bot.callback_data import open_item
 from bot.digest.model import Item
 from bot.i18n import t
 from bot.services.reading import (
@@ -26,7 +26,7 @@ from bot.services.reading import (
 )
 from handlers import actions
 from handlers.common import Screen
-from handlers.views.buttons import button, keyboard, rows
+from handlers.views.keyboards import button, keyboard, rows
 
 # Telegram allows 100 buttons and 100 entities (links); a longer list says "... and N more".
 MAX_LISTED = 20

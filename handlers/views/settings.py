@@ -15,7 +15,7 @@ from bot.services.subscriptions import (
 from bot.services.zones import zone_token
 from handlers import actions
 from handlers.common import Screen
-from handlers.views.buttons import button, keyboard, rows
+from handlers.views.keyboards import button, keyboard, rows
 
 CHOSEN = "✅ "
 

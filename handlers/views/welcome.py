@@ -6,7 +6,7 @@ from bot.i18n import t
 from bot.services.subscriptions import StartResult
 from handlers import actions
 from handlers.common import Screen
-from handlers.views.buttons import button, keyboard
+from handlers.views.keyboards import button, keyboard
 
 
 def welcome(result: StartResult) -> Screen:

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Arg, pack
+from bot.callback_data import Action, Arg
 
 
-def button(text: str, action: str, *args: Arg) -> InlineKeyboardButton:
+def button(text: str, action: Action, *args: Arg) -> InlineKeyboardButton:
     """A callback button for ``action``."""
-    return InlineKeyboardButton(text, callback_data=pack(action, *args))
+    return InlineKeyboardButton(text, callback_data=action.pack(*args))
 
 
 def rows(buttons: Sequence[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:

@@ -6,23 +6,26 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.callbacks import (
+from bot.callback_data import (
     DATE,
     INT,
+    OPEN_ITEM,
+    RENDERED,
     TOKEN,
+    Action,
     Callback,
+    Codec,
     InvalidCallback,
     open_item,
-    pack,
-    register,
-    unpack,
 )
+
+unpack = RENDERED.unpack
 
 
 def test_open_item_is_short_and_decodes_to_the_iso_date_and_number() -> None:
     data = open_item("2025-07-21", 3)
     assert data == "v1:it:20250721:3"
-    assert unpack(data) == Callback("open_item", ("2025-07-21", 3))
+    assert unpack(data) == Callback(OPEN_ITEM, ("2025-07-21", 3))
 
 
 @given(
@@ -32,7 +35,7 @@ def test_open_item_is_short_and_decodes_to_the_iso_date_and_number() -> None:
 def test_every_open_item_round_trips_within_64_bytes(day: object, number: int) -> None:
     data = open_item(str(day), number)
     assert len(data.encode()) <= 64
-    assert unpack(data) == Callback("open_item", (str(day), number))
+    assert unpack(data) == Callback(OPEN_ITEM, (str(day), number))
 
 
 @pytest.mark.parametrize(
@@ -66,20 +69,20 @@ def test_arbitrary_data_never_crashes_unpack(data: str) -> None:
     except InvalidCallback as error:
         assert error.reason
     else:
-        assert pack(callback.action, *callback.args) == data
+        assert callback.action.pack(*callback.args) == data
 
 
-def test_new_actions_register_and_refuse_conflicts_and_oversized_data() -> None:
-    register("test_setting", "tst", TOKEN, INT)
-    assert unpack(pack("test_setting", "push_time", 480)) == Callback(
-        "test_setting", ("push_time", 480)
-    )
-    with pytest.raises(ValueError, match="already registered"):
-        register("test_other", "tst", DATE)
+def test_a_codec_knows_only_its_actions_and_refuses_clashes_and_oversized_data() -> None:
+    setting = Action("test_setting", "tst", (TOKEN, INT))
+    codec = Codec((OPEN_ITEM, setting))
+    assert codec.unpack(setting.pack("push_time", 480)) == Callback(setting, ("push_time", 480))
+    with pytest.raises(InvalidCallback, match="unknown action 'tst'"):
+        unpack(setting.pack("push_time", 480))  # the renderer's codec never declared it
+    with pytest.raises(ValueError, match="clashes"):
+        Codec((setting, Action("test_other", "tst", (DATE,))))
     with pytest.raises(ValueError, match="short token"):
-        pack("test_setting", "has:colon", 1)
+        setting.pack("has:colon", 1)
     with pytest.raises(ValueError, match="over 64 bytes"):
-        register("test_many", "tsm", *([INT] * 8))
-        pack("test_many", *([10**9] * 8))
-    with pytest.raises(ValueError, match="unknown callback action"):
-        pack("no_such_action")
+        Action("test_many", "tsm", (INT,) * 8).pack(*([10**9] * 8))
+    with pytest.raises(ValueError, match="1-4 lowercase letters"):
+        Action("test_bad", "TOOLONG")

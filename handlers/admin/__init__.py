@@ -1,0 +1,14 @@
+"""The admin side's commands and buttons (the admin issue fills this area).
+
+Declare each admin command as ``Command(name, callback, audience=Audience.ADMINS)`` and
+each admin button as ``Button(action, handler, audience=Audience.ADMINS)``: the admin
+filter (``ADMIN_IDS``, in the admin's private chat) is applied for you, a non-admin gets
+exactly the unknown-command answer (or the invalid-button alert), and the commands appear
+only in the admins' own command menus and ``/help``.
+"""
+
+from __future__ import annotations
+
+from handlers.declarations import Area
+
+AREA = Area()
