@@ -13,11 +13,11 @@ from telegram import Update
 from bot.commands import Audience, Command
 from bot.context import BotContext
 from bot.i18n import CATALOGUES
-from bot.sandbox import SandboxControl
 from bot.settings import Settings
 from handlers import AREAS
 from handlers.common import Screen, send
 from handlers.declarations import Area
+from sandbox import SandboxControl
 from tests.fixtures.reader_bot import BotRunner, ChatDriver
 from tests.fixtures.stores import MovableClock
 
