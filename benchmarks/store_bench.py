@@ -141,7 +141,7 @@ async def baseline_import(client: Redis, keys: Keys, lines: list[str]) -> float:
     store = SubscriberStore(client, keys, clock=lambda: NOW)
     start = time.perf_counter()
     for line in lines:
-        await store.put_many([parse_line(line, store.defaults)])
+        await store.put_many([parse_line(line).apply(None, store.defaults)])
     return (time.perf_counter() - start) / len(lines)
 
 

@@ -43,6 +43,7 @@ def sample_lines(count: int) -> list[dict[str, object]]:
             "language": "en" if n % 5 == 0 else "zh",
             "status": statuses[n % len(statuses)],
             "subscribed_at": 1_700_000_000 + n,
+            "keywords": [["+openai", "-马斯克"], [], ["+芯片"]][n % 3],
         }
         for n in range(count)
     ]
@@ -138,6 +139,55 @@ def test_an_import_updates_existing_subscribers_and_their_schedule(
     assert cli_env.zscore(keys.due(), "9") is None
     assert cli_env.hget(keys.subscriber(9), "format") == "full"
     assert cli_env.hget(keys.subscriber(9), "subscribed_at") == subscribed_at
+
+
+def test_a_partial_line_changes_only_the_fields_it_gives(
+    cli_env: redis.Redis, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    full = {
+        "chat_id": 11,
+        "tz": "Europe/Berlin",
+        "time": "07:30",
+        "format": "compact",
+        "categories": ["硬件前沿"],
+        "language": "en",
+        "status": "paused",
+        "subscribed_at": 1_700_000_000,
+        "keywords": ["+openai"],
+    }
+    write_lines(tmp_path / "full.jsonl", [full])
+    assert main(["subscribers", "import", str(tmp_path / "full.jsonl")]) == 0
+    assert "imported 1 subscriber from" in capsys.readouterr().err  # not "1 subscribers"
+    write_lines(tmp_path / "partial.jsonl", [{"chat_id": 11, "format": "full"}])
+    assert main(["subscribers", "import", str(tmp_path / "partial.jsonl")]) == 0
+    assert main(["subscribers", "export"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row == {**full, "format": "full"}
+
+
+def test_an_import_never_turns_a_blocked_reader_active(
+    cli_env: redis.Redis, tmp_path: Path, key_prefix: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    keys = Keys(key_prefix)
+    write_lines(tmp_path / "a.jsonl", [{"chat_id": 21, "status": "blocked"}, {"chat_id": 22}])
+    assert main(["subscribers", "import", str(tmp_path / "a.jsonl")]) == 0
+    capsys.readouterr()
+    lines = [
+        {"chat_id": 21, "status": "active", "time": "09:00"},
+        {"chat_id": 21, "format": "full"},
+        {"chat_id": 22, "status": "active"},
+    ]
+    write_lines(tmp_path / "b.jsonl", lines)
+    assert main(["subscribers", "import", str(tmp_path / "b.jsonl")]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        f"imported 2 subscribers from {tmp_path / 'b.jsonl'}; 0 bad lines; "
+        "1 blocked reader left blocked\n"
+    )
+    blocked = cli_env.hgetall(keys.subscriber(21))
+    assert (blocked["status"], blocked["time"], blocked["format"]) == ("blocked", "09:00", "full")
+    assert cli_env.zscore(keys.due(), "21") is None  # still not pushed to
+    assert cli_env.hget(keys.subscriber(22), "status") == "active"
 
 
 def test_an_unreachable_redis_is_one_clear_line(

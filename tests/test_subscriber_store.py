@@ -228,7 +228,7 @@ async def test_records_are_plain_hash_fields(
     subscribers: SubscriberStore, redis: Redis, keys: Keys
 ) -> None:
     await subscribers.subscribe(42)
-    await subscribers.update(42, categories=["硬件前沿", "AI"])
+    await subscribers.update(42, categories=["硬件前沿", "AI"], keywords=["+openai", "-马斯克"])
     assert await redis.hgetall(keys.subscriber(42)) == {
         "status": "active",
         "tz": "Asia/Shanghai",
@@ -237,6 +237,7 @@ async def test_records_are_plain_hash_fields(
         "categories": '["硬件前沿", "AI"]',
         "language": "zh",
         "subscribed_at": str(int(datetime(2025, 7, 21, 12, tzinfo=UTC).timestamp())),
+        "keywords": '["+openai", "-马斯克"]',
     }
 
 

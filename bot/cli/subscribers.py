@@ -17,8 +17,7 @@ from typing import TextIO
 from bot.cli.sending import run_with_redis
 from bot.settings import Settings
 from bot.store.connection import RedisConnection
-from bot.store.subscriber import Subscriber
-from bot.store.subscriber_lines import BadLine, parse_line, to_line
+from bot.store.subscriber_lines import BadLine, SubscriberLine, parse_line, to_line
 from bot.store.subscribers import PUT_BATCH, SubscriberDefaults, SubscriberStore
 
 Job = Callable[[SubscriberStore], Awaitable[int]]
@@ -68,25 +67,59 @@ def _run(job: Job) -> int:
 
 
 async def import_file(store: SubscriberStore, path: Path) -> int:
-    """Import ``path``; bad lines go to stderr as ``path:line: message``."""
+    """Import ``path``; bad lines go to stderr as ``path:line: message``. A line changes
+    only the fields it gives, and never turns a blocked reader active."""
     imported = bad = 0
-    batch: list[Subscriber] = []
+    batch: list[SubscriberLine] = []
+    kept_blocked = 0
     for number, text in _lines(path):
         try:
             if isinstance(text, BadLine):
                 raise text
-            batch.append(parse_line(text, store.defaults))
+            batch.append(parse_line(text))
         except BadLine as error:
             bad += 1
             print(f"{path}:{number}: {error}", file=sys.stderr)
             continue
         if len(batch) == PUT_BATCH:
-            imported += await store.put_many(batch)
-            batch = []
-    imported += await store.put_many(batch)
-    lines = "line" if bad == 1 else "lines"
-    print(f"imported {imported} subscribers from {path}; {bad} bad {lines}", file=sys.stderr)
+            written, blocked = await _write_batch(store, batch)
+            imported, kept_blocked, batch = imported + written, kept_blocked + blocked, []
+    written, blocked = await _write_batch(store, batch)
+    imported, kept_blocked = imported + written, kept_blocked + blocked
+    summary = f"imported {plural(imported, 'subscriber')} from {path}; {plural(bad, 'bad line')}"
+    if kept_blocked:
+        summary += f"; {plural(kept_blocked, 'blocked reader')} left blocked"
+    print(summary, file=sys.stderr)
     return 1 if bad else 0
+
+
+async def _write_batch(store: SubscriberStore, batch: list[SubscriberLine]) -> tuple[int, int]:
+    """Lay each line over the stored record (or the one an earlier line of the batch
+    made) and write them; returns (records written, blocked readers a line asked to
+    make active)."""
+    if not batch:
+        return 0, 0
+    ids = list(dict.fromkeys(line.chat_id for line in batch))
+    records = dict(zip(ids, await store.get_many(ids), strict=True))
+    kept_blocked = 0
+    for line in batch:
+        stored = records[line.chat_id]
+        record = line.apply(stored, store.defaults)
+        if (
+            stored is not None
+            and stored.status == "blocked"
+            and line.given.get("status") == "active"
+        ):
+            kept_blocked += 1
+        records[line.chat_id] = record
+    written = [record for record in records.values() if record is not None]
+    await store.put_many(written)
+    return len(written), kept_blocked
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 subscriber``, ``2 subscribers``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str | BadLine]]:
@@ -117,7 +150,7 @@ async def export_to(store: SubscriberStore, path: Path | None) -> int:
             os.replace(partial, path)
         finally:
             partial.unlink(missing_ok=True)
-    print(f"exported {count} subscribers to {path or 'stdout'}", file=sys.stderr)
+    print(f"exported {plural(count, 'subscriber')} to {path or 'stdout'}", file=sys.stderr)
     return 0
 
 

@@ -24,6 +24,8 @@ LANGUAGES: tuple[Language, ...] = get_args(Language)
 
 MAX_CATEGORIES = 32
 MAX_CATEGORY_LENGTH = 64
+MAX_KEYWORDS = 20
+MAX_KEYWORD_LENGTH = 40
 # Telegram chat ids: users are positive, groups negative, channels -100...; all 64-bit.
 _CHAT_ID_LIMIT = 2**63
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -43,6 +45,9 @@ class Subscriber:
     categories: tuple[str, ...]
     language: Language
     subscribed_at: int
+    # The reader's keyword filter (/filter): ``+word`` must appear (any one), ``-word``
+    # must not; empty = every item.
+    keywords: tuple[str, ...] = ()
 
     @property
     def zone(self) -> ZoneInfo:
@@ -59,6 +64,11 @@ class Subscriber:
         """The categories as stored: a JSON list, names kept readable."""
         return json.dumps(list(self.categories), ensure_ascii=False)
 
+    @property
+    def keywords_json(self) -> str:
+        """The keyword filter as stored: a JSON list of ``+word`` / ``-word``."""
+        return json.dumps(list(self.keywords), ensure_ascii=False)
+
     def to_hash(self) -> HashFields:
         """The Redis hash fields (plain strings; categories as a JSON list)."""
         return {
@@ -69,6 +79,7 @@ class Subscriber:
             "categories": self.categories_json,
             "language": self.language,
             "subscribed_at": str(self.subscribed_at),
+            "keywords": self.keywords_json,
         }
 
     @classmethod
@@ -83,9 +94,10 @@ class Subscriber:
             tz=fields.get("tz", "UTC"),
             push_time=fields.get("time", "08:00"),
             format=fmt if fmt in FORMATS else "compact",
-            categories=_stored_categories(fields.get("categories", "[]")),
+            categories=_stored_list(fields.get("categories", "[]")),
             language=language if language in LANGUAGES else "zh",
             subscribed_at=int(fields.get("subscribed_at", "0")),
+            keywords=_stored_list(fields.get("keywords", "[]")),
         )
 
     def to_json(self) -> dict[str, object]:
@@ -99,12 +111,13 @@ class Subscriber:
             "language": self.language,
             "status": self.status,
             "subscribed_at": self.subscribed_at,
+            "keywords": list(self.keywords),
         }
 
 
-def _stored_categories(text: str) -> tuple[str, ...]:
-    """The stored JSON list; a damaged value reads as "every category" rather than
-    making the record unreadable."""
+def _stored_list(text: str) -> tuple[str, ...]:
+    """A stored JSON list of names; a damaged value reads as empty ("every category",
+    "no filter") rather than making the record unreadable."""
     try:
         value = json.loads(text)
     except ValueError:
@@ -197,3 +210,20 @@ def validate_categories(values: object) -> tuple[str, ...]:
     if len(names) > MAX_CATEGORIES:
         raise InvalidSetting("categories", f"at most {MAX_CATEGORIES} categories")
     return tuple(names)
+
+
+def validate_keywords(values: object) -> tuple[str, ...]:
+    """A keyword filter: ``+word`` / ``-word`` terms (see ``bot.digest.keywords``)."""
+    if isinstance(values, str) or not isinstance(values, list | tuple):
+        raise InvalidSetting("keywords", 'keywords must be a list like ["+openai", "-musk"]')
+    terms: list[str] = []
+    for value in values:
+        if not isinstance(value, str) or len(value) < 2 or value[0] not in "+-":
+            raise InvalidSetting("keywords", f"keyword {value!r} must be +word or -word")
+        if len(value) - 1 > MAX_KEYWORD_LENGTH:
+            raise InvalidSetting("keywords", f"keyword too long: {value[:20]}…")
+        if value not in terms:
+            terms.append(value)
+    if len(terms) > MAX_KEYWORDS:
+        raise InvalidSetting("keywords", f"at most {MAX_KEYWORDS} keywords")
+    return tuple(terms)

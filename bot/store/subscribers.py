@@ -36,6 +36,7 @@ from bot.store.subscriber import (
     validate_categories,
     validate_chat_id,
     validate_format,
+    validate_keywords,
     validate_language,
     validate_push_time,
     validate_zone,
@@ -233,6 +234,7 @@ class SubscriberStore:
         format: str | None = None,
         categories: Sequence[str] | None = None,
         language: str | None = None,
+        keywords: Sequence[str] | None = None,
     ) -> Subscriber:
         """Change settings (None = keep). Raises ``InvalidSetting`` (message fit for the
         user) before writing anything, ``NotSubscribed`` when the chat has no record. A
@@ -242,6 +244,7 @@ class SubscriberStore:
         new_format = None if format is None else validate_format(format)
         new_categories = None if categories is None else validate_categories(list(categories))
         new_language = None if language is None else validate_language(language)
+        new_keywords = None if keywords is None else validate_keywords(list(keywords))
 
         def change(old: Subscriber | None) -> Subscriber | None:
             if old is None:
@@ -253,6 +256,7 @@ class SubscriberStore:
                 format=new_format or old.format,
                 categories=old.categories if new_categories is None else new_categories,
                 language=new_language or old.language,
+                keywords=old.keywords if new_keywords is None else new_keywords,
             )
 
         new = (await self._change(chat_id, change))[1]
@@ -280,6 +284,7 @@ class SubscriberStore:
                     s.categories_json,
                     s.language,
                     str(s.subscribed_at or ""),
+                    s.keywords_json,
                 )
                 for s in batch
             ]
