@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -183,7 +184,14 @@ async def run_shell(
 
 
 def stdin_line() -> str:
-    """One line of stdin ('' at the end), read in a worker thread."""
+    """One line of stdin ('' at the end), read in a worker thread.
+
+    Bytes that are not UTF-8 (a terminal cuts a long pasted Chinese line mid-character)
+    read as U+FFFD: strict decoding would end the shell, and surrogateescape (the default
+    in the C locale) would give text that no Bot API accepts.
+    """
+    if isinstance(sys.stdin, io.TextIOWrapper) and sys.stdin.errors != "replace":
+        sys.stdin.reconfigure(errors="replace")
     with contextlib.suppress(KeyboardInterrupt):
         return sys.stdin.readline()
     return ""

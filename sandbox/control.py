@@ -13,6 +13,7 @@ from aiohttp import web
 from sandbox.counters import Counters
 from sandbox.faults import FaultConfig, FaultConfigError, Faults
 from sandbox.models import JSON
+from sandbox.params import ApiError, client_gone, json_value
 from sandbox.state import SandboxState, StateError
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,11 @@ def _guarded(handler: Handler) -> Handler:
             return await handler(request)
         except StateError as exc:
             return web.json_response({"error": exc.description}, status=exc.status)
+        except ApiError as exc:  # the body could not be read as JSON text
+            return web.json_response({"error": exc.description}, status=exc.code)
+        except ConnectionResetError:
+            logger.info("the client of %s disconnected before sending all of it", request.path)
+            return client_gone()
         except (_BadInput, FaultConfigError) as exc:
             return web.json_response({"error": str(exc)}, status=400)
         except Exception as exc:
@@ -51,12 +57,10 @@ def _guarded(handler: Handler) -> Handler:
 
 
 async def _body(request: web.Request) -> JSON:
+    """The JSON object sent; like a Bot API body, UTF-8 only (``ApiError`` otherwise)."""
     if not request.can_read_body:
         return {}
-    try:
-        body = await request.json()
-    except json.JSONDecodeError as exc:
-        raise _BadInput(f"the body is not JSON: {exc}") from None
+    body = json_value(await request.read())
     if not isinstance(body, dict):
         raise _BadInput("the body must be a JSON object")
     return body

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
 
 from sandbox.models import JSON
+
+# Telegram's answer to text that is not UTF-8 (a cut multi-byte character, say).
+NOT_UTF8 = "strings must be encoded in UTF-8"
+# What invalid UTF-8 becomes once decoded leniently (surrogateescape), and what a JSON
+# "\udce4" escape gives: a lone surrogate. No answer that carries one can be encoded, so
+# one let in would break every later getUpdates.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ApiError(Exception):
@@ -27,6 +38,93 @@ class ApiError(Exception):
 
 def bad_request(text: str, parameters: JSON | None = None) -> ApiError:
     return ApiError(400, f"Bad Request: {text}", parameters)
+
+
+def has_invalid_text(value: Any) -> bool:
+    """Whether any string in ``value`` (a JSON value; keys too) holds a lone surrogate.
+
+    Walks with a stack, not recursion: JSON as deep as the decoder allows is walked too.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _LONE_SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def json_value(body: bytes) -> Any:
+    """A JSON body as Telegram reads it: UTF-8 only, no lone surrogates (``ApiError``)."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise bad_request(NOT_UTF8) from None
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        raise bad_request("can't parse JSON body") from None
+    if has_invalid_text(value):
+        raise bad_request(NOT_UTF8)
+    return value
+
+
+def _form_fields(encoded: str) -> dict[str, str]:
+    """``a=1&b=2`` (a query string or a form body); percent-escapes must decode as UTF-8."""
+    fields: dict[str, str] = {}
+    try:
+        pairs = parse_qsl(encoded, keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        raise bad_request(NOT_UTF8) from None
+    for key, value in pairs:
+        fields.setdefault(key, value)  # the first of repeated fields, as aiohttp's query
+    return fields
+
+
+def client_gone() -> web.Response:
+    """What a handler returns when its client disconnected before the request was read:
+    no one is left to answer, and nothing failed here (escaping, the ``ConnectionResetError``
+    would be logged by aiohttp as a traceback and answered as a 500)."""
+    return web.Response(status=499, reason="Client Closed Request")
+
+
+async def read_params(request: web.Request) -> Params:
+    """Parameters from the query string and a JSON, form-encoded or multipart body.
+
+    Telegram reads every string as UTF-8 and refuses what is not; so does this, whichever
+    way the text came (raw bytes, percent-escapes, JSON escapes).
+    """
+    values: dict[str, Any] = _form_fields(request.rel_url.raw_query_string)
+    if request.can_read_body:
+        if request.content_type == "application/json":
+            body = json_value(await request.read())
+            if not isinstance(body, dict):
+                raise bad_request("the JSON body must be an object")
+            values.update(body)
+        elif request.content_type == "application/x-www-form-urlencoded":
+            raw = await request.read()
+            try:
+                values.update(_form_fields(raw.decode("utf-8")))
+            except UnicodeDecodeError:
+                raise bad_request(NOT_UTF8) from None
+        else:
+            try:
+                form = await request.post()
+            except UnicodeDecodeError:
+                raise bad_request(NOT_UTF8) from None
+            except (ValueError, LookupError):  # no or a wrong boundary, an unknown charset
+                raise bad_request("can't parse multipart body") from None
+            for key, value in form.items():
+                if isinstance(value, str):
+                    values[key] = value
+    if has_invalid_text(values):
+        raise bad_request(NOT_UTF8)
+    return Params(values)
 
 
 class Params:
@@ -86,7 +184,10 @@ class Params:
             if not value:
                 return None
             try:
-                return json.loads(value)
-            except json.JSONDecodeError:
+                parsed = json.loads(value)
+            except (ValueError, RecursionError):
                 raise bad_request(f"can't parse {name} JSON object") from None
+            if has_invalid_text(parsed):  # "\udce4" escapes in the JSON text
+                raise bad_request(NOT_UTF8)
+            return parsed
         return value

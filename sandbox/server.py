@@ -16,7 +16,7 @@ from sandbox.control import add_control_routes
 from sandbox.counters import Counters
 from sandbox.faults import FaultConfig, Faults
 from sandbox.models import User
-from sandbox.params import ApiError, Params
+from sandbox.params import ApiError, client_gone, read_params
 from sandbox.state import (
     DEFAULT_BOT_FIRST_NAME,
     DEFAULT_BOT_ID,
@@ -172,10 +172,13 @@ class Sandbox:
                 error = ApiError(status, _REASONS.get(status, "Internal Server Error"))
                 return _answer(self.counters, error.to_api(), status)
         try:
-            params = await _read_params(request)
+            params = await read_params(request)
             result = await self.api.call(name, params)
         except ApiError as exc:
             return _answer(self.counters, exc.to_api(), exc.code)
+        except ConnectionResetError:  # only reading the request waits on the client
+            logger.info("the client of a %s call disconnected before sending all of it", name)
+            return client_gone()
         except Exception:
             # A sandbox bug must not look like Telegram refusing the call, nor stop the server.
             logger.exception("sandbox failed answering %s", name)
@@ -200,23 +203,3 @@ def _answer(counters: Counters, body: dict[str, Any], status: int) -> web.Respon
 def _dumps(body: Any) -> str:
     """Compact JSON with text as UTF-8 (as Telegram answers), not ``\\u`` escapes."""
     return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-
-
-async def _read_params(request: web.Request) -> Params:
-    """Parameters from the query string and a JSON, form-encoded or multipart body."""
-    values: dict[str, Any] = dict(request.query)
-    if request.can_read_body:
-        if request.content_type == "application/json":
-            try:
-                body = await request.json()
-            except ValueError:
-                raise ApiError(400, "Bad Request: can't parse JSON body") from None
-            if not isinstance(body, dict):
-                raise ApiError(400, "Bad Request: the JSON body must be an object")
-            values.update(body)
-        else:
-            form = await request.post()
-            for key, value in form.items():
-                if isinstance(value, str):
-                    values[key] = value
-    return Params(values)

@@ -103,4 +103,4 @@ async def test_a_body_that_is_not_json_is_refused(sandbox: Sandbox) -> None:
         http.post(f"{sandbox.control_url}/chats/private", data=b"{nope") as response,
     ):
         assert response.status == 400
-        assert "not JSON" in (await response.json())["error"]
+        assert (await response.json())["error"] == "Bad Request: can't parse JSON body"
