@@ -17,7 +17,9 @@ from handlers import (
     category,
     errors,
     fallback,
+    gate,
     help,
+    membership,
     reading,
     settings,
     start,
@@ -45,7 +47,9 @@ def register_all(
     declared commands go to ``application.bot_data.commands`` (menus and /help)."""
     book = CommandBook((command for area in areas for command in area.commands), admin_ids)
     application.bot_data.commands = book
+    gate.register(application)
     throttle.register(application)
+    membership.register(application)
     admins = admin_filter(book.admin_ids)
     for command in book.commands:
         # A non-admin's admin command matches nothing here and reaches the fallback: the

@@ -208,6 +208,13 @@ class SandboxControl:
         query_id: str = data["callback_query_id"]
         return query_id
 
+    async def inject_update(self, kind: str, payload: JSON) -> JSON | None:
+        """Queue any update (``kind`` e.g. "edited_message") exactly as given; returns it
+        with its update_id, or None when the bot did not ask for that kind."""
+        data = await self._request("POST", "/updates", {"type": kind, "payload": payload})
+        update: JSON | None = data["update"]
+        return update
+
     async def block(self, chat_id: int) -> None:
         await self._request("POST", f"/chats/{chat_id}/block")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -210,6 +211,17 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         )
         return _ok(message.to_json())
 
+    async def inject_update(request: web.Request) -> web.Response:
+        # Any update body as a test writes it: edits, forwards, via_bot, bot senders,
+        # senders outside the chat, chats the sandbox does not have, hostile payloads.
+        body = await _body(request)
+        kind, payload = body.get("type"), body.get("payload")
+        if not isinstance(kind, str) or not re.fullmatch(r"[a-z_]{1,64}", kind):
+            raise _BadInput("type must be an update type such as 'edited_message'")
+        if not isinstance(payload, dict):
+            raise _BadInput("payload must be a JSON object")
+        return _ok({"update": state.updates.push(kind, payload)})
+
     async def list_messages(request: web.Request) -> web.Response:
         chat = state.chat(_chat_id(request))
         return _ok([message.to_json() for message in chat.messages.values()])
@@ -328,6 +340,7 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         ("POST", "/chats/{chat_id}/members", add_member),
         ("POST", "/chats/{chat_id}/messages", send_text),
         ("GET", "/chats/{chat_id}/messages", list_messages),
+        ("POST", "/updates", inject_update),
         ("GET", "/chats/{chat_id}/wait", wait_messages),
         ("GET", "/chats/{chat_id}/messages/{message_id}/wait", wait_edits),
         ("POST", "/chats/{chat_id}/press", press),

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 from zoneinfo import available_timezones
 
 import pytest
-from bot.callback_data import TOKEN
 
+from bot.callback_data import TOKEN
 from bot.services.days import BadDay, looks_like_day, read_day
 from bot.services.zones import read_zone, zone_from_token, zone_token
 

@@ -153,6 +153,21 @@ class SubscriptionService:
         await self._subscribers.unsubscribe(reader.chat_id)
         return StopResult(lang, was_subscribed=True)
 
+    async def bot_removed(self, reader: Reader) -> None:
+        """The chat blocked the bot (or a group removed it, or a send was Forbidden): an
+        active subscription is marked blocked, so nothing is pushed; a stopped or paused
+        one keeps its status, so coming back restores exactly what the reader chose."""
+        subscriber = await self._subscribers.get(reader.chat_id)
+        if subscriber is not None and subscriber.status == "active":
+            await self._subscribers.mark_blocked(reader.chat_id)
+
+    async def bot_back(self, reader: Reader) -> None:
+        """The chat unblocked (or re-added) the bot: a blocked subscription is active
+        again."""
+        subscriber = await self._subscribers.get(reader.chat_id)
+        if subscriber is not None and subscriber.status == "blocked":
+            await self._subscribers.resume(reader.chat_id)
+
     async def settings(self, reader: Reader) -> SettingsResult:
         """The chat's current settings."""
         subscriber = await self._subscribers.get(reader.chat_id)
