@@ -66,7 +66,7 @@ async def serve(sandbox_url: str) -> None:
         print("ready", flush=True)
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         services = application.bot_data.services
-        client = services.connection.client
+        client = services.runtime.connection.client
         async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
             await client.delete(key)
 

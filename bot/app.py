@@ -1,13 +1,14 @@
 """``build_application``: the one function that builds the whole bot from settings.
 
-Nothing connects at build time. ``post_init`` opens Redis, builds the stores and the
-services, attaches them to ``bot_data``, loads ``DIGEST_DIR`` into the archive, publishes
+Nothing connects at build time. ``post_init`` opens the runtime (``bot.runtime``: Redis,
+every store, the category rules, the clock), builds the services on it, attaches them to
+``bot_data``, loads ``DIGEST_DIR`` into the archive, publishes
 the command menu and then runs the ``on_start`` hooks; ``post_shutdown`` runs the
 ``on_stop`` hooks and closes Redis.
 
 Hooks are how other parts of briefbot join the running bot (digest polling, push ticks,
 the delivery engine): each is ``async def hook(application) -> None`` and reaches the
-stores as ``application.bot_data.services`` (a ``BotServices``). Hooks run in order; a
+runtime as ``application.bot_data.services.runtime``. Hooks run in order; a
 task a hook starts must be kept (e.g. in a list the matching ``on_stop`` hook cancels).
 """
 
@@ -15,31 +16,27 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import timedelta
 from typing import cast
 
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
-from bot.context import BotApplication, BotData
-from bot.digest.categories import CategoryRules
+from bot.context import BotApplication, BotData, Hook
 from bot.reader_throttle import ReaderThrottle
+from bot.runtime import Runtime, open_runtime
 from bot.services.container import BotServices
 from bot.services.reading import ReadingService
 from bot.services.subscriptions import SubscriptionService
 from bot.settings import Settings
 from bot.sources.folder import store_folder
 from bot.store.clock import Clock, utc_now
-from bot.store.connection import RedisConnection, open_redis
-from bot.store.stores import Stores
 from bot.transport import AiohttpRequest
 from handlers import AREAS, register_all
 from handlers.declarations import Area
 
 logger = logging.getLogger(__name__)
-
-Hook = Callable[[BotApplication], Awaitable[None]]
 
 # Updates handled at once: readers do not wait for each other, and each handler is a few
 # Redis calls plus one Bot API request.
@@ -66,7 +63,7 @@ def build_application(
         limiter = throttle if throttle is not None else ReaderThrottle()
         services = await open_services(settings, clock, limiter)
         application.bot_data.attach(services)
-        await load_digest_folder(services)
+        await load_digest_folder(services.runtime)
         try:
             await application.bot_data.commands.publish(application.bot)
         except TelegramError as error:
@@ -80,7 +77,7 @@ def build_application(
             await hook(application)
         services = application.bot_data.detach()
         if services is not None:
-            await services.connection.close()
+            await services.runtime.close()
 
     builder = (
         ApplicationBuilder()
@@ -101,52 +98,39 @@ def build_application(
 
 
 async def open_services(settings: Settings, clock: Clock, throttle: ReaderThrottle) -> BotServices:
-    """Open Redis and build every store and service on it."""
-    connection = await open_redis(settings)
+    """Open the runtime and build every service on it."""
+    runtime = await open_runtime(settings, clock)
     try:
-        return _services(settings, connection, clock, throttle)
+        return _services(runtime, throttle)
     except BaseException:
-        await connection.close()
+        await runtime.close()
         raise
 
 
-def _services(
-    settings: Settings,
-    connection: RedisConnection,
-    clock: Clock,
-    throttle: ReaderThrottle,
-) -> BotServices:
-    stores = Stores.build(connection, settings)
+def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
+    stores, settings = runtime.stores, runtime.settings
     reading = ReadingService(
         archive=stores.digests,
         reads=stores.reads,
         subscribers=stores.subscribers,
-        rules=CategoryRules.from_settings(settings),
+        rules=runtime.rules,
         timezone=settings.bot_timezone,
-        clock=clock,
+        clock=runtime.clock,
     )
-    return BotServices(
-        settings=settings,
-        connection=connection,
-        stores=stores,
-        reading=reading,
-        subscriptions=SubscriptionService(
-            stores.subscribers, reading.known_categories, clock=clock
-        ),
-        throttle=throttle,
-        clock=clock,
+    subscriptions = SubscriptionService(
+        stores.subscribers, reading.known_categories, clock=runtime.clock
     )
+    return BotServices(runtime, reading, subscriptions, throttle)
 
 
-async def load_digest_folder(services: BotServices) -> None:
+async def load_digest_folder(runtime: Runtime) -> None:
     """Store every valid digest of ``DIGEST_DIR`` once at start, so the bot has something
     to show before the digest poller's first round; invalid files are logged, not fatal.
     With ``DIGEST_URL`` set the folder is not the source, so nothing is loaded from it."""
-    if services.settings.digest_url is not None:
+    settings = runtime.settings
+    if settings.digest_url is not None:
         return
-    settings = services.settings
-    rules = CategoryRules.from_settings(settings)
-    for found in await store_folder(settings.digest_dir, rules, services.stores.digests):
+    for found in await store_folder(settings.digest_dir, runtime.rules, runtime.stores.digests):
         logger.warning("digest %s refused: %s", found.origin, "; ".join(found.problems))
 
 

@@ -8,6 +8,7 @@ reach the services as ``context.bot_data.services``.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
@@ -66,3 +67,7 @@ BotContext: TypeAlias = CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, 
 BotApplication: TypeAlias = Application[
     ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, JobQueue[BotContext]
 ]
+# What joins the running bot (the senders, the scheduler): ``async def hook(application)``,
+# run by ``build_application``'s ``post_init`` (``on_start``) or ``post_shutdown``
+# (``on_stop``).
+Hook: TypeAlias = Callable[[BotApplication], Awaitable[None]]

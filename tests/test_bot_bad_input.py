@@ -94,7 +94,7 @@ async def test_a_button_of_a_digest_that_was_corrected_since_is_refused(
 ) -> None:
     (digest,) = await private_chat.send("/today")
     assert bot_runner.application is not None
-    archive = bot_runner.application.bot_data.services.stores.digests
+    archive = bot_runner.application.bot_data.services.runtime.stores.digests
     current = await archive.load("2025-07-21")
     assert current is not None
     cut = replace(current, items=current.items[:5])  # the editor cut 4 items

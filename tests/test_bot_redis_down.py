@@ -27,7 +27,7 @@ async def test_a_vanished_redis_is_explained_to_the_reader(
         chat = await sandbox_control.create_private_chat(first_name="R", language_code="en")
         driver = ChatDriver(sandbox_control, chat, chat.user_id)
         assert (await driver.ask("/item 1")).text.startswith("1. OpenAI")
-        embedded = application.bot_data.services.connection.embedded
+        embedded = application.bot_data.services.runtime.connection.embedded
         assert embedded is not None
         await asyncio.to_thread(embedded.stop)
         unavailable = "The data is unavailable right now; please try again shortly."

@@ -123,4 +123,5 @@ async def test_sending_without_a_token_is_refused_before_redis_is_touched(tmp_pa
     for command in (["worker"], ["push", "2025-07-21", "--wait"]):
         status, output = await _briefbot(env, *command)
         assert status == 2, output
-        assert output == "briefbot: TELEGRAM_BOT_TOKEN is not set; sending needs the bot's token\n"
+        assert output.startswith("briefbot: TELEGRAM_BOT_TOKEN is not set. Create a bot"), output
+        assert output.count("\n") == 1, output

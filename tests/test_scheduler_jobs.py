@@ -12,12 +12,13 @@ import pytest
 from redis.asyncio import Redis
 from telegram import Bot
 
-from bot.delivery.queue.outbox import Outbox
-from bot.delivery.senders.alerts import AdminAlerts
+from bot.digest.categories import CategoryRules
 from bot.digest.parser import parse_digest
 from bot.keys import Keys
+from bot.runtime import Runtime
 from bot.scheduler.jobs import Scheduling, build_scheduling
 from bot.settings import Settings
+from bot.store.connection import RedisConnection
 from bot.store.digests import DigestArchive
 from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore
@@ -54,8 +55,9 @@ def make_scheduling(settings: Settings, keys: Keys, clock: MovableClock, bot: Bo
     def make(client: Redis) -> Scheduling:
         lease_seconds = settings.scheduler_lease_seconds
         stores = Stores.over(client, keys, clock=clock, lease_seconds=lease_seconds)
-        alerts = AdminAlerts(stores.alert_claims, bot, settings.admin_ids)
-        return build_scheduling(settings, stores, Outbox.of(stores), alerts, clock=clock)
+        connection = RedisConnection(client, keys)
+        runtime = Runtime(settings, connection, stores, CategoryRules.default(), clock)
+        return build_scheduling(runtime, bot)
 
     return make
 

@@ -19,17 +19,14 @@ from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import PurePath
 
-from bot.cli.sending import run_with_redis, sender_pool, stop_signals
+from bot.cli.process import run_with_runtime, stop_signals
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.report import progress_line, summary
-from bot.digest.categories import CategoryRules
+from bot.delivery.senders.startup import own_senders
 from bot.logs import configure_logging
-from bot.settings import Settings
+from bot.runtime import Runtime
 from bot.sources.folder import store_folder
-from bot.store.connection import RedisConnection
-from bot.store.digests import DigestArchive
 from bot.store.progress import PushProgress
-from bot.store.stores import Stores
 
 PLAIN_REPORT_SECONDS = 2.0  # a progress line this often when stderr is not a terminal
 
@@ -47,35 +44,34 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--wait", action="store_true", help="send from this process too and wait until done"
     )
     parser.set_defaults(
-        func=lambda args: run_with_redis(lambda s, c: push(s, c, args), sends=args.wait)
+        func=lambda args: run_with_runtime(lambda r: push(r, args), sends=args.wait)
     )
 
 
-async def push(settings: Settings, connection: RedisConnection, args: argparse.Namespace) -> int:
+async def push(runtime: Runtime, args: argparse.Namespace) -> int:
     """Enqueue (and with ``--wait`` send) one push; returns the exit status."""
+    settings = runtime.settings
     # The progress line is the output; log lines only for what goes wrong.
     configure_logging(
         "WARNING", secrets=(settings.telegram_bot_token.value,), log_format=settings.log_format
     )
-    archive = DigestArchive(connection.client, connection.keys)
-    date = await _resolve_date(settings, archive, args.date)
+    date = await _resolve_date(runtime, args.date)
     if date is None:
         return 1
-    outbox = Outbox.of(Stores.build(connection, settings))
+    outbox = Outbox.of(runtime.stores)
     push_id = f"manual-{date}-{uuid.uuid4().hex[:8]}"
     due_by = None if args.now else datetime.now(UTC)
     count = await outbox.enqueue_push_for_active(date, push_id, due_by)
     print(f"enqueued {count} deliveries of {date} (push {push_id})", file=sys.stderr)
     if not args.wait or count == 0:
         return 0
-    return await _send_and_watch(settings, connection, outbox, push_id)
+    return await _send_and_watch(runtime, outbox, push_id)
 
 
-async def _resolve_date(
-    settings: Settings, archive: DigestArchive, given: str | None
-) -> str | None:
+async def _resolve_date(runtime: Runtime, given: str | None) -> str | None:
     """The digest date to push, or None after printing why there is none."""
-    problems = await _store_folder(settings, archive)
+    settings, archive = runtime.settings, runtime.stores.digests
+    problems = await _store_folder(runtime)
     if given is None:
         date = datetime.now(settings.bot_timezone).date().isoformat()
     else:
@@ -95,27 +91,25 @@ async def _resolve_date(
     return None
 
 
-async def _store_folder(settings: Settings, archive: DigestArchive) -> dict[str, list[str]]:
+async def _store_folder(runtime: Runtime) -> dict[str, list[str]]:
     """Store every valid digest of DIGEST_DIR; the problems of invalid ones by file name
     without ``.md`` (the date, for files named ``YYYY-MM-DD.md``). With ``DIGEST_URL`` set
     the folder is not the source (as for the bot), so nothing is stored from it."""
     problems: dict[str, list[str]] = {}
+    settings = runtime.settings
     if settings.digest_url is not None or not settings.digest_dir.is_dir():
         return problems
-    rules = CategoryRules.from_settings(settings)
-    for found in await store_folder(settings.digest_dir, rules, archive):
+    for found in await store_folder(settings.digest_dir, runtime.rules, runtime.stores.digests):
         problems.setdefault(PurePath(found.origin).stem, []).extend(found.problems)
     return problems
 
 
-async def _send_and_watch(
-    settings: Settings, connection: RedisConnection, outbox: Outbox, push_id: str
-) -> int:
+async def _send_and_watch(runtime: Runtime, outbox: Outbox, push_id: str) -> int:
     """Send with this process's pool and report until the push is handled or stopped."""
     stop = asyncio.Event()
     started = time.monotonic()
     with stop_signals(stop):
-        async with sender_pool(settings, connection):
+        async with own_senders(runtime):
             final = await _watch(outbox, push_id, stop)
     elapsed = time.monotonic() - started
     if final is None:

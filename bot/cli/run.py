@@ -5,30 +5,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import signal
 import sys
 
 from telegram import Update
 
 from bot.app import build_application
+from bot.cli.process import STOP_SIGNALS, settings_or_status, stop_signals
 from bot.context import BotApplication
 from bot.delivery.senders.startup import sender_hooks
 from bot.digest.categories import CategoryRulesError
 from bot.logs import configure_logging
 from bot.scheduler.hooks import scheduling_hooks
-from bot.settings import Settings, SettingsError, load_settings
+from bot.settings import Settings
 from bot.store.embedded import EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
 from bot.token_check import rejected_token
 from bot.webhook_server import serve_webhook
-
-NO_TOKEN = (
-    "briefbot: TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram "
-    "(/newbot), put its token in TELEGRAM_BOT_TOKEN (or .env), and run again; "
-    "to try the bot without a token, run `briefbot shell`."
-)
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,14 +33,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run_command(args: argparse.Namespace) -> int:
     """Load settings, then run until stopped; expected failures are one line on stderr."""
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"briefbot: invalid settings:\n{error}", file=sys.stderr)
-        return 2
-    if not settings.telegram_bot_token:
-        print(NO_TOKEN, file=sys.stderr)
-        return 2
+    settings = settings_or_status(needs_token=True)
+    if isinstance(settings, int):
+        return settings
     configure_logging(
         settings.log_level,
         (settings.telegram_bot_token.value, settings.webhook_secret.value),
@@ -73,11 +60,8 @@ def run_command(args: argparse.Namespace) -> int:
 
 async def _webhook(settings: Settings) -> None:
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in STOP_SIGNALS:
-        with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(signum, stop.set)
-    await serve_webhook(build_bot_process(settings), settings, stop)
+    with stop_signals(stop):
+        await serve_webhook(build_bot_process(settings), settings, stop)
 
 
 def build_bot_process(settings: Settings) -> BotApplication:

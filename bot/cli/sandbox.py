@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 
+from bot.cli.process import stop_signals
 from bot.logs import configure_logging
 
 
@@ -42,9 +42,6 @@ async def serve(host: str, port: int) -> None:
     from sandbox import EXAMPLE_TOKEN, Sandbox
 
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
     sandbox = Sandbox()
     await sandbox.start(host, port)
     try:
@@ -57,6 +54,7 @@ async def serve(host: str, port: int) -> None:
             flush=True,
         )
         print("Ctrl-C stops it.", flush=True)
-        await stop.wait()
+        with stop_signals(stop):
+            await stop.wait()
     finally:
         await sandbox.stop()

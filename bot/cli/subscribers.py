@@ -14,11 +14,10 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
-from bot.cli.sending import run_with_redis
-from bot.settings import Settings
-from bot.store.connection import RedisConnection
+from bot.cli.process import run_with_runtime
+from bot.runtime import Runtime
 from bot.store.subscriber_lines import BadLine, SubscriberLine, parse_line, to_line
-from bot.store.subscribers import PUT_BATCH, SubscriberDefaults, SubscriberStore
+from bot.store.subscribers import PUT_BATCH, SubscriberStore
 
 Job = Callable[[SubscriberStore], Awaitable[int]]
 
@@ -55,15 +54,14 @@ def _run(job: Job) -> int:
     """Run ``job`` with the subscriber store; a file that cannot be read or written is
     one line and exit status 1, like an unreachable Redis."""
 
-    async def main(settings: Settings, connection: RedisConnection) -> int:
-        defaults = SubscriberDefaults.from_settings(settings)
+    async def main(runtime: Runtime) -> int:
         try:
-            return await job(SubscriberStore(connection.client, connection.keys, defaults))
+            return await job(runtime.stores.subscribers)
         except OSError as error:
             print(f"briefbot: {error.filename or 'output'}: {error.strerror}", file=sys.stderr)
             return 1
 
-    return run_with_redis(main)
+    return run_with_runtime(main)
 
 
 async def import_file(store: SubscriberStore, path: Path) -> int:

@@ -11,10 +11,10 @@ import argparse
 import asyncio
 import sys
 
-from bot.cli.sending import run_with_redis, sender_pool, stop_signals
+from bot.cli.process import run_with_runtime, stop_signals
+from bot.delivery.senders.startup import own_senders
 from bot.logs import configure_logging
-from bot.settings import Settings
-from bot.store.connection import RedisConnection
+from bot.runtime import Runtime
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,11 +22,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser(
         "worker", help="only send queued deliveries (add capacity), until SIGTERM"
     )
-    parser.set_defaults(func=lambda _args: run_with_redis(work, sends=True))
+    parser.set_defaults(func=lambda _args: run_with_runtime(work, sends=True))
 
 
-async def work(settings: Settings, connection: RedisConnection) -> int:
+async def work(runtime: Runtime) -> int:
     """Send until a stop signal; returns the exit status."""
+    settings = runtime.settings
     configure_logging(
         settings.log_level,
         secrets=(settings.telegram_bot_token.value,),
@@ -34,7 +35,7 @@ async def work(settings: Settings, connection: RedisConnection) -> int:
     )
     stop = asyncio.Event()
     with stop_signals(stop):
-        async with sender_pool(settings, connection) as pool:
+        async with own_senders(runtime) as pool:
             print(f"worker {pool.name} sending; stop with SIGTERM or Ctrl-C", file=sys.stderr)
             await stop.wait()
     print(f"worker {pool.name} stopped after {pool.delivered} tasks", file=sys.stderr)

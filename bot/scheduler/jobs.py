@@ -15,19 +15,18 @@ from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram import Bot
 
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.senders.alerts import AdminAlerts
-from bot.digest.categories import CategoryRules
+from bot.runtime import Runtime
 from bot.scheduler.planner import Planner
 from bot.settings import Settings
 from bot.sources.folder import FolderSource
 from bot.sources.found import DigestSource
 from bot.sources.poller import DigestPoller
 from bot.sources.url import UrlSource
-from bot.store.clock import Clock, utc_now
 from bot.store.lease import Lease
-from bot.store.stores import Stores
 
 logger = logging.getLogger(__name__)
 
@@ -142,42 +141,33 @@ class Scheduling:
             await self.session.close()
 
 
-def build_sources(
-    settings: Settings,
-    stores: Stores,
-    session: aiohttp.ClientSession | None,
-    rules: CategoryRules | None = None,
-) -> list[DigestSource]:
+def build_sources(runtime: Runtime, session: aiohttp.ClientSession | None) -> list[DigestSource]:
     """``DIGEST_URL`` when it is set (it then replaces the folder), else ``DIGEST_DIR``."""
+    settings, rules = runtime.settings, runtime.rules
     if settings.digest_url and session is not None:
-        return [UrlSource(session, settings.digest_url, stores.url_validators, rules=rules)]
+        validators = runtime.stores.url_validators
+        return [UrlSource(session, settings.digest_url, validators, rules=rules)]
     return [FolderSource(settings.digest_dir, rules)]
 
 
-def build_scheduling(
-    settings: Settings,
-    stores: Stores,
-    outbox: Outbox,
-    alerts: AdminAlerts,
-    rules: CategoryRules | None = None,
-    clock: Clock = utc_now,
-) -> Scheduling:
-    """The lease, planner and poller of one process, not started yet."""
+def build_scheduling(runtime: Runtime, bot: Bot) -> Scheduling:
+    """The lease, planner and poller of one process on ``runtime``, not started yet;
+    ``bot`` sends the admins' alerts."""
+    settings, stores = runtime.settings, runtime.stores
     session = aiohttp.ClientSession() if settings.digest_url else None
-    archive = stores.digests
     planner = Planner(
         stores.due,
         stores.waiting,
-        archive,
-        outbox,
+        stores.digests,
+        Outbox.of(stores),
         cutoff=timedelta(hours=settings.push_cutoff_hours),
-        clock=clock,
+        clock=runtime.clock,
     )
     poller = DigestPoller(
-        build_sources(settings, stores, session, rules),
-        archive,
-        alerts,
-        clock,
+        build_sources(runtime, session),
+        stores.digests,
+        AdminAlerts(stores.alert_claims, bot, settings.admin_ids),
+        runtime.clock,
         settings.bot_timezone,
         waiting_dates=planner.waiting.dates,
         on_stored=planner.digest_arrived,

@@ -1,31 +1,25 @@
-"""Every service the handlers use, opened together in ``post_init`` and closed together.
+"""Every service the handlers use, built together in ``post_init`` on the process's
+runtime and closed with it.
 
-Other parts of briefbot (the scheduler, digest polling, delivery) reach the same stores
-through this object: ``application.bot_data.services.stores`` after ``post_init``.
+Other parts of briefbot (the scheduler, delivery) join the running bot through the same
+object: ``application.bot_data.services.runtime`` after ``post_init``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from bot.reader_throttle import ReaderThrottle
+from bot.runtime import Runtime
 from bot.services.reading import ReadingService
 from bot.services.subscriptions import SubscriptionService
-from bot.settings import Settings
-from bot.store.connection import RedisConnection
-from bot.store.stores import Stores
 
 
 @dataclass
 class BotServices:
-    """The opened connection and stores, and the services built on them."""
+    """The process's runtime and the services built on it."""
 
-    settings: Settings
-    connection: RedisConnection
-    stores: Stores
+    runtime: Runtime
     reading: ReadingService
     subscriptions: SubscriptionService
     throttle: ReaderThrottle
-    clock: Callable[[], datetime]

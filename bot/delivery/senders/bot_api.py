@@ -20,20 +20,29 @@ from typing import Any, Final
 from telegram import Bot
 from telegram.error import TelegramError
 from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from bot.transport import JsonBody
 
 CACHED_MESSAGES: Final = 64  # distinct rendered messages kept serialized
 
 
-def request_data(values: dict[str, object]) -> RequestData:
-    """``values`` as python-telegram-bot encodes parameters (strings as they are, the rest
-    as JSON). ``RequestParameter`` is python-telegram-bot's own building block, internal
-    but stable within a major version, which pyproject pins."""
-    return RequestData(
-        [RequestParameter(name, value, None) for name, value in values.items() if value is not None]
-    )
+def encode_parameters(values: Mapping[str, object]) -> dict[str, str]:
+    """``values`` as the Bot API takes them in a JSON body, the way python-telegram-bot
+    encodes a call's parameters: strings as they are, everything else as JSON, None left
+    out (``tests/test_delivery_bodies.py`` compares it with what ``Bot.send_message``
+    sends)."""
+    return {
+        name: value if isinstance(value, str) else json.dumps(value)
+        for name, value in values.items()
+        if value is not None
+    }
+
+
+def request_data(values: Mapping[str, object]) -> JsonBody:
+    """The request for a call with ``values``: its JSON body built here, so only
+    python-telegram-bot's public ``RequestData`` contract is used."""
+    fields = encode_parameters(values)
+    return JsonBody(fields, json.dumps(fields, ensure_ascii=False).encode())
 
 
 class MessageBodies:
@@ -50,7 +59,7 @@ class MessageBodies:
         """The request for sending ``params`` to ``chat_id``."""
         cached = self._encoded.get(id(params))
         if cached is None or cached[0] is not params:
-            fields = request_data({**params, **self._extra}).json_parameters
+            fields = encode_parameters({**params, **self._extra})
             fields.pop("chat_id", None)
             rest = json.dumps(fields, ensure_ascii=False)[1:].encode() if fields else b"}"
             cached = (params, fields, rest)

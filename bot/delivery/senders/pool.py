@@ -37,6 +37,7 @@ from bot.delivery.senders.alerts import AdminAlerts
 from bot.delivery.senders.deliverer import Deliverer, DeliveryPolicy, Finished, Later, Step
 from bot.delivery.senders.variants import ContentCache
 from bot.digest.categories import CategoryRules
+from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.store.errors import StoreUnavailable
 from bot.store.outbox import Entry
@@ -307,17 +308,17 @@ def _raise_if_cancelled() -> None:
         raise asyncio.CancelledError
 
 
-async def start_senders(settings: Settings, stores: Stores, bot: Bot) -> SenderPool:
-    """Start this process's sender pool as the settings describe (what ``briefbot run``
-    and ``briefbot worker`` call); stop it with ``await pool.stop()``. Raises
-    ``CategoryRulesError`` when ``CATEGORY_RULES_FILE`` cannot be used."""
+async def start_senders(runtime: Runtime, bot: Bot) -> SenderPool:
+    """Start this process's sender pool on ``runtime`` as its settings describe; stop it
+    with ``await pool.stop()`` (``bot.delivery.senders.startup`` does both)."""
+    settings = runtime.settings
     pool = SenderPool(
-        stores=stores,
+        stores=runtime.stores,
         bot=bot,
         rate=settings.rate_limit_per_second,
         admin_ids=settings.admin_ids,
         config=PoolConfig.from_settings(settings),
-        rules=CategoryRules.from_settings(settings),
+        rules=runtime.rules,
     )
     await pool.start()
     return pool

@@ -1,39 +1,45 @@
-"""The sender pool's place in the running bot: ``on_start`` / ``on_stop`` hooks for
-``build_application``, so ``briefbot run`` sends pushes too (``briefbot worker`` only adds
-capacity). The pool gets its own ``Bot`` whose connection pool matches
-``SENDER_CONCURRENCY``, so a big push never starves the bot's answers to readers."""
+"""Starting this process's senders, written once: a sender pool on its own ``Bot``, whose
+connection pool matches ``SENDER_CONCURRENCY``, so a big push never starves the bot's
+answers to readers.
+
+``briefbot run`` joins it to the bot with ``sender_hooks()`` (``on_start`` / ``on_stop``
+for ``build_application``), so it sends pushes too; ``briefbot worker`` and ``briefbot
+push --wait`` use ``own_senders`` directly.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import AsyncIterator
 
-from bot.context import BotApplication
+from bot.context import BotApplication, Hook
 from bot.delivery.senders.pool import SenderPool, start_senders
+from bot.runtime import Runtime
 from bot.transport import build_bot
 
-Hook = Callable[[BotApplication], Awaitable[None]]
+
+@contextlib.asynccontextmanager
+async def own_senders(runtime: Runtime) -> AsyncIterator[SenderPool]:
+    """A running sender pool on its own Bot; stopped (unfinished tasks left pending for
+    other senders) and its Bot closed when the block ends."""
+    async with build_bot(runtime.settings) as bot:
+        pool = await start_senders(runtime, bot)
+        try:
+            yield pool
+        finally:
+            await pool.stop()
 
 
 def sender_hooks() -> tuple[Hook, Hook]:
-    """``(on_start, on_stop)``: start this process's senders on the application's Redis,
+    """``(on_start, on_stop)``: start this process's senders on the application's runtime,
     and stop them (unfinished tasks stay pending for others) before Redis is closed."""
-    running: list[SenderPool] = []
+    running = contextlib.AsyncExitStack()
 
     async def on_start(application: BotApplication) -> None:
-        services = application.bot_data.services
-        settings = services.settings
-        bot = build_bot(settings)
-        await bot.initialize()
-        try:
-            running.append(await start_senders(settings, services.stores, bot))
-        except BaseException:
-            await bot.shutdown()
-            raise
+        runtime = application.bot_data.services.runtime
+        await running.enter_async_context(own_senders(runtime))
 
     async def on_stop(application: BotApplication) -> None:
-        while running:
-            pool = running.pop()
-            await pool.stop()
-            await pool.bot.shutdown()
+        await running.aclose()
 
     return on_start, on_stop

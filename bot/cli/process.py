@@ -1,0 +1,78 @@
+"""What the ``briefbot`` commands share, written once: settings loaded with clear errors,
+the no-token message, the runtime opened and closed around a command, and a stop on
+SIGINT / SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Iterator
+
+from bot.digest.categories import CategoryRulesError
+from bot.runtime import Runtime, running
+from bot.settings import Settings, SettingsError, load_settings
+from bot.store.embedded import EmbeddedRedisError
+from bot.store.errors import StoreUnavailable
+
+Main = Callable[[Runtime], Awaitable[int]]
+NO_TOKEN = (
+    "briefbot: TELEGRAM_BOT_TOKEN is not set. Create a bot with @BotFather in Telegram "
+    "(/newbot), put its token in TELEGRAM_BOT_TOKEN (or .env), and run again; "
+    "to try the bot without a token, run `briefbot shell`."
+)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def settings_or_status(*, needs_token: bool) -> Settings | int:
+    """The settings, or the exit status after a one-line message: 2 for invalid settings,
+    or a missing token when the command ``needs_token`` (found before Redis is opened)."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"briefbot: invalid settings:\n{error}", file=sys.stderr)
+        return 2
+    if needs_token and not settings.telegram_bot_token:
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
+    return settings
+
+
+def run_with_runtime(main: Main, *, sends: bool = False) -> int:
+    """Load the settings, open the runtime, run ``main``; every expected failure becomes a
+    one-line message and an exit status (2: bad settings, unusable category rules, or no
+    token for a command that ``sends``; 1: Redis unavailable)."""
+    settings = settings_or_status(needs_token=sends)
+    if isinstance(settings, int):
+        return settings
+    try:
+        return asyncio.run(_with_runtime(settings, main))
+    except (StoreUnavailable, EmbeddedRedisError) as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return 1
+    except CategoryRulesError as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return 2
+
+
+async def _with_runtime(settings: Settings, main: Main) -> int:
+    async with running(settings) as runtime:
+        return await main(runtime)
+
+
+@contextlib.contextmanager
+def stop_signals(stop: asyncio.Event) -> Iterator[None]:
+    """Set ``stop`` on SIGINT or SIGTERM while the block runs (where the platform has
+    signal handlers)."""
+    loop = asyncio.get_running_loop()
+    added = []
+    for sig in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+            added.append(sig)
+    try:
+        yield
+    finally:
+        for sig in added:
+            loop.remove_signal_handler(sig)
