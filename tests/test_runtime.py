@@ -31,6 +31,6 @@ async def test_unusable_rules_are_refused_before_redis_is_started(tmp_path: Path
     settings = Settings.from_env(
         {"BRIEFBOT_DATA_DIR": str(data), "CATEGORY_RULES_FILE": str(tmp_path / "missing.toml")}
     )
-    with pytest.raises(CategoryRulesError, match="missing.toml"):
+    with pytest.raises(CategoryRulesError, match=r"missing\.toml"):
         await open_runtime(settings)
     assert not data.exists()  # no embedded Redis was started for a run that cannot go on
