@@ -28,6 +28,7 @@ from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime, open_runtime
 from bot.services.container import BotServices
 from bot.services.reading import ReadingService
+from bot.services.search import SearchService
 from bot.services.subscriptions import SubscriptionService
 from bot.settings import Settings
 from bot.sources.folder import store_folder
@@ -120,7 +121,8 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     subscriptions = SubscriptionService(
         stores.subscribers, reading.known_categories, clock=runtime.clock
     )
-    return BotServices(runtime, reading, subscriptions, throttle)
+    search = SearchService(stores.digests, stores.subscribers)
+    return BotServices(runtime, reading, subscriptions, search, throttle)
 
 
 async def load_digest_folder(runtime: Runtime) -> None:

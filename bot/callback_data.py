@@ -169,6 +169,9 @@ class Codec:
 
 # The one action the digest renderer itself puts on buttons (bot/render).
 OPEN_ITEM = Action("open_item", "it", (DATE, INT))
+# Under a digest shown through the reader's filters (the push or /today): the whole
+# digest of that date, unfiltered.
+SHOW_ALL = Action("show_all", "all", (DATE,))
 # Unpacks what the renderer makes (and nothing else).
 RENDERED = Codec((OPEN_ITEM,))
 

@@ -25,6 +25,8 @@ ZH: dict[str, str] = {
     "bot.cmd.archive": "往期简报",
     "bot.cmd.date": "打开某天的简报，如 /date 2025-07-21",
     "bot.cmd.unread": "最近 7 天未读",
+    "bot.cmd.search": "搜索往期简报，如 /search 英伟达",
+    "bot.cmd.filter": "关键词筛选，如 /filter +openai -马斯克",
     "bot.cmd.settings": "推送时间、时区、格式、分类、语言",
     "bot.cmd.time": "推送时间，如 /time 07:30",
     "bot.cmd.tz": "时区，如 /tz Europe/Berlin",
@@ -73,13 +75,34 @@ ZH: dict[str, str] = {
     "bot.day.yesterday": "昨天",
     "bot.unread.header": "最近 {days} 天有 {count} 条未读：",
     "bot.unread.none": "最近 {days} 天的内容都读完了 🎉",
-    "bot.unread.more": "……还有 {count} 条",
+    "bot.list.more": "……还有 {count} 条",
+    "bot.search.usage": "用法：/search 关键词，例如 /search 英伟达 或 /search openai -马斯克。",
+    "bot.search.header": "🔍「{query}」共 {count} 条（最新在前）：",
+    "bot.search.header.one": "🔍「{query}」共 {count} 条：",
+    "bot.search.none": "往期简报里没有找到「{query}」。",
+    "bot.filter.usage": (
+        "你还没有设置关键词筛选。用法：/filter +openai -马斯克"
+        "（+ 要的词，任一出现即可；- 不要的词；不分大小写，中文不用空格）。"
+    ),
+    "bot.filter.current": "当前筛选：{rules}。\n/filter +词 -词 重新设置，/filter off 取消。",
+    "bot.filter.saved": "筛选已保存：{rules}。\n推送和 /today 只显示符合的条目；/filter off 取消。",
+    "bot.filter.cleared": "已取消筛选：推送和 /today 显示全部条目。",
+    "bot.filter.include": "包含任一：{words}",
+    "bot.filter.exclude": "不含：{words}",
+    "bot.filter.joiner": "；",
+    "bot.filter.none": "无",
+    "bot.filter.note": "按你的筛选（{rules}），{total} 条里有 {shown} 条符合：",
+    "bot.filter.nothing": "{date} 的 {total} 条里没有符合你筛选（{rules}）的条目。",
+    "bot.filter.show_all": "📋 显示全部",
+    "bot.filter.empty_term": "「{sign}」后面少了词。用法：/filter +openai -马斯克",
+    "bot.filter.too_long": "「{term}…」太长了：一个词最多 {limit} 个字。",
+    "bot.filter.too_many": "词太多了：最多 {limit} 个。",
     "bot.unread.mark_all": "✅ 全部标为已读",
     "bot.unread.marked": "已把 {count} 条标为已读。",
     "bot.unread.marked.one": "已把 {count} 条标为已读。",
     "bot.settings.header": (
         "⚙️ 设置\n推送时间：{time}\n时区：{tz}\n格式：{format}\n分类：{categories}\n"
-        "语言：{language}\n订阅：{status}"
+        "筛选：{keywords}\n语言：{language}\n订阅：{status}"
     ),
     "bot.settings.status.active": "已订阅",
     "bot.settings.status.paused": "已暂停（/start 恢复）",
@@ -148,6 +171,8 @@ EN: dict[str, str] = {
     "bot.cmd.archive": "Earlier digests",
     "bot.cmd.date": "Open a day's digest, e.g. /date 2025-07-21",
     "bot.cmd.unread": "Unread items of the last 7 days",
+    "bot.cmd.search": "Search every digest, e.g. /search nvidia",
+    "bot.cmd.filter": "Keyword filter, e.g. /filter +openai -musk",
     "bot.cmd.settings": "Push time, time zone, format, categories, language",
     "bot.cmd.time": "Push time, e.g. /time 07:30",
     "bot.cmd.tz": "Time zone, e.g. /tz Europe/Berlin",
@@ -201,13 +226,40 @@ EN: dict[str, str] = {
     "bot.day.yesterday": "yesterday",
     "bot.unread.header": "{count} unread in the last {days} days:",
     "bot.unread.none": "You have read everything from the last {days} days 🎉",
-    "bot.unread.more": "… and {count} more",
+    "bot.list.more": "… and {count} more",
+    "bot.search.usage": "Usage: /search WORDS, e.g. /search nvidia or /search openai -musk.",
+    "bot.search.header": "🔍 “{query}”: {count} items, newest first:",
+    "bot.search.header.one": "🔍 “{query}”: {count} item:",
+    "bot.search.none": "Nothing in the digests matches “{query}”.",
+    "bot.filter.usage": (
+        "You have no keyword filter. Usage: /filter +openai -musk (+ a word an item must "
+        "hold, any one will do; - a word it must not; any case)."
+    ),
+    "bot.filter.current": (
+        "Your filter: {rules}.\n/filter +word -word sets a new one, /filter off removes it."
+    ),
+    "bot.filter.saved": (
+        "Filter saved: {rules}.\nThe push and /today show only the items that match; "
+        "/filter off removes it."
+    ),
+    "bot.filter.cleared": "Filter removed: the push and /today show every item.",
+    "bot.filter.include": "any of {words}",
+    "bot.filter.exclude": "none of {words}",
+    "bot.filter.joiner": "; ",
+    "bot.filter.none": "none",
+    "bot.filter.note": "{shown} of {total} items match your filter ({rules}):",
+    "bot.filter.nothing": ("None of the {total} items of {date} match your filter ({rules})."),
+    "bot.filter.show_all": "📋 Show all",
+    "bot.filter.empty_term": "“{sign}” has no word after it. Usage: /filter +openai -musk",
+    "bot.filter.too_long": "“{term}…” is too long: at most {limit} characters a word.",
+    "bot.filter.too_many": "Too many words: at most {limit}.",
     "bot.unread.mark_all": "✅ Mark all read",
     "bot.unread.marked": "Marked {count} items as read.",
     "bot.unread.marked.one": "Marked {count} item as read.",
     "bot.settings.header": (
         "⚙️ Settings\nPush time: {time}\nTime zone: {tz}\nFormat: {format}\n"
-        "Categories: {categories}\nLanguage: {language}\nSubscription: {status}"
+        "Categories: {categories}\nKeywords: {keywords}\nLanguage: {language}\n"
+        "Subscription: {status}"
     ),
     "bot.settings.status.active": "active",
     "bot.settings.status.paused": "paused (/start resumes)",

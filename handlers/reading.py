@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.callback_data import OPEN_ITEM, Callback
+from bot.callback_data import OPEN_ITEM, SHOW_ALL, Callback
 from bot.commands import Command
 from bot.context import BotContext
 from bot.services.reader import Reader
@@ -88,6 +88,14 @@ async def date_button(
     await send(update, context, *digest_messages(result))
 
 
+async def show_all_button(
+    update: Update, context: BotContext, reader: Reader, callback: Callback
+) -> None:
+    """ "Show all" under a filtered digest (the push or /today): the whole digest."""
+    result = await context.bot_data.services.reading.digest_on(reader, str(callback.args[0]))
+    await send(update, context, *digest_messages(result))
+
+
 AREA = Area(
     commands=(
         Command("today", today),
@@ -100,5 +108,6 @@ AREA = Area(
         Button(actions.NAV_ITEM, nav_item_button),
         Button(actions.TODAY, today_button),
         Button(actions.OPEN_DATE, date_button),
+        Button(SHOW_ALL, show_all_button),
     ),
 )

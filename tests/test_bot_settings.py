@@ -7,7 +7,7 @@ from tests.fixtures.reader_bot import ChatDriver, button_labels
 
 OVERVIEW_ZH = (
     "⚙️ 设置\n推送时间：08:00\n时区：Asia/Shanghai\n格式：简洁（标题 + 按钮）\n分类：全部\n"
-    "语言：中文\n订阅：已订阅"
+    "筛选：无\n语言：中文\n订阅：已订阅"
 )
 
 
@@ -54,7 +54,7 @@ async def test_format_categories_and_language_buttons(private_chat: ChatDriver) 
     english = await private_chat.press_for_edit(overview, "English")
     assert english.text == (
         "⚙️ Settings\nPush time: 08:00\nTime zone: Asia/Shanghai\nFormat: full (every summary)\n"
-        "Categories: 硬件前沿\nLanguage: English\nSubscription: active"
+        "Categories: 硬件前沿\nKeywords: none\nLanguage: English\nSubscription: active"
     )
     picker = await private_chat.press_for_edit(english, "Categories")
     picker = await private_chat.press_for_edit(picker, "all")

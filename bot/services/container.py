@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime
 from bot.services.reading import ReadingService
+from bot.services.search import SearchService
 from bot.services.subscriptions import SubscriptionService
 
 
@@ -22,4 +23,5 @@ class BotServices:
     runtime: Runtime
     reading: ReadingService
     subscriptions: SubscriptionService
+    search: SearchService
     throttle: ReaderThrottle

@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.digest.categories import CategoryRules
+from bot.digest.keywords import KeywordFilter
 from bot.digest.model import Digest, Item
 from bot.services.days import BadDay, read_day, today_in
 from bot.services.memo import Memo
@@ -43,15 +45,27 @@ class _Asking:
 
 
 @dataclass(frozen=True)
+class FilterNote:
+    """A digest shown through the reader's keyword filter: ``shown`` of ``total`` items
+    passed ``terms``."""
+
+    shown: int
+    total: int
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class DigestResult:
     """A whole digest to show; ``is_today`` is False when today's is not out yet and this
-    is the latest one instead."""
+    is the latest one instead. ``filtered`` is set when the reader's keyword filter
+    left out items (``digest`` then holds only those that passed, maybe none)."""
 
     lang: str
     digest: Digest
     today: str
     is_today: bool
     full: bool
+    filtered: FilterNote | None = None
 
 
 @dataclass(frozen=True)
@@ -220,11 +234,19 @@ class ReadingService:
         return digest
 
     async def today(self, reader: Reader, *, full: bool = False) -> DigestResult:
-        """Today's digest (the reader's own today), or the latest when it is not out yet."""
+        """Today's digest (the reader's own today), or the latest when it is not out yet,
+        through the reader's keyword filter."""
         asking = await self._who(reader)
         digest = await self._digest(asking.lang, None, asking.today)
         today = asking.today.isoformat()
-        return DigestResult(asking.lang, digest, today, digest.date == today, asking.full(full))
+        terms = asking.subscriber.keywords if asking.subscriber is not None else ()
+        kept = KeywordFilter.from_stored(terms).keep(digest.items) if terms else digest.items
+        note = None
+        if len(kept) < len(digest.items):
+            note = FilterNote(len(kept), len(digest.items), terms)
+            digest = dataclasses.replace(digest, items=kept)
+        is_today = digest.date == today
+        return DigestResult(asking.lang, digest, today, is_today, asking.full(full), note)
 
     async def digest_on(
         self, reader: Reader, day_text: str | None, *, full: bool = False

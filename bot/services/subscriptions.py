@@ -8,6 +8,7 @@ import enum
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from bot.digest.keywords import BadFilter, parse_filter
 from bot.i18n import normalize_language
 from bot.services.errors import InvalidSetting, NotSubscribed
 from bot.services.reader import Reader
@@ -48,7 +49,10 @@ _INVALID_KEYS = {
     "format": "format.usage",
     "language": "lang.usage",
     "categories": "callback.invalid",
+    "keywords": "filter.usage",
 }
+# What readers type to switch their keyword filter off.
+_FILTER_OFF = frozenset({"off", "clear", "none", "reset", "关闭", "清除", "取消", "无"})
 
 KnownCategories = Callable[[], Awaitable[tuple[str, ...]]]
 
@@ -88,6 +92,16 @@ class SettingsResult:
     # The UTC offset the reader typed when their zone became a fixed-offset one (UTC+8 is
     # stored as Etc/GMT-8), so the answer can say what was saved and why it reads so.
     fixed_offset: str | None = None
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    """/filter: the reader's keyword filter (``+word`` / ``-word``; empty = none) and
+    whether this request changed it."""
+
+    lang: str
+    terms: tuple[str, ...]
+    changed: bool
 
 
 @dataclass(frozen=True)
@@ -239,6 +253,20 @@ class SubscriptionService:
         chosen = "en" if subscriber.language == "zh" else "zh"
         return await self._change(reader, "", language=chosen)
 
+    async def set_filter(self, reader: Reader, text: str | None) -> FilterResult:
+        """/filter +word -word: replace the keyword filter; ``off`` removes it; nothing
+        typed shows it."""
+        if not text:
+            subscriber = await self._subscribers.get(reader.chat_id)
+            terms = subscriber.keywords if subscriber is not None else ()
+            return FilterResult(language_of(subscriber, reader), terms, changed=False)
+        try:
+            chosen = () if text.strip().lower() in _FILTER_OFF else parse_filter(text)
+        except BadFilter as error:
+            raise Refused(await self.language(reader), error.key, **error.params) from None
+        result = await self._change(reader, text, keywords=chosen)
+        return FilterResult(result.lang, chosen, changed=True)
+
     async def toggle_category(self, reader: Reader, index: int) -> SettingsResult:
         """A category button (index into the known categories): add it or remove it."""
         subscriber = await self._existing(reader)
@@ -271,6 +299,7 @@ class SubscriptionService:
         format: str | None = None,
         categories: Sequence[str] | None = None,
         language: str | None = None,
+        keywords: Sequence[str] | None = None,
     ) -> SettingsResult:
         """Store the change; a refused value is explained in the reader's language, and a
         chat that never subscribed is told to /start first."""
@@ -282,6 +311,7 @@ class SubscriptionService:
                 format=format,
                 categories=categories,
                 language=language,
+                keywords=keywords,
             )
         except InvalidSetting as error:
             lang = await self.language(reader)

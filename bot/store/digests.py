@@ -7,6 +7,7 @@ always names the exact text a reader got, even after a correction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date as Date
 from typing import Literal, cast
@@ -90,6 +91,17 @@ class DigestArchive:
         return None if value is None else str(value)
 
     @translate_errors
+    async def current_hashes(self, dates: Sequence[str]) -> list[str | None]:
+        """``current_hash`` of each of ``dates`` in one pipelined round trip, in order."""
+        if not dates:
+            return []
+        async with self._client.pipeline(transaction=False) as pipe:
+            for date in dates:
+                pipe.hget(self._keys.digest(date), "hash")
+            values: list[object] = await pipe.execute()
+        return [None if value is None else str(value) for value in values]
+
+    @translate_errors
     async def version_hashes(self, date: str) -> list[str]:
         """The content hashes of every version stored for ``date``."""
         return text_list(await self._client.hkeys(self._keys.digest_versions(date)))
@@ -100,6 +112,11 @@ class DigestArchive:
         if limit <= 0:
             return []
         return text_list(await self._client.zrevrange(self._keys.digest_dates(), 0, limit - 1))
+
+    @translate_errors
+    async def all_dates(self) -> list[str]:
+        """Every stored digest date, newest first."""
+        return text_list(await self._client.zrevrange(self._keys.digest_dates(), 0, -1))
 
     async def latest(self) -> Digest | None:
         """The newest stored digest, or None when the archive is empty."""

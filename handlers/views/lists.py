@@ -24,6 +24,7 @@ from bot.services.reading import (
     UnknownCategory,
     UnreadResult,
 )
+from bot.services.search import SearchResult
 from handlers import actions
 from handlers.common import Screen
 from handlers.views.keyboards import button, keyboard, rows
@@ -77,30 +78,51 @@ def archive(result: ArchiveResult) -> Screen:
     return Screen("\n".join(lines), keyboard(*rows(buttons, NUMBERS_PER_ROW)))
 
 
+def _dated(
+    header: str, entries: Sequence[tuple[str, Item]], more: int, lang: str
+) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """Headlines in full under ``header``: from one digest numbered as in the digest,
+    from several grouped under their dates and numbered in order; a number button each.
+    ``more`` hits not listed are counted at the end."""
+    several_days = len({day for day, _ in entries}) > 1
+    lines = [html.escape(header)]
+    numbered: list[tuple[int, str, int]] = []
+    last_day = None
+    for position, (day, item) in enumerate(entries, start=1):
+        number = position if several_days else item.number
+        if several_days and day != last_day:
+            lines.append(f"\n<b>{day}</b>")
+            last_day = day
+        lines.append(headline_html(number, item))
+        numbered.append((number, day, item.number))
+    if more > 0:
+        lines.append(html.escape(t(lang, "bot.list.more", count=more)))
+    return "\n".join(lines), _numbered(numbered)
+
+
 def unread(result: UnreadResult) -> Screen:
-    """Unread headlines in full; from one digest numbered as in the digest, from several
-    grouped under their dates and numbered in order; and "mark all read"."""
+    """Unread headlines in full with number buttons, and "mark all read"."""
     lang = result.lang
     if not result.entries:
         return Screen.plain(t(lang, "bot.unread.none", days=result.days))
     shown = result.entries[:MAX_LISTED]
-    several_days = len({entry.date for entry in result.entries}) > 1
-    lines = [html.escape(t(lang, "bot.unread.header", count=len(result.entries), days=result.days))]
-    numbered: list[tuple[int, str, int]] = []
-    last_day = None
-    for position, entry in enumerate(shown, start=1):
-        number = position if several_days else entry.item.number
-        if several_days and entry.date != last_day:
-            lines.append(f"\n<b>{entry.date}</b>")
-            last_day = entry.date
-        lines.append(headline_html(number, entry.item))
-        numbered.append((number, entry.date, entry.item.number))
-    if len(result.entries) > len(shown):
-        lines.append(
-            html.escape(t(lang, "bot.unread.more", count=len(result.entries) - len(shown)))
-        )
+    header = t(lang, "bot.unread.header", count=len(result.entries), days=result.days)
+    text, numbers = _dated(
+        header, [(e.date, e.item) for e in shown], len(result.entries) - len(shown), lang
+    )
     mark = [button(t(lang, "bot.unread.mark_all"), actions.MARK_ALL_READ)]
-    return Screen("\n".join(lines), keyboard(*_numbered(numbered), mark))
+    return Screen(text, keyboard(*numbers, mark))
+
+
+def search_results(result: SearchResult) -> Screen:
+    """The hits of /search, newest digest first, headlines in full with number buttons."""
+    lang = result.lang
+    if not result.hits:
+        return Screen.plain(t(lang, "bot.search.none", query=result.query))
+    header = t(lang, "bot.search.header", query=result.query, count=result.total)
+    entries = [(hit.date, hit.item) for hit in result.hits]
+    text, numbers = _dated(header, entries, result.total - len(result.hits), lang)
+    return Screen(text, keyboard(*numbers))
 
 
 def marked(result: MarkedResult) -> Screen:

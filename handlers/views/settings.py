@@ -8,6 +8,7 @@ from bot.i18n import t
 from bot.services.subscriptions import (
     COMMON_TIMES,
     COMMON_ZONES,
+    FilterResult,
     SettingsResult,
     ZoneChoice,
     clock_text,
@@ -34,6 +35,7 @@ def overview(result: SettingsResult) -> Screen:
         tz=subscriber.tz,
         format=t(lang, f"bot.settings.format.{subscriber.format}"),
         categories=separator.join(subscriber.categories) or all_label,
+        keywords=filter_rules(lang, subscriber.keywords),
         language=t(lang, "bot.settings.language.name"),
         status=t(lang, f"bot.settings.status.{_status(subscriber.status)}"),
     )
@@ -107,3 +109,26 @@ def zone_choice(result: ZoneChoice) -> Screen:
     text = t(lang, key, text=result.typed, zone=result.zones[0])
     choices = [button(zone, actions.SET_ZONE_NAME, zone_token(zone)) for zone in result.zones]
     return Screen.plain(text, keyboard(*rows(choices, 2)))
+
+
+def filter_rules(lang: str, terms: tuple[str, ...]) -> str:
+    """A keyword filter in words: ``include any: openai, 芯片; leave out: musk``."""
+    separator = "、" if lang == "zh" else ", "
+    include = [term[1:] for term in terms if term.startswith("+")]
+    exclude = [term[1:] for term in terms if term.startswith("-")]
+    parts = []
+    if include:
+        parts.append(t(lang, "bot.filter.include", words=separator.join(include)))
+    if exclude:
+        parts.append(t(lang, "bot.filter.exclude", words=separator.join(exclude)))
+    return t(lang, "bot.filter.joiner").join(parts) or t(lang, "bot.filter.none")
+
+
+def filter_screen(result: FilterResult) -> Screen:
+    """What /filter did (saved, removed) or, with nothing typed, the current filter."""
+    lang, rules = result.lang, filter_rules(result.lang, result.terms)
+    if result.changed:
+        key = "bot.filter.saved" if result.terms else "bot.filter.cleared"
+    else:
+        key = "bot.filter.current" if result.terms else "bot.filter.usage"
+    return Screen.plain(t(lang, key, rules=rules))
