@@ -117,7 +117,7 @@ async def test_search_sees_a_correction_of_a_stored_digest(
 ) -> None:
     assert (await english_chat.ask("/search robot hands")).text.startswith("🔍 “robot hands”: 1")
     assert bot_runner.application is not None
-    archive = bot_runner.application.bot_data.services.stores.digests
+    archive = bot_runner.application.bot_data.services.runtime.stores.digests
     current = await archive.load("2025-07-23")
     assert current is not None
     renamed = replace(current.items[1], title="A startup raises a Series B for robot arms")
