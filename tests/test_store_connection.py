@@ -40,7 +40,7 @@ async def test_a_restart_of_the_embedded_redis_keeps_subscribers_and_read_marks(
     connection = await open_redis(settings)
     try:
         stores = Stores.build(connection, settings)
-        assert connection.embedded is not None and connection.embedded.owned
+        assert connection.embedded is not None and connection.embedded.started
         assert [s async for s in stores.subscribers.iter_all()] == before
         assert await stores.due.due(datetime(2100, 1, 1, tzinfo=UTC)) == scheduled
         assert await stores.reads.read_items(1, DATE) == {1, 3}

