@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery.queue.report import progress_line, summary
+from bot.delivery.queue.report import progress_line, redraw, summary
 from bot.store.progress import PushProgress
 
 
@@ -26,3 +26,28 @@ def test_the_summary_names_every_outcome() -> None:
         "push manual-x: 12 tasks, 9 sent, 1 failed (dead-lettered), 1 blocked, "
         "1 skipped, in 4.0s (3.0/s)"
     )
+
+
+def terminal(writes: list[str]) -> str:
+    """What one terminal line shows after ``writes`` (``\r`` returns to its start)."""
+    shown: list[str] = []
+    column = 0
+    for char in "".join(writes):
+        if char == "\r":
+            column = 0
+            continue
+        if column < len(shown):
+            shown[column] = char
+        else:
+            shown.append(char)
+        column += 1
+    return "".join(shown).rstrip()
+
+
+def test_a_shorter_progress_line_leaves_nothing_of_the_longer_one() -> None:
+    longer = progress_line(PushProgress("p", enqueued=100, sent=10), rate=9.5)  # ETA 9s
+    shorter = progress_line(PushProgress("p", enqueued=100, sent=91), rate=1.5)  # ETA 6s
+    assert longer.endswith("ETA 9s") and shorter.endswith("ETA 6s")
+    wide = progress_line(PushProgress("p", enqueued=100, sent=20), rate=10.0)
+    assert terminal([redraw(wide, ""), redraw(longer, wide)]) == longer
+    assert terminal([redraw(longer, ""), redraw("ETA 8s", longer)]) == "ETA 8s"

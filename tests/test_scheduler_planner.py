@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.delivery.queue.outbox import Outbox
-from bot.scheduler.planner import Planner
+from bot.scheduler.planner import Planner, TickReport
 from bot.store.stores import Stores
 from tests.fixtures.scheduling import CUTOFF, Scene, at
 
@@ -199,3 +199,12 @@ async def test_many_due_readers_are_planned_in_batches_each_once(scene: Scene) -
 
     assert report.enqueued == {"2025-07-21": 23}
     assert sorted(chat for _, chat in await scene.queued()) == list(range(1, 24))
+
+
+def test_a_tick_reads_as_words_in_the_log() -> None:
+    report = TickReport(enqueued={"2025-07-21": 12, "2025-07-22": 1}, waiting={"2025-07-22": 3})
+    report.gave_up = 1
+    assert str(report) == (
+        "enqueued 13 (2025-07-21: 12, 2025-07-22: 1); waiting 3 (2025-07-22: 3); gave up on 1"
+    )
+    assert str(TickReport()) == "nothing to do"

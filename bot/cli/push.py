@@ -21,7 +21,7 @@ from pathlib import PurePath
 
 from bot.cli.process import run_with_runtime, stop_signals
 from bot.delivery.queue.outbox import Outbox
-from bot.delivery.queue.report import progress_line, summary
+from bot.delivery.queue.report import progress_line, redraw, summary
 from bot.delivery.senders.startup import own_senders
 from bot.logs import configure_logging
 from bot.runtime import Runtime
@@ -124,12 +124,15 @@ async def _watch(outbox: Outbox, push_id: str, stop: asyncio.Event) -> PushProgr
     tty = sys.stderr.isatty()
     first: PushProgress | None = None
     started = last_line = time.monotonic()
+    drawn = ""
     async for snapshot in outbox.progress.watch(push_id, every=0.2):
         now = time.monotonic()
         first = first or snapshot
         rate = (snapshot.handled - first.handled) / max(now - started, 1e-9)
         if tty:
-            print("\r" + progress_line(snapshot, rate), end="", file=sys.stderr, flush=True)
+            line = progress_line(snapshot, rate)
+            print(redraw(line, drawn), end="", file=sys.stderr, flush=True)
+            drawn = line
         elif now - last_line >= PLAIN_REPORT_SECONDS or snapshot.finished:
             print(progress_line(snapshot, rate), file=sys.stderr, flush=True)
             last_line = now

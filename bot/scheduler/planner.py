@@ -78,6 +78,23 @@ class TickReport:
     def __bool__(self) -> bool:
         return bool(self.enqueued or self.waiting or self.released or self.missed or self.gave_up)
 
+    def __str__(self) -> str:
+        """``enqueued 12 (2025-07-21: 12); 3 waiting (2025-07-22: 3); 1 missed`` for the log."""
+        parts = []
+        for label, counts in (
+            ("enqueued", self.enqueued),
+            ("waiting", self.waiting),
+            ("released", self.released),
+        ):
+            if counts:
+                days = ", ".join(f"{day}: {count}" for day, count in sorted(counts.items()))
+                parts.append(f"{label} {sum(counts.values())} ({days})")
+        if self.missed:
+            parts.append(f"missed {self.missed}")
+        if self.gave_up:
+            parts.append(f"gave up on {self.gave_up}")
+        return "; ".join(parts) or "nothing to do"
+
 
 @dataclass(frozen=True)
 class _Due:

@@ -22,6 +22,13 @@ def progress_line(progress: PushProgress, rate: float) -> str:
     )
 
 
+def redraw(line: str, previous: str) -> str:
+    """What to print to replace the ``previous`` progress line with ``line`` in place: a
+    carriage return, the line, and spaces over whatever the previous one had beyond it
+    (a shorter line would otherwise leave its tail behind: ``ETA 8ss``)."""
+    return "\r" + line + " " * max(0, len(previous) - len(line))
+
+
 def summary(progress: PushProgress, seconds: float) -> str:
     """The closing line of ``briefbot push --wait``."""
     rate = progress.handled / seconds if seconds > 0 else 0.0
