@@ -327,12 +327,35 @@ def normalize_language(lang: str | None) -> str:
     return base if base in CATALOGUES else DEFAULT_LANGUAGE
 
 
+# Placeholders that echo what a reader typed (``{text}``, ``{name}``, ``{command}``): ``t``
+# cuts their values to QUOTE_LIMIT characters, so a 4,000-character argument can never
+# make the answer itself too long for Telegram (4,096) or flood the chat.
+QUOTED_PLACEHOLDERS = frozenset({"text", "name", "command"})
+QUOTE_LIMIT = 64
+ELLIPSIS = "…"
+
+
+def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` cut to at most ``limit`` characters, ending in "…" when cut; never inside
+    a user-perceived character (an accent, an emoji sequence, a flag)."""
+    # Imported here: bot.render's messages use this module's strings.
+    from bot.render.graphemes import is_boundary
+
+    if len(text) <= limit:
+        return text
+    end = limit - len(ELLIPSIS)
+    while end > 0 and not is_boundary(text, end):
+        end -= 1
+    return text[:end] + ELLIPSIS
+
+
 def t(lang: str, key: str, **params: object) -> str:
     """The string ``key`` in ``lang`` (unknown languages fall back to Chinese), formatted.
 
     A key missing from a language falls back to Chinese; a key missing from Chinese is a
     programming error and raises ``KeyError``. With ``count=1``, the singular
-    ``<key>.one`` is used where there is one ("1 item", not "1 items").
+    ``<key>.one`` is used where there is one ("1 item", not "1 items"). What a reader
+    typed (``QUOTED_PLACEHOLDERS``) is cut with ``quote``.
     """
     catalogue = CATALOGUES[normalize_language(lang)]
     if params.get("count") == 1 and f"{key}.one" in catalogue:
@@ -340,4 +363,10 @@ def t(lang: str, key: str, **params: object) -> str:
     template = catalogue.get(key)
     if template is None:
         template = ZH[key]
-    return template.format(**params) if params else template
+    if not params:
+        return template
+    cut = {
+        name: quote(value) if name in QUOTED_PLACEHOLDERS and isinstance(value, str) else value
+        for name, value in params.items()
+    }
+    return template.format(**cut)
