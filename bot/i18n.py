@@ -150,6 +150,7 @@ ZH: dict[str, str] = {
     # Admin alerts from the digest poller.
     "alert.digest_invalid": "简报 {origin} 有错误，未保存也不会推送：",
     "alert.more_problems": "……另有 {count} 处问题",
+    "alert.more_problems.one": "……另有 {count} 处问题",
     # Admin alerts from the delivery engine.
     "alert.push_failed": (
         "推送 {push} 有发不出去的消息（第一个：{chat}，{error}）。"
@@ -309,6 +310,7 @@ EN: dict[str, str] = {
     # Admin alerts from the digest poller.
     "alert.digest_invalid": "The digest {origin} has errors; it was not stored and is not pushed:",
     "alert.more_problems": "… and {count} more problems",
+    "alert.more_problems.one": "… and {count} more problem",
     # Admin alerts from the delivery engine.
     "alert.push_failed": (
         "Push {push} could not deliver some messages (first: {chat}, {error}). They are in "
@@ -370,3 +372,8 @@ def t(lang: str, key: str, **params: object) -> str:
         for name, value in params.items()
     }
     return template.format(**cut)
+
+
+def plural(count: int, noun: str) -> str:
+    """An English count for operators' output: ``1 subscriber``, ``2 subscribers``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"

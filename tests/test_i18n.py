@@ -6,7 +6,7 @@ import string
 
 import pytest
 
-from bot.i18n import CATALOGUES, LANGUAGES, ZH, normalize_language, t
+from bot.i18n import CATALOGUES, LANGUAGES, ZH, normalize_language, plural, t
 
 
 def _placeholders(template: str) -> set[str]:
@@ -35,3 +35,12 @@ def test_unknown_or_regional_languages_resolve_sensibly(given: str, expected: st
 def test_an_unknown_key_is_a_programming_error() -> None:
     with pytest.raises(KeyError):
         t("en", "no.such.key")
+
+
+def test_one_of_a_thing_is_singular() -> None:
+    assert t("en", "bot.category.header", date="d", category="c", count=1) == "d · “c” · 1 item:"
+    assert t("en", "bot.category.header", date="d", category="c", count=2) == "d · “c” · 2 items:"
+    assert t("en", "alert.more_problems", count=1) == "… and 1 more problem"
+    assert t("en", "bot.unread.marked", count=1) == "Marked 1 item as read."
+    assert plural(1, "problem") == "1 problem"
+    assert plural(0, "subscriber") == "0 subscribers"

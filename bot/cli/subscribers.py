@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.cli.process import run_with_runtime
+from bot.i18n import plural
 from bot.runtime import Runtime
 from bot.store.subscriber_lines import BadLine, SubscriberLine, parse_line, to_line
 from bot.store.subscribers import PUT_BATCH, SubscriberStore
@@ -113,11 +114,6 @@ async def _write_batch(store: SubscriberStore, batch: list[SubscriberLine]) -> t
     written = [record for record in records.values() if record is not None]
     await store.put_many(written)
     return len(written), kept_blocked
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 subscriber``, ``2 subscribers``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str | BadLine]]:

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.delivery.senders.alerts import AdminAlerts
-from bot.i18n import DEFAULT_LANGUAGE, t
+from bot.i18n import DEFAULT_LANGUAGE, plural, t
 from bot.sources.found import DigestSource, Found
 from bot.store.clock import Clock
 from bot.store.digests import DigestArchive
@@ -79,7 +79,9 @@ class DigestPoller:
     async def _handle(self, source: DigestSource, item: Found, report: PollReport) -> None:
         if item.digest is None:
             report.invalid.append(item)
-            logger.warning("digest %s refused: %d problems", item.origin, len(item.problems))
+            logger.warning(
+                "digest %s refused: %s", item.origin, plural(len(item.problems), "problem")
+            )
             await self._alerts.send_once(f"digest-invalid:{item.problems_hash}", alert_text(item))
         else:
             result = await self._archive.save(item.digest)
