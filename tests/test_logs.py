@@ -20,6 +20,7 @@ from bot.logs import configure_logging
 from bot.settings import Settings
 from sandbox import SandboxControl
 from tests.fixtures.bot_process import bot_env, start_briefbot
+from tests.fixtures.scheduling import Scene, at
 
 TOKEN = "7000000001:AAHsandboxTokenForBriefbotTests_0000"
 
@@ -68,6 +69,26 @@ def test_a_json_line_holds_the_event_fields_and_the_traceback() -> None:
     assert second["chat_id"] == 42
     assert second["exception"].endswith("ValueError: bad /bot[REDACTED]/sendMessage")
     assert TOKEN not in stream.getvalue()
+
+
+@pytest.mark.usefixtures("restore_logging")
+async def test_a_scheduler_tick_carries_its_counts_as_fields(scene: Scene) -> None:
+    stream = io.StringIO()
+    configure_logging("INFO", (), log_format="json", stream=stream)
+    scene.clock.now = at("2025-07-20 13:00")
+    for chat_id in (1, 2):
+        await scene.reader(chat_id, "Asia/Shanghai")
+    await scene.publish("2025-07-21")
+    scene.clock.now = at("2025-07-21 00:00")
+    await scene.planner.tick()
+    (tick,) = [
+        entry
+        for entry in map(json.loads, stream.getvalue().splitlines())
+        if entry["message"].startswith("scheduler tick")
+    ]
+    assert tick["logger"] == "bot.scheduler.planner"
+    assert tick["enqueued"] == {"2025-07-21": 2}
+    assert (tick["missed"], tick["gave_up"]) == (0, 0)
 
 
 async def test_a_real_bot_process_writes_only_json_lines(

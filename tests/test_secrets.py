@@ -37,14 +37,17 @@ def assert_no_token(text: str, token: str) -> None:
         assert form not in text, f"{form!r} leaked into:\n{text}"
 
 
-async def test_a_rejected_token_is_one_line_and_exit_2(sandbox: Sandbox, tmp_path: Path) -> None:
+@pytest.mark.parametrize("command", [["run"], ["worker"], ["push", "--wait", "--now"]])
+async def test_a_rejected_token_is_one_line_and_exit_2(
+    sandbox: Sandbox, tmp_path: Path, command: list[str]
+) -> None:
     env = clean_env(
         TELEGRAM_BOT_TOKEN=REJECTED_TOKEN,
         TELEGRAM_API_BASE_URL=sandbox.bot_api_base_url,
         BRIEFBOT_DATA_DIR=str(tmp_path / "data"),
         LOG_LEVEL="DEBUG",
     )
-    process = await start_briefbot(env, tmp_path, "run")
+    process = await start_briefbot(env, tmp_path, *command)
     stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
     err = stderr.decode()
     assert process.returncode == 2, err
@@ -55,6 +58,7 @@ async def test_a_rejected_token_is_one_line_and_exit_2(sandbox: Sandbox, tmp_pat
     assert "@BotFather" in line
     assert "Traceback" not in err
     assert "Unclosed" not in err
+    assert not (tmp_path / "data").exists()  # refused before Redis was started
 
 
 @pytest.fixture

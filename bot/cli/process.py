@@ -15,6 +15,7 @@ from bot.runtime import Runtime, running
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store.embedded import EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
+from bot.token_check import rejected_token
 
 Main = Callable[[Runtime], Awaitable[int]]
 NO_TOKEN = (
@@ -42,10 +43,14 @@ def settings_or_status(*, needs_token: bool) -> Settings | int:
 def run_with_runtime(main: Main, *, sends: bool = False) -> int:
     """Load the settings, open the runtime, run ``main``; every expected failure becomes a
     one-line message and an exit status (2: bad settings, unusable category rules, or no
-    token for a command that ``sends``; 1: Redis unavailable)."""
+    token or one the Bot API rejects for a command that ``sends``; 1: Redis unavailable)."""
     settings = settings_or_status(needs_token=sends)
     if isinstance(settings, int):
         return settings
+    rejected = asyncio.run(rejected_token(settings)) if sends else None
+    if rejected is not None:
+        print(rejected, file=sys.stderr)
+        return 2
     try:
         return asyncio.run(_with_runtime(settings, main))
     except (StoreUnavailable, EmbeddedRedisError) as error:

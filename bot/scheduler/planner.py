@@ -11,6 +11,7 @@ skipped. Time comes from an injected clock, so tests can move it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -150,7 +151,7 @@ class Planner:
                 await asyncio.gather(*(self._plan(c, now, report, stored) for c in chunks))
             report.gave_up = await self.waiting.give_up(now)
             if report:
-                logger.info("scheduler tick: %s", report)
+                logger.info("scheduler tick: %s", report, extra=dataclasses.asdict(report))
             return report
 
     async def digest_arrived(self, date: str) -> int:
