@@ -3,7 +3,8 @@
 Every request must carry the secret Telegram was given in ``setWebhook`` (header
 ``X-Telegram-Bot-Api-Secret-Token``), compared in constant time; anything else is a 403
 and never reaches a handler. When ``WEBHOOK_SECRET`` is empty a random secret is made at
-each start (the bot registers the webhook itself, so nobody needs to know it).
+each start (the bot registers the webhook itself, so nobody needs to know it). Whatever
+else arrives is answered 200 or 4xx, never 500 (see ``webhook_app``).
 """
 
 from __future__ import annotations
@@ -33,20 +34,46 @@ def webhook_secret(settings: Settings) -> str:
     return settings.webhook_secret.value or secrets.token_urlsafe(32)
 
 
+def parse_update(body: bytes, application: BotApplication) -> Update | None:
+    """The update in ``body``, or None (logged) for anything that is not one: not JSON,
+    JSON nested too deep, the wrong shape, a field python-telegram-bot cannot read."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError) as error:  # invalid UTF-8 or JSON; nesting
+        logger.warning("webhook body is not JSON: %s", str(error)[:200])
+        return None
+    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
+        logger.warning("webhook body is not an update (no integer update_id)")
+        return None
+    try:
+        return Update.de_json(data, application.bot)
+    except Exception as error:
+        # A malformed field fails in whatever way reading it fails (TypeError, KeyError,
+        # OverflowError for a date of 10^20, RecursionError for nested replies...).
+        logger.warning(
+            "webhook update %s cannot be read: %s", data["update_id"], repr(error)[:200]
+        )
+        return None
+
+
 def webhook_app(application: BotApplication, secret: str, path: str) -> web.Application:
-    """The aiohttp application serving ``POST path``."""
+    """The aiohttp application serving ``POST path``.
+
+    It never answers 500: a wrong or missing secret is 403, a body over
+    ``MAX_BODY_BYTES`` is 413 (aiohttp's), and a body with the right secret that is no
+    usable update is acknowledged with 200 and dropped, because Telegram repeats any
+    request not answered 2xx and holds back the updates behind it.
+    """
 
     async def receive(request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), secret.encode()):
+        # "replace": a header of bytes that are not UTF-8 is just a wrong secret.
+        if not hmac.compare_digest(given.encode(errors="replace"), secret.encode()):
             logger.warning("webhook request from %s without the right secret", request.remote)
             return web.Response(status=403, text="forbidden")
-        try:
-            data = json.loads(await request.read())
-            update = Update.de_json(data, application.bot)
-        except (ValueError, TypeError, KeyError, AttributeError) as error:
-            logger.warning("webhook request with a body that is not an update: %s", error)
-            return web.Response(status=400, text="not a Telegram update")
+        update = parse_update(await request.read(), application)
+        if update is None:
+            return web.Response(text="ignored: not a Telegram update")
         await application.update_queue.put(update)
         return web.Response(text="ok")
 

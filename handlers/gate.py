@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Message, Update
+from telegram import Chat, Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
@@ -37,6 +37,8 @@ def message_acts(message: Message) -> bool:
     if message.via_bot is not None:
         return False
     chat = message.chat
+    if not isinstance(chat, Chat):  # a hand-made body python-telegram-bot still read
+        return False
     if chat.type == ChatType.PRIVATE:
         return sender.id == chat.id
     return chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import io
+import json
 import socket
 from collections.abc import AsyncIterator
+from urllib.parse import urlsplit
 
 import aiohttp
 import pytest
 
 from bot.app import build_application
 from bot.settings import Secret, Settings
-from bot.webhook_server import SECRET_HEADER, serve_webhook
+from bot.webhook_server import MAX_BODY_BYTES, SECRET_HEADER, serve_webhook
 from sandbox import SandboxControl
 from tests.fixtures.reader_bot import ChatDriver
 from tests.fixtures.stores import MovableClock
@@ -90,4 +93,90 @@ async def test_a_request_without_the_secret_is_refused(
             assert response.status == 403
         good = {SECRET_HEADER: SECRET}
         async with session.post(webhook_bot, data=b"not json", headers=good) as response:
-            assert response.status == 400
+            assert response.status == 200  # acknowledged and dropped (see below)
+
+
+def update_with(**message: object) -> dict[str, object]:
+    """A /help update of a chat the sandbox does not have, with ``message`` fields over."""
+    body: dict[str, object] = {
+        "message_id": 1,
+        "date": 0,
+        "chat": {"id": 5, "type": "private", "first_name": "Eve"},
+        "from": {"id": 5, "is_bot": False, "first_name": "Eve"},
+        "text": "/help",
+        **message,
+    }
+    return {"update_id": 7, "message": body}
+
+
+def nested_replies(depth: int) -> bytes:
+    """An update whose message replies to a message replying to ... ``depth`` deep."""
+    level = json.dumps(update_with()["message"])[:-1]  # without its closing brace
+    inner = (level + ', "reply_to_message": ') * depth + level + "}" * (depth + 1)
+    return f'{{"update_id": 8, "message": {inner}}}'.encode()
+
+
+UNUSABLE: dict[str, bytes] = {
+    "JSON nested 100,000 deep": b"[" * 100_000 + b"]" * 100_000,
+    "objects nested 100,000 deep": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "replies nested 3,000 deep": nested_replies(3000),
+    "a date of 10^20": json.dumps(update_with(date=10**20)).encode(),
+    "an update_id of 10^5000 digits": b'{"update_id": ' + b"9" * 5000 + b"}",
+    "not JSON": b"not json",
+    "not UTF-8": b'{"update_id": 1, "message": "\xff\xfe"}',
+    "empty": b"",
+    "a list": b"[1, 2]",
+    "a string": b'"update"',
+    "null": b"null",
+    "no update_id": b'{"message": {}}',
+    "a text update_id": b'{"update_id": "1"}',
+    "a message that is a string": b'{"update_id": 1, "message": "hi"}',
+    "a chat that is a number": json.dumps(update_with(chat=5)).encode(),
+}
+
+
+@pytest.mark.parametrize("name", UNUSABLE)
+async def test_a_body_that_is_no_usable_update_is_acknowledged_never_500(
+    webhook_bot: str, sandbox_control: SandboxControl, name: str
+) -> None:
+    async with aiohttp.ClientSession() as session:
+        headers = {SECRET_HEADER: SECRET, "Content-Type": "application/json"}
+        async with session.post(webhook_bot, data=UNUSABLE[name], headers=headers) as response:
+            assert response.status == 200  # Telegram would repeat anything else forever
+            assert await response.text() == "ignored: not a Telegram update"
+    # The bot still serves.
+    chat = await sandbox_control.create_private_chat(first_name="Web", language_code="en")
+    driver = ChatDriver(sandbox_control, chat, chat.user_id)
+    assert (await driver.ask("/start")).text.startswith("👋 Welcome!")
+
+
+async def test_an_oversized_body_is_413(webhook_bot: str) -> None:
+    body = b'{"update_id": 1, "pad": "' + b"x" * (MAX_BODY_BYTES + 1) + b'"}'
+    async with aiohttp.ClientSession() as session:
+        headers = {SECRET_HEADER: SECRET}
+        async with session.post(webhook_bot, data=io.BytesIO(body), headers=headers) as response:
+            assert response.status == 413
+        async with session.post(webhook_bot, data=io.BytesIO(body)) as response:
+            assert response.status == 403  # and the secret is checked first
+
+
+async def test_a_secret_header_of_bytes_that_are_not_utf8_is_403(webhook_bot: str) -> None:
+    url = urlsplit(webhook_bot)
+    reader, writer = await asyncio.open_connection(url.hostname, url.port)
+    body = b'{"update_id": 1}'
+    writer.write(
+        b"POST "
+        + url.path.encode()
+        + b" HTTP/1.1\r\nHost: x\r\n"
+        + SECRET_HEADER.encode()
+        + b": \xff\xfe\xfd\r\n"
+        + b"Content-Length: "
+        + str(len(body)).encode()
+        + b"\r\nConnection: close\r\n\r\n"
+        + body
+    )
+    await writer.drain()
+    status_line = await reader.readline()
+    writer.close()
+    await writer.wait_closed()
+    assert status_line.split()[1] == b"403"
