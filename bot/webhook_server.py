@@ -50,9 +50,7 @@ def parse_update(body: bytes, application: BotApplication) -> Update | None:
     except Exception as error:
         # A malformed field fails in whatever way reading it fails (TypeError, KeyError,
         # OverflowError for a date of 10^20, RecursionError for nested replies...).
-        logger.warning(
-            "webhook update %s cannot be read: %s", data["update_id"], repr(error)[:200]
-        )
+        logger.warning("webhook update %s cannot be read: %s", data["update_id"], repr(error)[:200])
         return None
 
 
