@@ -24,8 +24,9 @@ from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 
+from bot.delivery.kinds.push import PushTask
 from bot.delivery.queue.outbox import Outbox
-from bot.delivery.queue.tasks import PushTask, encode
+from bot.delivery.queue.tasks import encode
 from bot.digest.parser import parse_digest
 from bot.keys import Keys
 from bot.scheduler.planner import Planner, scheduled_push_id

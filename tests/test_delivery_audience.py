@@ -8,12 +8,12 @@ from datetime import UTC, datetime
 from redis.asyncio import Redis
 
 from bot.delivery.queue.outbox import Outbox
-from bot.delivery.queue.tasks import decode
 from bot.keys import Keys
 from bot.store.ledger import DeliveryLedger
 from bot.store.stores import Stores
 from bot.store.subscriber import Status, Subscriber
 from bot.store.subscribers import SubscriberStore
+from tests.fixtures.scheduling import push_task
 
 
 def _reader(chat: int, tz: str, at: str = "08:00", status: Status = "active") -> Subscriber:
@@ -22,7 +22,7 @@ def _reader(chat: int, tz: str, at: str = "08:00", status: Status = "active") ->
 
 async def _enqueued_chats(redis: Redis, keys: Keys) -> list[int]:
     entries = await redis.xrange(keys.outbox())
-    return sorted(decode(fields).chat_id for _, fields in entries)
+    return sorted(push_task(fields).chat_id for _, fields in entries)
 
 
 async def test_only_active_readers_without_the_digest_whose_time_has_come(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.delivery.queue.report import progress_line, redraw, summary
-from bot.store.progress import PushProgress
+from bot.store.progress import BatchProgress
 
 
 def test_the_progress_line_shows_counts_rate_and_time_left() -> None:
-    progress = PushProgress("p", enqueued=1000, sent=480, failed=2, blocked=8, skipped=10)
+    progress = BatchProgress("p", enqueued=1000, sent=480, failed=2, blocked=8, skipped=10)
     line = progress_line(progress, rate=25.0)
     assert line.startswith("[############............] 500/1000 ")
     assert "sent 480 failed 2 blocked 8 skipped 10" in line
@@ -15,13 +15,13 @@ def test_the_progress_line_shows_counts_rate_and_time_left() -> None:
 
 
 def test_the_line_of_a_push_not_yet_moving_has_no_eta() -> None:
-    line = progress_line(PushProgress("p", enqueued=10), rate=0.0)
+    line = progress_line(BatchProgress("p", enqueued=10), rate=0.0)
     assert line.startswith("[........................] 0/10 ")
     assert line.endswith("· 0.0/s · ETA -")
 
 
 def test_the_summary_names_every_outcome() -> None:
-    done = PushProgress("manual-x", enqueued=12, sent=9, failed=1, blocked=1, skipped=1)
+    done = BatchProgress("manual-x", enqueued=12, sent=9, failed=1, blocked=1, skipped=1)
     assert summary(done, 4.0) == (
         "push manual-x: 12 tasks, 9 sent, 1 failed (dead-lettered), 1 blocked, "
         "1 skipped, in 4.0s (3.0/s)"
@@ -45,9 +45,9 @@ def terminal(writes: list[str]) -> str:
 
 
 def test_a_shorter_progress_line_leaves_nothing_of_the_longer_one() -> None:
-    longer = progress_line(PushProgress("p", enqueued=100, sent=10), rate=9.5)  # ETA 9s
-    shorter = progress_line(PushProgress("p", enqueued=100, sent=91), rate=1.5)  # ETA 6s
+    longer = progress_line(BatchProgress("p", enqueued=100, sent=10), rate=9.5)  # ETA 9s
+    shorter = progress_line(BatchProgress("p", enqueued=100, sent=91), rate=1.5)  # ETA 6s
     assert longer.endswith("ETA 9s") and shorter.endswith("ETA 6s")
-    wide = progress_line(PushProgress("p", enqueued=100, sent=20), rate=10.0)
+    wide = progress_line(BatchProgress("p", enqueued=100, sent=20), rate=10.0)
     assert terminal([redraw(wide, ""), redraw(longer, wide)]) == longer
     assert terminal([redraw(longer, ""), redraw("ETA 8s", longer)]) == "ETA 8s"

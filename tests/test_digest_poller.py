@@ -18,7 +18,6 @@ from redis.asyncio import Redis
 from telegram import Bot
 
 from bot.delivery.queue.outbox import Outbox
-from bot.delivery.queue.tasks import decode
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.i18n import t
 from bot.keys import Keys
@@ -31,7 +30,7 @@ from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore
 from bot.store.url_validators import UrlValidators
 from sandbox import Sandbox, SandboxControl
-from tests.fixtures.scheduling import broken_digest_text, digest_text
+from tests.fixtures.scheduling import broken_digest_text, digest_text, push_task
 from tests.fixtures.stores import MovableClock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -169,7 +168,7 @@ async def test_a_late_digest_dropped_in_the_folder_reaches_waiting_readers_at_on
 
     assert report.stored == ["2025-07-21"]
     [(_, fields)] = await redis.xrange(keys.outbox())
-    task = decode(fields)
+    task = push_task(fields)
     assert (task.date, task.chat_id) == ("2025-07-21", 1)
 
 

@@ -26,7 +26,7 @@ from bot.delivery.senders.startup import own_senders
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.sources.folder import store_folder
-from bot.store.progress import PushProgress
+from bot.store.progress import BatchProgress
 
 PLAIN_REPORT_SECONDS = 2.0  # a progress line this often when stderr is not a terminal
 
@@ -119,10 +119,10 @@ async def _send_and_watch(runtime: Runtime, outbox: Outbox, push_id: str) -> int
     return 0
 
 
-async def _watch(outbox: Outbox, push_id: str, stop: asyncio.Event) -> PushProgress | None:
+async def _watch(outbox: Outbox, push_id: str, stop: asyncio.Event) -> BatchProgress | None:
     """Draw progress until the push is finished (its last snapshot) or ``stop`` is set."""
     tty = sys.stderr.isatty()
-    first: PushProgress | None = None
+    first: BatchProgress | None = None
     started = last_line = time.monotonic()
     drawn = ""
     async for snapshot in outbox.progress.watch(push_id, every=0.2):

@@ -14,7 +14,7 @@ import itertools
 import time
 from dataclasses import dataclass, field
 
-from bot.delivery.queue.tasks import PushTask
+from bot.delivery.queue.tasks import Task
 from bot.store.outbox import Entry
 
 
@@ -23,9 +23,11 @@ class Job:
     """One held task and what this process knows about it so far."""
 
     entry: Entry
-    task: PushTask
+    task: Task
     attempts: int = 0
-    messages: tuple[dict[str, object], ...] | None = None  # None until rendered
+    # What message-sending kinds keep between steps: the rendered messages (None until
+    # rendered), the content they came from, and the ids of those already sent.
+    messages: tuple[dict[str, object], ...] | None = None
     content_hash: str = ""
     message_ids: list[int] = field(default_factory=list)
 
@@ -34,7 +36,7 @@ class Job:
         """The outbox entry id."""
         return self.entry.entry_id
 
-    def restart_at(self, task: PushTask) -> None:
+    def restart_at(self, task: Task) -> None:
         """Deliver afresh, to ``task``'s chat (after a migration)."""
         self.task = task
         self.messages = None

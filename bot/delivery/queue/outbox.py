@@ -1,8 +1,9 @@
-"""The outbox as producers see it: pushes turned into tasks in the outbox stream.
+"""The outbox as producers see it: batches of tasks (a push, later a broadcast or a
+correction) put into the outbox stream.
 
-Producers (``briefbot push``, the scheduler) ``enqueue_push`` in pipelined batches, never
+Producers (``briefbot push``, the scheduler) ``enqueue`` in pipelined batches, never
 holding the whole audience in memory; the senders read the same stream
-(``bot.store.outbox.OutboxStream``). A push's progress counts what was enqueued only
+(``bot.store.outbox.OutboxStream``). A batch's progress counts what was enqueued only
 after the entries exist, so a sender can never finish more tasks than were counted.
 """
 
@@ -11,10 +12,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from datetime import datetime
-from typing import Final
+from typing import Final, TypeVar
 
+from bot.delivery.kinds.push import PushTask
 from bot.delivery.queue.audience import undelivered_active
-from bot.delivery.queue.tasks import PushTask, encode
+from bot.delivery.queue.tasks import Task, encode
 from bot.store.ledger import DeliveryLedger
 from bot.store.outbox import OutboxStream
 from bot.store.progress import ProgressStore
@@ -22,21 +24,22 @@ from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore
 
 BATCH: Final = 500
+T = TypeVar("T")
 
 
-async def _batches(chat_ids: AsyncIterable[int] | Iterable[int]) -> AsyncIterator[list[int]]:
-    """``chat_ids`` in lists of at most ``BATCH``, from a plain or an async iterable."""
-    if isinstance(chat_ids, AsyncIterable):
-        batch: list[int] = []
-        async for chat_id in chat_ids:
-            batch.append(chat_id)
+async def _batches(items: AsyncIterable[T] | Iterable[T]) -> AsyncIterator[list[T]]:
+    """``items`` in lists of at most ``BATCH``, from a plain or an async iterable."""
+    if isinstance(items, AsyncIterable):
+        batch: list[T] = []
+        async for item in items:
+            batch.append(item)
             if len(batch) >= BATCH:
                 yield batch
                 batch = []
         if batch:
             yield batch
         return
-    iterator = iter(chat_ids)
+    iterator = iter(items)
     while batch := list(itertools.islice(iterator, BATCH)):
         yield batch
 
@@ -61,6 +64,29 @@ class Outbox:
         """The outbox over ``stores``."""
         return cls(stores.outbox, stores.progress, stores.subscribers, stores.ledger)
 
+    async def enqueue(
+        self,
+        batch_id: str,
+        tasks: AsyncIterable[Task] | Iterable[Task],
+        *,
+        finish: bool = True,
+    ) -> int:
+        """Add ``tasks`` (of any registered kind) to batch ``batch_id``; returns how many.
+        With ``finish`` (the default) the batch is marked fully enqueued afterwards; pass
+        False to add more tasks to the same batch with further calls."""
+        await self.stream.ensure_group()
+        await self.progress.start(batch_id)
+        total = 0
+        async for batch in _batches(tasks):
+            await self.stream.add([encode(task) for task in batch])
+            # Counted after the entries exist: a sender can never finish more tasks of a
+            # batch than its counter says were enqueued.
+            await self.progress.add_enqueued(batch_id, len(batch))
+            total += len(batch)
+        if finish:
+            await self.progress.enqueue_finished(batch_id)
+        return total
+
     async def enqueue_push(
         self,
         date: str,
@@ -69,21 +95,13 @@ class Outbox:
         *,
         finish: bool = True,
     ) -> int:
-        """Add one push task per chat for the digest of ``date``; returns how many. With
-        ``finish`` (the default) the push is marked fully enqueued afterwards; pass False
-        to add more chats to the same push with further calls."""
-        await self.stream.ensure_group()
-        await self.progress.start(push_id)
-        total = 0
-        async for batch in _batches(chat_ids):
-            await self.stream.add([encode(PushTask(date, chat, push_id)) for chat in batch])
-            # Counted after the entries exist: a sender can never finish more tasks of a
-            # push than its counter says were enqueued.
-            await self.progress.add_enqueued(push_id, len(batch))
-            total += len(batch)
-        if finish:
-            await self.progress.enqueue_finished(push_id)
-        return total
+        """Add one push task per chat for the digest of ``date`` to push ``push_id``;
+        returns how many (``finish`` as for ``enqueue``)."""
+        if isinstance(chat_ids, AsyncIterable):
+            tasks: AsyncIterable[Task] | Iterable[Task] = _push_tasks(date, chat_ids, push_id)
+        else:
+            tasks = (PushTask(date, chat, push_id) for chat in chat_ids)
+        return await self.enqueue(push_id, tasks, finish=finish)
 
     async def enqueue_push_for_active(
         self, date: str, push_id: str, due_by: datetime | None = None
@@ -92,3 +110,8 @@ class Outbox:
         push time that day is at or before ``due_by``, when given); returns how many."""
         chats = undelivered_active(self._subscribers, self._ledger, date, due_by)
         return await self.enqueue_push(date, chats, push_id)
+
+
+async def _push_tasks(date: str, chat_ids: AsyncIterable[int], push_id: str) -> AsyncIterator[Task]:
+    async for chat in chat_ids:
+        yield PushTask(date, chat, push_id)

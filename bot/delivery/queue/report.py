@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.store.progress import PushProgress
+from bot.store.progress import BatchProgress
 
 BAR_WIDTH = 24
 
 
-def progress_line(progress: PushProgress, rate: float) -> str:
+def progress_line(progress: BatchProgress, rate: float) -> str:
     """``[#####.....] 512/1000 sent 500 failed 0 blocked 2 skipped 10 · 29.8/s · ETA 16s``."""
     total = max(progress.enqueued, 1)
     done = min(progress.handled, total)
@@ -29,11 +29,11 @@ def redraw(line: str, previous: str) -> str:
     return "\r" + line + " " * max(0, len(previous) - len(line))
 
 
-def summary(progress: PushProgress, seconds: float) -> str:
+def summary(progress: BatchProgress, seconds: float) -> str:
     """The closing line of ``briefbot push --wait``."""
     rate = progress.handled / seconds if seconds > 0 else 0.0
     return (
-        f"push {progress.push_id}: {progress.enqueued} tasks, {progress.sent} sent, "
+        f"push {progress.batch_id}: {progress.enqueued} tasks, {progress.sent} sent, "
         f"{progress.failed} failed (dead-lettered), {progress.blocked} blocked, "
         f"{progress.skipped} skipped, in {seconds:.1f}s ({rate:.1f}/s)"
     )

@@ -1,14 +1,18 @@
 """Delivery tasks and their versioned JSON form in the outbox stream.
 
-A stream entry has one field, ``task``, holding ``{"v": 1, "kind": ..., ...}``. The version
-lets a newer process refuse (dead-letter) what it does not understand instead of guessing;
-only ``push`` exists today, broadcast and correction-edit kinds will join the union.
+A stream entry has one field, ``task``, holding ``{"v": 1, "kind": ..., ...}``: the
+version, the task's kind, and what that kind puts in its body. The version lets a newer
+process refuse (dead-letter) what it does not understand instead of guessing; an unknown
+kind is refused the same way. Each kind (``bot.delivery.kinds``) decodes its own body;
+every task names its chat and the batch it belongs to (a push, later a broadcast or a
+correction), whose progress counts its outcome.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from typing import Any, Protocol, Self
 
 from bot.keys import InvalidKeyPart, Keys
 
@@ -20,33 +24,42 @@ class BadTask(ValueError):
     """A stream entry that is not a task this version understands."""
 
 
-@dataclass(frozen=True)
-class PushTask:
-    """Deliver the digest of ``date`` to ``chat_id`` as part of push ``push_id``."""
+class Task(Protocol):
+    """What every kind of task has: where it goes, the batch it counts in, its body."""
 
-    date: str
-    chat_id: int
-    push_id: str
+    @property
+    def kind(self) -> str:
+        """The registered kind's name (``push``...)."""
+        ...
 
-    kind = "push"
+    @property
+    def chat_id(self) -> int:
+        """The chat the task delivers to."""
+        ...
 
-    def with_chat(self, chat_id: int) -> PushTask:
+    @property
+    def batch_id(self) -> str:
+        """The batch whose progress counts this task's outcome."""
+        ...
+
+    def with_chat(self, chat_id: int) -> Self:
         """The same task for a chat's new id (after a group became a supergroup)."""
-        return PushTask(self.date, chat_id, self.push_id)
+        ...
 
-
-Task = PushTask
+    def body(self) -> dict[str, object]:
+        """The kind's own fields, as JSON values (``v`` and ``kind`` are added)."""
+        ...
 
 
 def encode(task: Task) -> dict[str, str]:
     """The stream entry's fields."""
-    body = {"v": VERSION, "kind": task.kind, "date": task.date, "chat": task.chat_id}
-    body["push"] = task.push_id
+    body = {"v": VERSION, "kind": task.kind, **task.body()}
     return {FIELD: json.dumps(body, separators=(",", ":"))}
 
 
-def decode(fields: dict[str, str]) -> Task:
-    """The task in a stream entry; ``BadTask`` says what is wrong with it."""
+def envelope(fields: Mapping[str, str]) -> tuple[str, dict[str, Any]]:
+    """The kind name and the whole JSON body of a stream entry; ``BadTask`` says what is
+    wrong with an entry that is no task of this version."""
     raw = fields.get(FIELD)
     if raw is None:
         raise BadTask(f"no {FIELD!r} field in {sorted(fields)}")
@@ -56,16 +69,32 @@ def decode(fields: dict[str, str]) -> Task:
         raise BadTask(f"not JSON: {raw[:80]!r}") from error
     if not isinstance(body, dict) or body.get("v") != VERSION:
         raise BadTask(f"unsupported task version in {raw[:80]!r}")
-    if body.get("kind") != PushTask.kind:
-        raise BadTask(f"unknown task kind {body.get('kind')!r}")
-    date, chat, push_id = body.get("date"), body.get("chat"), body.get("push")
+    kind = body.get("kind")
+    if not isinstance(kind, str):
+        raise BadTask(f"no task kind in {raw[:80]!r}")
+    return kind, body
+
+
+def chat_of(body: Mapping[str, Any]) -> int:
+    """The body's ``chat``: a non-zero integer chat id, else ``BadTask``."""
+    chat = body.get("chat")
     if not isinstance(chat, int) or isinstance(chat, bool) or chat == 0:
         raise BadTask(f"bad chat id {chat!r}")
-    if not isinstance(date, str) or not isinstance(push_id, str):
-        raise BadTask(f"bad date or push id in {raw[:80]!r}")
-    try:  # the same checks the keys this task will touch apply
-        Keys("check").sent(date)
-        Keys("check").push_progress(push_id)
+    return chat
+
+
+def text_of(body: Mapping[str, Any], name: str) -> str:
+    """The body's string field ``name``, else ``BadTask``."""
+    value = body.get(name)
+    if not isinstance(value, str):
+        raise BadTask(f"bad {name} {value!r}")
+    return value
+
+
+def check_batch(batch_id: str) -> str:
+    """``batch_id`` when it can name its progress key (what every task touches)."""
+    try:
+        Keys("check").push_progress(batch_id)
     except InvalidKeyPart as error:
         raise BadTask(str(error)) from error
-    return PushTask(date, chat, push_id)
+    return batch_id

@@ -30,9 +30,11 @@ from typing import Final
 
 from telegram import Bot
 
+from bot.delivery.kinds.builtin import builtin_kinds
+from bot.delivery.kinds.registry import KindRegistry
 from bot.delivery.limits.limiter import RateLimiter
 from bot.delivery.queue.held import HeldJobs, Job
-from bot.delivery.queue.tasks import FIELD, BadTask, decode
+from bot.delivery.queue.tasks import FIELD, BadTask
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.delivery.senders.deliverer import Deliverer, DeliveryPolicy, Finished, Later, Step
 from bot.delivery.senders.variants import ContentCache
@@ -93,8 +95,10 @@ class SenderPool:
         config: PoolConfig = PoolConfig(),
         name: str | None = None,
         rules: CategoryRules | None = None,
+        kinds: KindRegistry | None = None,
     ) -> None:
         self.name = name or consumer_name()
+        self.kinds = kinds or builtin_kinds()
         self.bot = bot
         self.outbox = stores.outbox
         self._config = config
@@ -103,6 +107,7 @@ class SenderPool:
         self._deliverer = Deliverer(
             bot=bot,
             claimer=self.name,
+            kinds=self.kinds,
             ledger=stores.ledger,
             subscribers=stores.subscribers,
             content=ContentCache(stores.digests, rules),
@@ -271,7 +276,7 @@ class SenderPool:
         bad: list[str] = []
         for entry in entries:
             try:
-                task = decode(entry.fields)
+                task = self.kinds.decode(entry.fields)
             except BadTask as error:
                 logger.error("outbox entry %s is not a task: %s", entry.entry_id, error)
                 raw = entry.fields.get(FIELD, repr(entry.fields))
@@ -282,17 +287,17 @@ class SenderPool:
         await self.outbox.ack(bad)
 
     def _finish(self, job: Job, outcome: Outcome) -> None:
-        self._finished[job.task.push_id].append((job.entry_id, outcome))
+        self._finished[job.task.batch_id].append((job.entry_id, outcome))
         self._held.drop(job)
         self.delivered += 1
         self._room.set()
 
     async def _flush(self) -> None:
-        """Acknowledge finished tasks and count their outcomes (one script call per push)."""
+        """Acknowledge finished tasks and count their outcomes (one script call per batch)."""
         batches, self._finished = self._finished, defaultdict(list)
-        for push_id, outcomes in batches.items():
+        for batch_id, outcomes in batches.items():
             try:
-                await self.outbox.finish(push_id, outcomes)
+                await self.outbox.finish(batch_id, outcomes)
             except StoreUnavailable:
                 # Not lost: unacknowledged tasks are reclaimed and the ledger skips them.
                 logger.warning("could not acknowledge %d tasks; they will be reclaimed",

@@ -1,0 +1,115 @@
+"""The push kind: the digest of a date, delivered to one chat, exactly once.
+
+The ledger makes delivery exactly-once where Telegram allows: a chat is claimed before its
+first message and recorded as sent after its last, so a repeated or reclaimed task finds
+the record and sends nothing. Only messages in flight when a process dies can go twice.
+A step claims, renders the reader's variant (their categories, format and language) on
+the first step, then sends one message per step at the chat's pace.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from bot.delivery.queue.held import Job
+from bot.delivery.queue.tasks import BadTask, chat_of, check_batch, text_of
+from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
+from bot.delivery.senders.variants import DigestMissing
+from bot.keys import InvalidKeyPart, Keys
+from bot.store.ledger import Sent
+
+NAME: Final = "push"
+
+
+@dataclass(frozen=True)
+class PushTask:
+    """Deliver the digest of ``date`` to ``chat_id`` as part of push ``push_id``."""
+
+    date: str
+    chat_id: int
+    push_id: str
+
+    kind = NAME
+
+    @property
+    def batch_id(self) -> str:
+        """A push is the batch its tasks count in."""
+        return self.push_id
+
+    def with_chat(self, chat_id: int) -> PushTask:
+        """The same task for a chat's new id (after a group became a supergroup)."""
+        return PushTask(self.date, chat_id, self.push_id)
+
+    def body(self) -> dict[str, object]:
+        """``date``, ``chat`` and ``push``."""
+        return {"date": self.date, "chat": self.chat_id, "push": self.push_id}
+
+
+class PushKind:
+    """Decodes and runs push tasks."""
+
+    name = NAME
+
+    def decode(self, body: Mapping[str, Any]) -> PushTask:
+        """A push task; the date and push id must be able to name their keys."""
+        chat = chat_of(body)
+        date, push_id = text_of(body, "date"), text_of(body, "push")
+        try:  # the same checks the keys this task will touch apply
+            Keys("check").sent(date)
+        except InvalidKeyPart as error:
+            raise BadTask(str(error)) from error
+        return PushTask(date, chat, check_batch(push_id))
+
+    async def step(self, job: Job, engine: Deliverer) -> Step:
+        """Claim, render on the first step, send one message; record after the last."""
+        task = _push(job)
+        claim = await engine.claims.submit((task.date, task.chat_id))
+        if not claim.granted:
+            if claim.entry.sent:
+                return Finished("skipped")  # delivered already (a rerun or a reclaim)
+            # Another sender holds it; if that sender died, its claim goes stale.
+            stale_in = claim.entry.at + engine.policy.stale_after - time.time()
+            return Later(max(1.0, stale_in))
+        if job.messages is None:
+            prepared = await self._prepare(job, task, engine)
+            if prepared is not None:
+                return prepared
+        later = await engine.send_next(job)
+        if later is not None:
+            return later
+        sent = Sent(task.date, task.chat_id, tuple(job.message_ids), job.content_hash)
+        await engine.records.submit(sent)
+        return Finished("sent")
+
+    async def _prepare(self, job: Job, task: PushTask, engine: Deliverer) -> Step | None:
+        """Render the job's messages; a step result when there is nothing to send."""
+        subscriber = await engine.readers.submit(task.chat_id)
+        if subscriber is None or subscriber.status != "active":
+            await self.release(job, engine)
+            return Finished("skipped")  # unsubscribed, paused or blocked since enqueued
+        try:
+            content = await engine.content.for_subscriber(task.date, subscriber)
+        except DigestMissing as error:
+            return await engine.give_up(job, str(error))
+        if content is None:
+            await self.release(job, engine)
+            return Finished("skipped")  # none of the reader's categories has items today
+        job.messages, job.content_hash = content.messages, content.content_hash
+        return None
+
+    async def release(self, job: Job, engine: Deliverer) -> None:
+        """Give the ledger claim back."""
+        task = _push(job)
+        await engine.ledger.release(task.date, task.chat_id, engine.claimer)
+
+
+def _push(job: Job) -> PushTask:
+    task = job.task
+    assert isinstance(task, PushTask), f"the push kind was given a {task.kind} task"
+    return task
+
+
+PUSH: Final = PushKind()
