@@ -117,6 +117,7 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
         rules=runtime.rules,
         timezone=settings.bot_timezone,
         clock=runtime.clock,
+        cache=runtime.digest_cache,
     )
     subscriptions = SubscriptionService(
         stores.subscribers, reading.known_categories, clock=runtime.clock

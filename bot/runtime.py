@@ -2,9 +2,9 @@
 from ``Settings``.
 
 It holds the Redis connection, every store on it, the category rules (loaded once, so a
-rules file is read and checked in one place) and the clock. ``build_application``, every
-CLI command, the scheduler and the senders take what they need from it; none of them
-opens Redis, builds a store or loads the rules itself.
+rules file is read and checked in one place), the clock, and the one digest cache.
+``build_application``, every CLI command, the scheduler and the senders take what they
+need from it; none of them opens Redis, builds a store or loads the rules itself.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from bot.digest.categories import CategoryRules
+from bot.services.digest_cache import DigestCache
 from bot.settings import Settings
 from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection, open_redis
@@ -29,6 +30,7 @@ class Runtime:
     stores: Stores
     rules: CategoryRules
     clock: Clock
+    digest_cache: DigestCache  # parsed digests and renders, shared by readers and senders
 
     async def close(self) -> None:
         """Close the connection (and stop an embedded Redis this process started)."""
@@ -41,7 +43,8 @@ async def open_runtime(settings: Settings, clock: Clock = utc_now) -> Runtime:
     used, ``StoreUnavailable`` / ``EmbeddedRedisError`` when Redis cannot be opened."""
     rules = CategoryRules.from_settings(settings)
     connection = await open_redis(settings)
-    return Runtime(settings, connection, Stores.build(connection, settings), rules, clock)
+    stores = Stores.build(connection, settings)
+    return Runtime(settings, connection, stores, rules, clock, DigestCache(stores.digests))
 
 
 @contextlib.asynccontextmanager

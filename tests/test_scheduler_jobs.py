@@ -17,6 +17,7 @@ from bot.digest.parser import parse_digest
 from bot.keys import Keys
 from bot.runtime import Runtime
 from bot.scheduler.jobs import Scheduling, build_scheduling
+from bot.services.digest_cache import DigestCache
 from bot.settings import Settings
 from bot.store.connection import RedisConnection
 from bot.store.digests import DigestArchive
@@ -56,7 +57,8 @@ def make_scheduling(settings: Settings, keys: Keys, clock: MovableClock, bot: Bo
         lease_seconds = settings.scheduler_lease_seconds
         stores = Stores.over(client, keys, clock=clock, lease_seconds=lease_seconds)
         connection = RedisConnection(client, keys)
-        runtime = Runtime(settings, connection, stores, CategoryRules.default(), clock)
+        cache = DigestCache(stores.digests)
+        runtime = Runtime(settings, connection, stores, CategoryRules.default(), clock, cache)
         return build_scheduling(runtime, bot)
 
     return make

@@ -1,5 +1,6 @@
 """A small bounded memo for values that never change once built (a parsed digest or a
-rendered message keyed by the digest's content hash): the oldest entry goes first."""
+rendered message keyed by the digest's content hash): the least recently used entry goes
+first."""
 
 from __future__ import annotations
 
@@ -22,8 +23,11 @@ class Memo(Generic[K, V]):
         return len(self._values)
 
     def get(self, key: K) -> V | None:
-        """The remembered value, or None."""
-        return self._values.get(key)
+        """The remembered value (now the most recently used), or None."""
+        found = self._values.get(key)
+        if found is not None:
+            self._values.move_to_end(key)
+        return found
 
     def put(self, key: K, value: V) -> V:
         """Remember ``value``, forgetting the oldest entry past ``size``."""
@@ -34,5 +38,5 @@ class Memo(Generic[K, V]):
 
     def get_or_make(self, key: K, make: Callable[[], V]) -> V:
         """The remembered value, or ``make()`` remembered."""
-        found = self._values.get(key)
+        found = self.get(key)
         return found if found is not None else self.put(key, make())

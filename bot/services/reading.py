@@ -13,7 +13,7 @@ from bot.digest.categories import CategoryRules
 from bot.digest.keywords import KeywordFilter
 from bot.digest.model import Digest, Item
 from bot.services.days import BadDay, read_day, today_in
-from bot.services.memo import Memo
+from bot.services.digest_cache import DigestCache
 from bot.services.reader import Reader
 from bot.services.refusal import Refused
 from bot.services.subscriptions import language_of
@@ -66,6 +66,7 @@ class DigestResult:
     is_today: bool
     full: bool
     filtered: FilterNote | None = None
+    renders: DigestCache | None = None  # where views keep what they render from it
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class ItemResult:
     lang: str
     digest: Digest
     item: Item
+    renders: DigestCache | None = None  # where views keep what they render from it
 
 
 @dataclass(frozen=True)
@@ -175,27 +177,19 @@ class ReadingService:
         rules: CategoryRules,
         timezone: ZoneInfo,
         clock: Callable[[], datetime],
+        cache: DigestCache | None = None,
     ) -> None:
         self._archive = archive
+        self.cache = cache if cache is not None else DigestCache(archive)
         self._reads = reads
         self._subscribers = subscribers
         self._rules = rules
         self._timezone = timezone
         self._clock = clock
-        # Parsed digests by content hash: a hit costs one small HGET instead of fetching
-        # and parsing the whole JSON, and a correction (new hash) is never served stale.
-        self._parsed: Memo[str, Digest] = Memo(16)
 
     async def _load(self, day: str) -> Digest | None:
         """The current digest of ``day``, parsed at most once per version."""
-        content_hash = await self._archive.current_hash(day)
-        if content_hash is None:
-            return None
-        cached = self._parsed.get(content_hash)
-        if cached is not None:
-            return cached
-        digest = await self._archive.load(day)
-        return None if digest is None else self._parsed.put(digest.content_hash, digest)
+        return await self.cache.current(day)
 
     async def _who(self, reader: Reader) -> _Asking:
         subscriber = await self._subscribers.get(reader.chat_id)
@@ -246,7 +240,9 @@ class ReadingService:
             note = FilterNote(len(kept), len(digest.items), terms)
             digest = dataclasses.replace(digest, items=kept)
         is_today = digest.date == today
-        return DigestResult(asking.lang, digest, today, is_today, asking.full(full), note)
+        return DigestResult(
+            asking.lang, digest, today, is_today, asking.full(full), note, self.cache
+        )
 
     async def digest_on(
         self, reader: Reader, day_text: str | None, *, full: bool = False
@@ -257,7 +253,7 @@ class ReadingService:
             raise Refused(asking.lang, "date.usage")
         digest = await self._digest(asking.lang, day_text, asking.today)
         today = asking.today.isoformat()
-        return DigestResult(asking.lang, digest, today, True, asking.full(full))
+        return DigestResult(asking.lang, digest, today, True, asking.full(full), renders=self.cache)
 
     async def open_item(
         self, reader: Reader, number_text: str | None, day_text: str | None = None
@@ -278,7 +274,7 @@ class ReadingService:
                 lang, "item.missing", date=digest.date, total=len(digest.items), number=number
             )
         await self._reads.mark_read(reader.chat_id, digest.date, number)
-        return ItemResult(lang, digest, item)
+        return ItemResult(lang, digest, item, self.cache)
 
     async def category(
         self, reader: Reader, name: str | None, day_text: str | None = None

@@ -3,6 +3,7 @@ knows (that today's digest is not out yet; that prev/next should edit in place).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -10,7 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callback_data import OPEN_ITEM, RENDERED, SHOW_ALL, InvalidCallback
 from bot.i18n import t
 from bot.render import Button, RenderedMessage, render_compact, render_full, render_item
-from bot.services.memo import Memo
+from bot.services.digest_cache import DigestCache
 from bot.services.reading import DigestResult, ItemResult
 from handlers import actions
 from handlers.common import Answer, Screen
@@ -22,10 +23,14 @@ def show_all(day: str) -> str:
     return SHOW_ALL.pack(day)
 
 
-# Rendering is a pure function of (digest version, language): a morning of readers asking
-# for the same digest renders it once. Keys hold the content hash, so a correction is
-# rendered afresh.
-_RENDERED: Memo[tuple[str, str, str, int], list[RenderedMessage]] = Memo(256)
+def _rendered(
+    cache: DigestCache | None,
+    key: tuple[str, str, str, int],
+    make: Callable[[], list[RenderedMessage]],
+) -> list[RenderedMessage]:
+    """Rendering is a pure function of (digest version, language): the process's digest
+    cache (``bot.services.digest_cache``) makes it once for a morning of readers."""
+    return make() if cache is None else cache.rendered(key, make)
 
 
 def digest_messages(result: DigestResult) -> list[Answer]:
@@ -49,10 +54,10 @@ def digest_messages(result: DigestResult) -> list[Answer]:
         return answers
     if result.full:
         key = ("full", digest.content_hash, lang, 0)
-        answers.extend(_RENDERED.get_or_make(key, lambda: render_full(digest, lang)))
+        answers.extend(_rendered(result.renders, key, lambda: render_full(digest, lang)))
     else:
         key = ("compact", digest.content_hash, lang, 0)
-        answers.extend(_RENDERED.get_or_make(key, lambda: [render_compact(digest, lang)]))
+        answers.extend(_rendered(result.renders, key, lambda: [render_compact(digest, lang)]))
     return answers
 
 
@@ -66,7 +71,7 @@ def item_message(result: ItemResult) -> RenderedMessage:
         rows = tuple(tuple(_navigating(button) for button in row) for row in rendered.keyboard)
         return [replace(rendered, keyboard=rows)]
 
-    return _RENDERED.get_or_make(("item", digest.content_hash, lang, number), make)[0]
+    return _rendered(result.renders, ("item", digest.content_hash, lang, number), make)[0]
 
 
 def _navigating(button: Button) -> Button:

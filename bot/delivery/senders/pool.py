@@ -40,6 +40,7 @@ from bot.delivery.senders.deliverer import Deliverer, DeliveryPolicy, Finished, 
 from bot.delivery.senders.variants import ContentCache
 from bot.digest.categories import CategoryRules
 from bot.runtime import Runtime
+from bot.services.digest_cache import DigestCache
 from bot.settings import Settings
 from bot.store.errors import StoreUnavailable
 from bot.store.outbox import Entry
@@ -96,6 +97,7 @@ class SenderPool:
         name: str | None = None,
         rules: CategoryRules | None = None,
         kinds: KindRegistry | None = None,
+        digest_cache: DigestCache | None = None,
     ) -> None:
         self.name = name or consumer_name()
         self.kinds = kinds or builtin_kinds()
@@ -110,7 +112,7 @@ class SenderPool:
             kinds=self.kinds,
             ledger=stores.ledger,
             subscribers=stores.subscribers,
-            content=ContentCache(stores.digests, rules),
+            content=ContentCache(digest_cache or DigestCache(stores.digests), rules),
             limiter=RateLimiter(stores.send_slots, rate),
             dead_letters=stores.dead_letters,
             alerts=self._alerts,
@@ -324,6 +326,7 @@ async def start_senders(runtime: Runtime, bot: Bot) -> SenderPool:
         admin_ids=settings.admin_ids,
         config=PoolConfig.from_settings(settings),
         rules=runtime.rules,
+        digest_cache=runtime.digest_cache,
     )
     await pool.start()
     return pool

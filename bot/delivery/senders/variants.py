@@ -3,25 +3,23 @@ rendered in their format and language, computed once per distinct combination.
 
 A push to 100,000 readers renders a handful of variants, not 100,000 messages. The digest
 itself is re-read only when its content hash changes (a correction), checked at most every
-``RECHECK_SECONDS``.
+``RECHECK_SECONDS``. Both live in the process's one digest cache
+(``bot.services.digest_cache``), shared with the readers' side.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Final
 
 from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest
 from bot.render import render_compact, render_full
-from bot.store.digests import DigestArchive
+from bot.services.digest_cache import DigestCache
 from bot.store.subscriber import Subscriber
 
 RECHECK_SECONDS: Final = 5.0
-MAX_VARIANTS: Final = 512
 
 
 class DigestMissing(LookupError):
@@ -51,27 +49,18 @@ def restrict(digest: Digest, categories: tuple[str, ...], rules: CategoryRules) 
 
 
 class ContentCache:
-    """Digest versions and rendered variants, per process."""
+    """Each reader's messages, from the process's digest cache: the digest re-checked at
+    most every ``RECHECK_SECONDS``, each variant rendered once per digest version."""
 
-    def __init__(self, archive: DigestArchive, rules: CategoryRules | None = None) -> None:
-        self._archive = archive
+    def __init__(self, digests: DigestCache, rules: CategoryRules | None = None) -> None:
+        self._digests = digests
         self._rules = rules or CategoryRules.default()
-        self._digests: dict[str, tuple[Digest, float]] = {}
-        self._variants: OrderedDict[tuple[str, str, str, tuple[str, ...]], Content] = OrderedDict()
 
     async def digest(self, date: str) -> Digest:
         """The current digest of ``date``; ``DigestMissing`` when there is none."""
-        cached = self._digests.get(date)
-        now = time.monotonic()
-        if cached is not None and now - cached[1] < RECHECK_SECONDS:
-            return cached[0]
-        if cached is not None and await self._archive.current_hash(date) == cached[0].content_hash:
-            self._digests[date] = (cached[0], now)
-            return cached[0]
-        digest = await self._archive.load(date)
+        digest = await self._digests.current(date, max_age=RECHECK_SECONDS)
         if digest is None:
             raise DigestMissing(f"no digest is stored for {date}")
-        self._digests[date] = (digest, now)
         return digest
 
     async def for_subscriber(self, date: str, subscriber: Subscriber) -> Content | None:
@@ -79,15 +68,10 @@ class ContentCache:
         item that day (nothing to send)."""
         digest = await self.digest(date)
         categories = tuple(sorted(subscriber.categories))
-        key = (digest.content_hash, subscriber.format, subscriber.language, categories)
-        content = self._variants.get(key)
-        if content is None:
-            content = _render(digest, subscriber, categories, self._rules)
-            self._variants[key] = content
-            if len(self._variants) > MAX_VARIANTS:
-                self._variants.popitem(last=False)
-        else:
-            self._variants.move_to_end(key)
+        key = ("push", digest.content_hash, subscriber.format, subscriber.language, categories)
+        content = self._digests.rendered(
+            key, lambda: _render(digest, subscriber, categories, self._rules)
+        )
         return content if content.messages else None
 
 
