@@ -24,6 +24,7 @@ under the others' feet.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import logging
 import os
@@ -32,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -156,6 +158,7 @@ class EmbeddedRedis:
         self._files = ServerFiles(self.data_dir)
         self._locks = FolderLocks(self.data_dir)
         self._user: int | None = None
+        self._launcher: threading.Thread | None = None
         self.started = False
         self.url: str | None = None
 
@@ -192,6 +195,11 @@ class EmbeddedRedis:
         user, self._user = self._user, None
         if user is None:
             return
+        if self._launcher is not None:
+            # Until the launch's fork has exec'd, the child shares our users lock: leaving
+            # before then would look as if someone still used the server.
+            self._launcher.join(START_TIMEOUT_SECONDS)
+            self._launcher = None
         try:
             with self._locks.transition(LOCK_TIMEOUT_SECONDS):
                 self._locks.leave(user)
@@ -256,7 +264,8 @@ class EmbeddedRedis:
         pid = self._files.pid()
         if pid is None:  # pragma: no cover - redis writes its pid file before it answers
             return
-        subprocess.run(
+        launch = functools.partial(
+            subprocess.run,
             [sys.executable, "-m", "bot.store.embedded_watch", str(self.data_dir), str(pid)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -267,6 +276,10 @@ class EmbeddedRedis:
             timeout=START_TIMEOUT_SECONDS,
             check=False,
         )
+        # Waited for on a thread: the interpreter's start (~0.1 s) need not delay ours;
+        # the launched process detaches at once and outlives us if it must.
+        self._launcher = threading.Thread(target=launch, name="redis-watchdog", daemon=True)
+        self._launcher.start()
 
     def _check_writable(self) -> None:
         try:

@@ -9,7 +9,9 @@
   no list of pids to go stale or to be reused by another program.
 
 These are ``flock`` locks: they belong to one open file, so two objects in one process
-count as two users, as two processes would.
+count as two users, as two processes would. A child forked while a user holds its lock
+shares that open file until it execs (``subprocess`` closes it then) or exits; a leaver
+waits for its own such child first (``EmbeddedRedis.stop``).
 """
 
 from __future__ import annotations
