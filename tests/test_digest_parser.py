@@ -143,7 +143,7 @@ def test_datetime_in_a_negative_offset_keeps_its_own_calendar_date() -> None:
             ["1: missing front matter: the file must start with a '---' line"],
         ),
         ("unclosed-front-matter.md", ["1: the front matter opened at line 1 is never closed"]),
-        ("bad-yaml.md", ["4: front matter is not valid YAML: expected ',' or ']'"]),
+        ("bad-yaml.md", ["4: front matter is not valid YAML: did not find expected ',' or ']'"]),
         ("missing-title.md", ["1: front matter has no 'title'"]),
         ("invalid-date.md", ["3: invalid date '2025-02-30' (day is out of range for month)"]),
         (

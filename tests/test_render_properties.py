@@ -22,9 +22,10 @@ from bot.render import RenderedMessage, render_compact, render_full, render_item
 from sandbox.telegram_html import Entity, parse_html, utf16_len
 
 EMOJI = ["👩\u200d💻", "👍🏽", "🇨🇳", "👨\u200d👩\u200d👧\u200d👦", "🏳️\u200d🌈", "❤️", "1️⃣", "e\u0301"]
-# Single code points: CJK, and ASCII and full-width punctuation including what HTML escapes.
+# Single code points: CJK, and ASCII and full-width punctuation including what HTML escapes
+# (not the Markdown markers * _ ~ `, which the paragraphs below place themselves).
 ALPHABET = (
-    "".join(map(chr, range(0x4E00, 0x4E40))) + "abcXYZ019 <>&\"'.,!?()#_-" + "。，！？；：“”（）、 "
+    "".join(map(chr, range(0x4E00, 0x4E40))) + "abcXYZ019 <>&\"'.,!?()#-" + "。，！？；：“”（）、 "
 )
 URLS = st.sampled_from(
     [
@@ -58,10 +59,15 @@ def plain(draw: st.DrawFn, max_size: int = 40) -> str:
 def paragraph(draw: st.DrawFn) -> Para:
     source: list[str] = []
     visible: list[str] = []
-    for kind in draw(st.lists(st.sampled_from(["text", "bold", "link"]), min_size=1, max_size=5)):
+    kinds = st.sampled_from(["text", "bold", "italic", "strike", "link"])
+    for kind in draw(st.lists(kinds, min_size=1, max_size=5)):
         text = draw(plain(max_size=12)) if kind != "text" else draw(plain())
         if kind == "bold" and text.strip():
             source.append(f"**{text}**")
+        elif kind == "strike" and text.strip():
+            source.append(f"~~{text}~~")
+        elif kind == "italic" and text.strip() == text:
+            source.append(f"*{text}*")
         elif kind == "link":
             source.append(f"[{text}]({draw(URLS)})")
         else:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.digest.errors import ProblemCollector
+from bot.digest.errors import ProblemCollector, excerpt
 
 _RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*)$")
 _ITEM = re.compile(r"^ {0,3}(\d{1,4})\.(?:[ \t]+(.*))?$")
 _TAGS = re.compile(r"^(?:分类|标签|categories|category|tags)[ \t]*[:：][ \t]*(.*)$", re.IGNORECASE)
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
@@ -27,12 +27,12 @@ class Paragraph:
 
     def text(self) -> str:
         """The paragraph's lines joined as Markdown joins them."""
-        joined = self.lines[0]
-        for line in self.lines[1:]:
+        parts = [self.lines[0]]
+        for before, line in zip(self.lines, self.lines[1:], strict=False):
             # A soft line break is a space, except between two CJK characters.
-            glue = "" if _CJK.match(joined[-1:]) and _CJK.match(line[:1]) else " "
-            joined += glue + line
-        return joined
+            parts.append("" if _CJK.match(before[-1:]) and _CJK.match(line[:1]) else " ")
+            parts.append(line)
+        return "".join(parts)
 
 
 @dataclass
@@ -80,17 +80,17 @@ def read_body(lines: list[str], start: int, problems: ProblemCollector) -> Body:
             if item is not None and not in_commentary:
                 rule_after_items = number
             continue
-        heading = _HEADING.match(line)
-        if heading and not in_commentary:
+        heading = _heading_text(line)
+        if heading is not None and not in_commentary:
             paragraph = None
             if item is None:
-                problems.warn(number, f"heading '{heading.group(2)}' before the items is ignored")
+                problems.warn(number, f"heading '{excerpt(heading)}' before the items is ignored")
             else:
-                body.commentary_heading = (number, heading.group(2))
+                body.commentary_heading = (number, heading)
             continue
-        if heading:
+        if heading is not None:
             # A second heading inside the commentary stays as a bold paragraph of it.
-            body.commentary.append(Paragraph(number, [f"**{heading.group(2)}**"]))
+            body.commentary.append(Paragraph(number, [f"**{heading}**"]))
             paragraph = None
             continue
         match = _ITEM.match(line)
@@ -117,3 +117,19 @@ def read_body(lines: list[str], start: int, problems: ProblemCollector) -> Body:
             target().append(paragraph)
         paragraph.lines.append(stripped)
     return body
+
+
+def _heading_text(line: str) -> str | None:
+    """The text of an ATX heading line (``### 点评 ###``: ``点评``), None for other lines.
+
+    The closing ``#`` run is stripped here rather than by the regular expression, whose
+    backtracking over a long run of spaces would be quadratic.
+    """
+    match = _HEADING.match(line)
+    if match is None:
+        return None
+    text = match.group(2).rstrip(" \t")
+    without_closing = text.rstrip("#")
+    if without_closing != text and without_closing[-1:] in (" ", "\t"):
+        text = without_closing.rstrip(" \t")
+    return text

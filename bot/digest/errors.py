@@ -5,6 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# A problem quotes the editor's text, which can be megabytes long: this much of it.
+EXCERPT_LIMIT = 80
+
+
+def excerpt(text: str, limit: int = EXCERPT_LIMIT) -> str:
+    """``text`` as a problem quotes it: cut to ``limit`` characters, with "…" if cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -1,7 +1,9 @@
-"""The YAML front matter of a digest (through python-frontmatter), with line numbers.
+"""The YAML front matter of a digest, with line numbers.
 
-Timestamps are read as text and parsed here, so an impossible date is a clear problem at
-its line rather than a YAML constructor error.
+The block is found with python-frontmatter's delimiter and loaded with the restricted
+loader of ``bot.digest.yaml_loader``: every value is text (or a list of text), so an
+impossible date or a number as a title is a clear problem at its line rather than a YAML
+constructor error, and no input can make loading explode.
 """
 
 from __future__ import annotations
@@ -9,26 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from bot.digest.errors import ProblemCollector
+from bot.digest.errors import ProblemCollector, excerpt
+from bot.digest.yaml_loader import load_front_matter
 
-_DELIMITER = re.compile(r"^-{3,}[ \t]*$")
+# python-frontmatter's own delimiter (a line of three or more dashes), matched per line.
+_DELIMITER = YAMLHandler.FM_BOUNDARY
 _KNOWN_KEYS = frozenset({"title", "date", "categories"})
 _LIST_SEPARATORS = re.compile(r"[,，、]")
-
-
-class _TextTimestampLoader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings (we validate dates ourselves)."""
-
-
-_TextTimestampLoader.yaml_implicit_resolvers = {
-    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 @dataclass(frozen=True)
@@ -62,25 +55,20 @@ def read_front_matter(lines: list[str], problems: ProblemCollector) -> FrontMatt
         return None
     block = "\n".join(lines[1:end])
     try:
-        data: Any = YAMLHandler().load(block, Loader=_TextTimestampLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        line = 2 + mark.line if mark is not None else 1
-        problems.error(line, f"front matter is not valid YAML: {error.problem or error}")
-        return None
+        data, key_lines = load_front_matter(block)
     except yaml.YAMLError as error:
-        problems.error(1, f"front matter is not valid YAML: {error}")
+        line, message = _yaml_problem(error, block)
+        problems.error(line, f"front matter is not valid YAML: {message}")
         return None
     if not isinstance(data, dict):
         problems.error(2, "front matter must be 'key: value' lines (title, date, categories)")
         return None
 
     def line_of(key: str) -> int:
-        pattern = re.compile(rf"^{re.escape(key)}\s*:")
-        return next((i + 2 for i, text in enumerate(lines[1:end]) if pattern.match(text)), 1)
+        return key_lines[key] + 2 if key in key_lines else 1
 
     for key in sorted(set(map(str, data)) - _KNOWN_KEYS):
-        problems.warn(line_of(key), f"front matter key '{key}' is not used")
+        problems.warn(line_of(key), f"front matter key '{excerpt(key)}' is not used")
     title = _title(data.get("title"), line_of("title"), problems)
     day, published_at = _date(data.get("date"), line_of("date"), problems)
     categories = _categories(data.get("categories"), line_of("categories"), problems)
@@ -97,7 +85,7 @@ def _title(value: object, line: int, problems: ProblemCollector) -> str | None:
         or isinstance(value, bool)
         or not str(value).strip()
     ):
-        problems.error(line, f"'title' must be a line of text, not {value!r}")
+        problems.error(line, f"'title' must be a line of text, not {excerpt(repr(value))}")
         return None
     return str(value).strip()
 
@@ -115,12 +103,14 @@ def _date(value: object, line: int, problems: ProblemCollector) -> tuple[str | N
     except ValueError as error:
         problems.error(
             line,
-            f"invalid date '{text}' ({error}); write YYYY-MM-DD or an ISO datetime with "
+            f"invalid date '{excerpt(text)}' ({error}); write YYYY-MM-DD or an ISO datetime with "
             "offset such as 2025-07-21T09:13:28+08:00",
         )
         return None, None
     if moment.tzinfo is None:
-        problems.warn(line, f"date '{text}' has no UTC offset; its calendar date is used as is")
+        problems.warn(
+            line, f"date '{excerpt(text)}' has no UTC offset; its calendar date is used as is"
+        )
     return moment.date().isoformat(), moment.isoformat()
 
 
@@ -132,7 +122,7 @@ def _categories(value: object, line: int, problems: ProblemCollector) -> tuple[s
         if _LIST_SEPARATORS.search(value):
             problems.error(
                 line,
-                f"categories '{value}' looks like several names in one string; "
+                f"categories '{excerpt(value)}' looks like several names in one string; "
                 "write a list: [name, name]",
             )
             return ()
@@ -143,7 +133,30 @@ def _categories(value: object, line: int, problems: ProblemCollector) -> tuple[s
     names: list[str] = []
     for name in (v.strip() for v in value):
         if name in names:
-            problems.warn(line, f"category '{name}' is listed twice")
+            problems.warn(line, f"category '{excerpt(name)}' is listed twice")
         else:
             names.append(name)
     return tuple(names)
+
+
+def _yaml_problem(error: yaml.YAMLError, block: str) -> tuple[int, str]:
+    """The file line (the block starts at line 2) and the message of a YAML error.
+
+    A construct left open (a quote, a bracket) is only noticed at the end of the block; the
+    line that opened it is where the editor has to look, so that one is reported.
+    """
+    if isinstance(error, yaml.MarkedYAMLError) and error.problem_mark is not None:
+        problem = error.problem or str(error)
+        opened, found = error.context_mark, error.problem_mark
+        at_end = found.line >= block.count("\n")
+        if error.context and opened is not None and at_end and opened.line < found.line:
+            return 2 + opened.line, f"{problem} ({error.context} that starts on this line)"
+        return 2 + found.line, problem
+    bad = _NON_PRINTABLE.search(block)
+    if bad is not None:  # what a ReaderError is about, which has no line of its own
+        line = 2 + block.count("\n", 0, bad.start())
+        return line, f"the control character U+{ord(bad.group()):04X} is not allowed"
+    return 1, str(error)
+
+
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE

@@ -14,16 +14,26 @@ from urllib.parse import urlsplit
 
 from bot.digest.body import Paragraph, RawItem, read_body
 from bot.digest.categories import CategoryRules
-from bot.digest.errors import DigestError, Problem, ProblemCollector
+from bot.digest.errors import DigestError, Problem, ProblemCollector, excerpt
 from bot.digest.front_matter import FrontMatter, read_front_matter
 from bot.digest.inline import Span, Text, links, parse_inline, plain_text
 from bot.digest.model import Commentary, Digest, Item
 
-__all__ = ["load_digest", "load_digest_with_warnings", "parse_digest", "parse_digest_with_warnings"]
+__all__ = [
+    "load_digest",
+    "load_digest_with_warnings",
+    "parse_digest",
+    "parse_digest_bytes",
+    "parse_digest_with_warnings",
+]
 
 _TAG_SEPARATORS = re.compile(r"[,，、;；/|]+|\s+#")
 _DATE_STEM = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SCHEMES = frozenset({"http", "https"})
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# A digest is tens of kilobytes; anything far larger is a mistake (a wrong URL serving a
+# video, a log file saved as .md) and is refused without being parsed.
+MAX_DIGEST_BYTES = 2_000_000
 
 
 def parse_digest(text: str, source: str, rules: CategoryRules | None = None) -> Digest:
@@ -38,6 +48,10 @@ def parse_digest_with_warnings(
     problems = ProblemCollector(source)
     rules = rules or CategoryRules.default()
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    surrogate = _SURROGATE.search(text)
+    if surrogate is not None:  # only a caller's str can hold one; no bytes decode to it
+        line = text.count("\n", 0, surrogate.start()) + 1
+        raise DigestError([Problem(source, line, "not UTF-8 text (a lone surrogate)")])
     lines = text.split("\n")
     front = read_front_matter(lines, problems)
     if front is None:
@@ -56,7 +70,7 @@ def parse_digest_with_warnings(
     if body.commentary_heading is not None:
         line, heading = body.commentary_heading
         if not body.commentary:
-            problems.warn(line, f"commentary heading '{heading}' has no text under it")
+            problems.warn(line, f"commentary heading '{excerpt(heading)}' has no text under it")
         commentary = Commentary(heading, tuple(_checked(p, problems) for p in body.commentary))
     if problems.failed:
         raise DigestError(problems.problems)
@@ -81,12 +95,24 @@ def load_digest(path: Path, rules: CategoryRules | None = None) -> Digest:
 def load_digest_with_warnings(
     path: Path, rules: CategoryRules | None = None
 ) -> tuple[Digest, tuple[Problem, ...]]:
-    """``parse_digest_with_warnings`` of the file at ``path``."""
+    """``parse_digest_bytes`` of the file at ``path``, read once."""
     source = str(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_DIGEST_BYTES + 1)
     except OSError as error:
         raise DigestError([Problem(source, 0, f"cannot read: {error.strerror or error}")]) from None
+    return parse_digest_bytes(data, source, rules)
+
+
+def parse_digest_bytes(
+    data: bytes, source: str, rules: CategoryRules | None = None
+) -> tuple[Digest, tuple[Problem, ...]]:
+    """``parse_digest_with_warnings`` of raw bytes: too large or non-UTF-8 input is a
+    ``DigestError`` too (every source hands its bytes over here)."""
+    if len(data) > MAX_DIGEST_BYTES:
+        message = f"larger than {MAX_DIGEST_BYTES // 1_000_000} MB, not a digest"
+        raise DigestError([Problem(source, 0, message)])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -146,8 +172,8 @@ def _build_item(
                     known = ", ".join(categories) or "none"
                     problems.error(
                         line,
-                        f"item {raw.number}: '{name}' is not a category of this digest "
-                        f"(its categories: {known})",
+                        f"item {raw.number}: '{excerpt(name)}' is not a category of this "
+                        f"digest (its categories: {excerpt(known)})",
                     )
                 elif category not in tagged:
                     tagged.append(category)
@@ -197,9 +223,14 @@ def _checked(paragraph: Paragraph, problems: ProblemCollector) -> str:
 
 
 def _check_url(href: str, line: int, problems: ProblemCollector) -> None:
-    parts = urlsplit(href)
+    shown = excerpt(href)
+    try:
+        parts = urlsplit(href)
+    except ValueError as error:  # a bracketed host that is no IPv6 address, a bad netloc
+        problems.error(line, f"link '{shown}' is not a valid URL ({excerpt(str(error))})")
+        return
     if parts.scheme.lower() not in _SCHEMES:
-        scheme = f"scheme '{parts.scheme}'" if parts.scheme else "no scheme"
-        problems.error(line, f"link '{href}' has {scheme}; only http and https links are allowed")
+        scheme = f"scheme '{excerpt(parts.scheme)}'" if parts.scheme else "no scheme"
+        problems.error(line, f"link '{shown}' has {scheme}; only http and https links are allowed")
     elif not parts.netloc:
-        problems.error(line, f"link '{href}' has no host")
+        problems.error(line, f"link '{shown}' has no host")
