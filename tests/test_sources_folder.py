@@ -54,7 +54,7 @@ async def test_a_broken_file_is_reported_with_path_and_line(tmp_path: Path) -> N
         f"{tmp_path / '2025-07-22.md'}:15: item 2 comes where item 1 was due: item 1 is missing",
     )
     assert found["2025-07-23.md"].problems == (
-        f"{tmp_path / '2025-07-23.md'}:1: not UTF-8 text (byte 11)",
+        f"{tmp_path / '2025-07-23.md'}:2: not UTF-8 text (byte 0xff)",
     )
 
 

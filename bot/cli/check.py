@@ -11,8 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.cli.digest_files import category_rules, digest_files
-from bot.digest.errors import DigestError, Problem
+from bot.cli.digest_files import category_rules, digest_files, empty_folders
+from bot.digest.errors import DigestError
 from bot.digest.parser import load_digest_with_warnings
 
 
@@ -35,11 +35,11 @@ def run(args: argparse.Namespace) -> int:
     rules = category_rules(args.rules)
     if rules is None:
         return 2
-    files = errors = warnings = 0
-    for path in args.paths:
-        if path.is_dir() and not any(path.glob("*.md")):
-            print(Problem(str(path), 0, "no .md files in this folder"))
-            errors += 1
+    files = warnings = 0
+    empty = empty_folders(args.paths)
+    for problem in empty:
+        print(problem)
+    errors = len(empty)
     for path in digest_files(args.paths):
         files += 1
         try:

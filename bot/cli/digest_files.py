@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.digest.categories import CategoryRules, CategoryRulesError
+from bot.digest.errors import Problem
 from bot.settings import SettingsError, load_settings
 
 
@@ -17,6 +18,15 @@ def digest_files(paths: list[Path]) -> Iterator[Path]:
             yield from sorted(p for p in path.glob("*.md") if p.is_file())
         else:
             yield path
+
+
+def empty_folders(paths: list[Path]) -> list[Problem]:
+    """A problem for each folder among ``paths`` that holds no ``.md`` file."""
+    return [
+        Problem(str(path), 0, "no .md files in this folder")
+        for path in paths
+        if path.is_dir() and not any(path.glob("*.md"))
+    ]
 
 
 def category_rules(path: Path | None) -> CategoryRules | None:

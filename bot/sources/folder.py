@@ -1,12 +1,19 @@
 """The folder source: every ``YYYY-MM-DD.md`` in ``DIGEST_DIR``, and any other ``.md``
 whose front matter carries a ``date``. A file is read and parsed again only when its
 modification time or size changed, so polling a folder of years of digests stays cheap.
+
+A file is parsed from one read of its bytes; one that changed while it was read (an
+editor still writing it) is left for the next poll rather than parsed half. A file that
+cannot be parsed is a refused find with its problems: it never stops the scan of the
+others, and whatever digest of that date is stored stays in use.
 """
 
 from __future__ import annotations
 
 import asyncio
+import codecs
 import logging
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -15,15 +22,15 @@ from pathlib import Path
 
 from bot.digest.categories import CategoryRules
 from bot.digest.errors import DigestError
-from bot.digest.parser import parse_digest
+from bot.digest.parser import parse_digest_bytes
 from bot.sources.found import MAX_DIGEST_BYTES, Found, too_large
 from bot.store.digests import DigestArchive
 
 logger = logging.getLogger(__name__)
 
 _DATED_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}\.md$")
-# A `date:` line inside a leading `---` front matter block.
-_FRONT_MATTER_DATE = re.compile(r"\A\ufeff?---[ \t]*\r?\n(?:.*\r?\n)*?date[ \t]*:", re.MULTILINE)
+_DELIMITER = re.compile(rb"^-{3,}[ \t]*$")
+_DATE_KEY = re.compile(rb"^date[ \t]*:")
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,13 @@ class FolderSource:
                 self._missing_reported = True
             return []
         self._missing_reported = False
+        try:
+            paths = sorted(self._folder.iterdir())
+        except OSError as error:
+            logger.warning("cannot list digest folder %s: %s", self._folder, error)
+            return []
         found: list[Found] = []
-        for path in sorted(self._folder.iterdir()):
+        for path in paths:
             # Editors and sync tools write temporary and hidden files next to the real one.
             if path.suffix != ".md" or path.name.startswith((".", "~")) or not path.is_file():
                 continue
@@ -82,27 +94,49 @@ class FolderSource:
         return found
 
     def _read(self, path: Path, signature: _Signature) -> Found | None:
+        """The find of the file at ``path`` as ``signature`` describes it; None when it is
+        not a digest (remembered) or is to be read again next poll."""
         origin = str(path)
+        token = (path, signature)
         if signature.size > MAX_DIGEST_BYTES:
-            return Found(origin, None, (too_large(origin),), token=(path, signature))
+            return Found(origin, None, (too_large(origin),), token=token)
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            problem = f"{origin}:1: not UTF-8 text (byte {error.start})"
-            return Found(origin, None, (problem,), token=(path, signature))
+            with path.open("rb") as file:
+                data = file.read(MAX_DIGEST_BYTES + 1)
+                after = os.fstat(file.fileno())
         except OSError as error:
             logger.warning("cannot read digest file %s: %s", origin, error)
             return None
-        if not _DATED_NAME.match(path.name) and not _FRONT_MATTER_DATE.search(text):
+        if _Signature(after.st_mtime_ns, after.st_size) != signature or len(data) != after.st_size:
+            logger.info("digest file %s changed while it was read; reading it next poll", origin)
+            return None
+        if not _DATED_NAME.match(path.name) and not _declares_date(data):
             # Notes, a README: not digests. Remember them so they are not read again.
             self._acknowledged[path] = signature
             return None
         try:
-            digest = parse_digest(text, origin, self._rules)
+            digest, _ = parse_digest_bytes(data, origin, self._rules)
         except DigestError as error:
-            problems = tuple(map(str, error.problems))
-            return Found(origin, None, problems, token=(path, signature))
-        return Found(origin, digest, token=(path, signature))
+            return Found(origin, None, tuple(map(str, error.problems)), token=token)
+        except Exception as error:
+            # A parser bug must not stop the bot nor hide the other files: refuse this one.
+            logger.exception("parsing digest file %s failed", origin)
+            problem = f"{origin}: could not be parsed ({type(error).__name__}); see the bot's log"
+            return Found(origin, None, (problem,), token=token)
+        return Found(origin, digest, token=token)
+
+
+def _declares_date(data: bytes) -> bool:
+    """Whether ``data`` starts with a ``---`` front matter block holding a ``date:`` line."""
+    lines = iter(data.removeprefix(codecs.BOM_UTF8).splitlines())
+    if not _DELIMITER.match(next(lines, b"")):
+        return False
+    for line in lines:
+        if _DELIMITER.match(line):
+            return False
+        if _DATE_KEY.match(line):
+            return True
+    return False
 
 
 async def store_folder(folder: Path, rules: CategoryRules, archive: DigestArchive) -> list[Found]:

@@ -7,15 +7,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
+from bot.digest.parser import MAX_DIGEST_BYTES as PARSER_MAX_DIGEST_BYTES
+
 if TYPE_CHECKING:
     from datetime import date
 
     from bot.digest.model import Digest
 
 
-# A digest is tens of kilobytes; anything far larger is a mistake (a wrong URL serving a
-# video, a log file saved as .md) and is refused without being read whole.
-MAX_DIGEST_BYTES = 2_000_000
+# Refused without being read whole (the parser's own cap, see bot.digest.parser).
+MAX_DIGEST_BYTES = PARSER_MAX_DIGEST_BYTES
 
 
 def too_large(origin: str) -> str:
