@@ -1,22 +1,31 @@
 """The one error handler: log the update and the exception with context, tell the reader
-something went wrong (never a traceback, never silence). An answer Telegram refuses with
-Forbidden (the reader blocked the bot, a group removed it) is no error of ours: the chat
-is marked blocked, so e.g. a ``/start`` the bot cannot answer leaves no active
-subscription behind."""
+something went wrong (never a traceback, never silence). Two refusals of the Bot API are
+no error of ours and are logged at info, without a traceback:
+
+- the chat cannot be written to (Forbidden: the reader blocked the bot, a group removed
+  it; or the chat is gone), classified as delivery classifies a failed push: the chat is
+  marked blocked, so e.g. a ``/start`` the bot cannot answer leaves no active
+  subscription behind;
+- a button press answered too late (or one Telegram never sent): the query is gone.
+"""
 
 from __future__ import annotations
 
 import logging
 
 from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import BotApplication, BotContext
+from bot.delivery.senders.failures import ErrorKind, classify
 from bot.i18n import normalize_language, t
 from bot.services.reader import Reader
 from bot.store.errors import StoreUnavailable
 
 logger = logging.getLogger(__name__)
+
+# Telegram's answer to answerCallbackQuery for a press it no longer (or never) knew.
+QUERY_GONE = "query is too old"
 
 
 def describe(update: object) -> str:
@@ -40,9 +49,13 @@ def describe(update: object) -> str:
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and answer the reader with a short apology."""
     error = context.error
-    if isinstance(error, Forbidden) and isinstance(update, Update):
-        await chat_unwritable(update, context, error)
-        return
+    if isinstance(error, TelegramError) and isinstance(update, Update):
+        if classify(error).kind is ErrorKind.GONE:
+            await chat_unwritable(update, context, error)
+            return
+        if isinstance(error, BadRequest) and QUERY_GONE in error.message.lower():
+            logger.info("button press %s could not be answered: %s", describe(update), error)
+            return
     logger.error("error while handling %s", describe(update), exc_info=error)
     if not isinstance(update, Update):
         return
@@ -59,8 +72,8 @@ async def on_error(update: object, context: BotContext) -> None:
         logger.warning("could not tell the reader about the error: %s", reply_error)
 
 
-async def chat_unwritable(update: Update, context: BotContext, error: Forbidden) -> None:
-    """The answer to ``update`` was Forbidden: mark its chat blocked (nobody to tell)."""
+async def chat_unwritable(update: Update, context: BotContext, error: TelegramError) -> None:
+    """The answer to ``update`` cannot reach its chat: mark it blocked (nobody to tell)."""
     chat = update.effective_chat
     if chat is None:
         return
