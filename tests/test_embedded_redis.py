@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -218,6 +219,31 @@ def test_two_users_in_one_process_count_as_two(tmp_path: Path) -> None:
         assert client.ping()
     second.stop()
     assert redis_servers(tmp_path) == []
+
+
+def test_a_crashed_server_is_started_again_and_its_stale_pid_is_never_killed(
+    tmp_path: Path,
+) -> None:
+    user = EmbeddedRedis(tmp_path)
+    url = user.start()
+    (server,) = redis_servers(tmp_path)
+    os.kill(server, signal.SIGKILL)  # the server crashes; its pid file and socket stay
+    bystander = subprocess.Popen(["sleep", "60"])  # a program that got the pid number
+    try:
+        (tmp_path / "redis.pid").write_text(f"{bystander.pid}\n")
+        user.stop()  # the last user leaves: nothing to stop, and the bystander lives on
+        assert bystander.poll() is None
+
+        again = EmbeddedRedis(tmp_path)
+        assert again.start() == url
+        assert again.started
+        with redis.Redis.from_url(url) as client:
+            assert client.ping()
+        again.stop()
+        assert redis_servers(tmp_path) == []
+    finally:
+        bystander.kill()
+        bystander.wait()
 
 
 def test_data_survives_a_restart_on_the_same_folder(tmp_path: Path) -> None:

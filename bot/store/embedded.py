@@ -96,6 +96,21 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def server_alive(pid: int) -> bool:
+    """Whether ``pid`` is still a running redis-server: a pid file outlives a crashed
+    server, and its number may have gone to another program since, which must never be
+    waited for or killed."""
+    if not process_alive(pid):
+        return False
+    if not os.path.isdir("/proc/self"):
+        return True  # not Linux: the pid is all there is to go by
+    try:
+        name = Path(f"/proc/{pid}/comm").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return name.strip() == "redis-server"
+
+
 def socket_path_for(data_dir: Path) -> str:
     """Where the server of ``data_dir`` listens: the same path for every start, so a client
     keeps its URL across a server restart. A Unix socket path must stay under ~100 bytes,
@@ -143,10 +158,10 @@ class ServerFiles:
             sock.recv(64)  # the server closes the connection as it exits
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
         while time.monotonic() < deadline and (
-            self.running() or (pid is not None and process_alive(pid))
+            self.running() or (pid is not None and server_alive(pid))
         ):
             time.sleep(0.02)
-        if pid is not None and process_alive(pid):  # pragma: no cover - a wedged server
+        if pid is not None and server_alive(pid):  # pragma: no cover - a wedged server
             os.kill(pid, signal.SIGKILL)
 
 
@@ -253,7 +268,7 @@ class EmbeddedRedis:
                 )
             time.sleep(0.02)
         pid = self._files.pid()
-        if pid is not None and process_alive(pid):
+        if pid is not None and server_alive(pid):
             os.kill(pid, signal.SIGKILL)
         raise EmbeddedRedisError(
             f"the embedded Redis did not answer within {START_TIMEOUT_SECONDS:g}s; "

@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.store.embedded import LOCK_TIMEOUT_SECONDS, ServerFiles, process_alive
+from bot.store.embedded import LOCK_TIMEOUT_SECONDS, ServerFiles, server_alive
 from bot.store.folder_lock import FolderLocks, LockTimeout
 
 WATCH_SECONDS = 2.0
@@ -24,7 +24,7 @@ WATCH_SECONDS = 2.0
 def watch(data_dir: Path, server_pid: int) -> None:
     """Return once server ``server_pid`` is gone, having stopped it if nobody used it."""
     files, locks = ServerFiles(data_dir), FolderLocks(data_dir)
-    while process_alive(server_pid):
+    while server_alive(server_pid):
         time.sleep(WATCH_SECONDS)
         with contextlib.suppress(LockTimeout), locks.transition(LOCK_TIMEOUT_SECONDS):
             if files.pid() != server_pid:
