@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import statistics
 import subprocess
@@ -257,6 +258,67 @@ def wait_for_exit(process: subprocess.Popen[bytes], timeout: float) -> str:
     if process.returncode != 0:
         raise SystemExit(f"briefbot exited {process.returncode}:\n{text}")
     return text
+
+
+@dataclass
+class LimitedPush:
+    """One push against the sandbox's flood limits, as the sandbox saw it."""
+
+    sent: int  # what the push counted as sent
+    rate: float  # sustained messages/s on the sandbox's clock (first to last message)
+    too_many_requests: int  # 429s the sandbox answered
+    peak: int  # the most messages the sandbox accepted in any one second
+    samples: list[tuple[float, int, int]]  # (seconds since the push started, messages, 429s)
+
+
+async def push_against_limits(
+    url: str,
+    sandbox: str,
+    chats: Sequence[int],
+    env_extra: dict[str, str],
+    *,
+    flood_window: int,
+    workers: int = 0,
+    python: str | None = None,
+    sample_every: float = 0.5,
+) -> LimitedPush:
+    """``briefbot push --now --wait`` (plus ``workers`` ``briefbot worker`` processes, with
+    ``python``: see ``engine_python``) against Telegram's per-chat limits and a strict
+    window of ``flood_window`` messages in any second, sampling the sandbox meanwhile."""
+    async with SandboxControl(sandbox) as control:
+        await control.real_limits(flood_window=flood_window)
+        await control.reset_counters()
+        async with prepared_run(url, chats) as run:
+            env = run.env(sandbox, **env_extra)
+            helpers = [briefbot(env, "worker", python=python) for _ in range(workers)]
+            samples: list[tuple[float, int, int]] = []
+            try:
+                await asyncio.sleep(1.5 if workers else 0)  # let the workers join the group
+                started = time.perf_counter()
+                push = briefbot(env, "push", DATE, "--now", "--wait", python=python)
+                waiting = asyncio.create_task(asyncio.to_thread(wait_for_exit, push, 1800))
+                while not waiting.done():
+                    counters = await control.counters()
+                    samples.append((time.perf_counter() - started, counters["messages_total"],
+                                    counters["too_many_requests"]))  # fmt: skip
+                    await asyncio.wait([waiting], timeout=sample_every)
+                err = await waiting
+            finally:
+                for helper in helpers:
+                    helper.terminate()
+                for helper in helpers:
+                    await asyncio.to_thread(helper.wait, 30)
+        counters = await control.counters()
+    match = re.search(r"(\d+) sent", err)
+    if match is None:
+        raise SystemExit(f"no summary in:\n{err}")
+    return LimitedPush(
+        sent=int(match[1]),
+        rate=float(counters["sustained_messages_per_second"] or 0.0),
+        too_many_requests=int(counters["too_many_requests"]),
+        peak=int(counters["peak_messages_per_second"]),
+        samples=samples,
+    )
 
 
 def now() -> float:

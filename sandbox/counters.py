@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sandbox.models import JSON
@@ -18,6 +19,9 @@ class Counters:
     status_codes: Counter[int] = field(default_factory=Counter)
     too_many_requests: int = 0
     peak_messages_per_second: int = 0
+    first_message_at: float | None = None  # server clock (monotonic seconds)
+    last_message_at: float | None = None
+    clock: Callable[[], float] = time.monotonic
     _recent: deque[float] = field(default_factory=deque)
 
     def reset(self) -> None:
@@ -27,6 +31,7 @@ class Counters:
         self.status_codes.clear()
         self.too_many_requests = 0
         self.peak_messages_per_second = 0
+        self.first_message_at = self.last_message_at = None
         self._recent.clear()
 
     def request(self, method: str) -> None:
@@ -40,7 +45,10 @@ class Counters:
     def message_sent(self, chat_id: int) -> None:
         """Count a delivered bot message; the peak is the most in any one-second window."""
         self.messages_per_chat[chat_id] += 1
-        stamp = time.monotonic()
+        stamp = self.clock()
+        if self.first_message_at is None:
+            self.first_message_at = stamp
+        self.last_message_at = stamp
         recent = self._recent
         recent.append(stamp)
         while recent[0] <= stamp - 1.0:
@@ -57,4 +65,14 @@ class Counters:
             "status_codes": {str(code): n for code, n in self.status_codes.items()},
             "too_many_requests": self.too_many_requests,
             "peak_messages_per_second": self.peak_messages_per_second,
+            "sustained_messages_per_second": self.sustained_rate(),
         }
+
+    def sustained_rate(self) -> float | None:
+        """Messages per second between the first and the last one, on the server's clock
+        (what a benchmark at a limit reports, free of the sender's start-up)."""
+        first, last = self.first_message_at, self.last_message_at
+        total = sum(self.messages_per_chat.values())
+        if first is None or last is None or last <= first:
+            return None
+        return (total - 1) / (last - first)

@@ -8,6 +8,7 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from sandbox import Sandbox, SandboxControl, SandboxControlError
+from sandbox.counters import Counters
 from sandbox.faults import FaultConfig, Faults
 
 
@@ -102,3 +103,17 @@ async def test_bad_window_settings_are_refused_clearly(sandbox_control: SandboxC
     with pytest.raises(SandboxControlError, match="bad value for flood_window"):
         await sandbox_control.set_faults(flood_window="many")
     assert (await sandbox_control.set_faults())["flood_window"] is None
+
+
+def test_counters_report_the_sustained_rate_on_the_server_clock() -> None:
+    clock = FakeClock()
+    counters = Counters(clock=clock)
+    assert counters.to_json()["sustained_messages_per_second"] is None
+    for n in range(31):  # 31 messages 1/30 s apart: 30 gaps in one second
+        clock.now = 100.0 + n / 30
+        counters.message_sent(n)
+    shown = counters.to_json()
+    assert shown["sustained_messages_per_second"] == pytest.approx(30.0)
+    assert shown["peak_messages_per_second"] == 30  # the 31st is exactly 1 s after the first
+    counters.reset()
+    assert counters.to_json()["sustained_messages_per_second"] is None
