@@ -104,6 +104,11 @@ class Keys:
         free slot, Redis clock in microseconds), shared by every process."""
         return self._key("bucket")
 
+    def send_rate(self) -> str:
+        """hash with expiry: the shared send rate after a 429 lowered it (rate, knee, at);
+        absent while every process sends at the configured rate."""
+        return self._key("sendrate")
+
     def flood_pause(self) -> str:
         """string with expiry: set on a 429; every sender waits until it expires."""
         return self._key("floodpause")

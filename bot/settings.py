@@ -8,6 +8,7 @@ default and meaning, which is also what the README table and ``.env.example`` sh
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -89,13 +90,21 @@ FIELDS: tuple[Setting, ...] = (
     Setting("WEBHOOK_SECRET", "", "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."),
     Setting("WEBHOOK_LISTEN", "0.0.0.0", "Address the webhook / health server binds to."),
     Setting("WEBHOOK_PORT", "8080", "Port the webhook / health server listens on."),
-    Setting("RATE_LIMIT_PER_SECOND", "30", "Global send rate shared by every process."),
+    Setting(
+        "RATE_LIMIT_PER_SECOND",
+        "",
+        "Global send rate shared by every process; empty: 30, or 1000 with PAID_BROADCAST.",
+    ),
     Setting(
         "PAID_BROADCAST",
         "false",
-        "Send pushes with allow_paid_broadcast; raise RATE_LIMIT_PER_SECOND (up to 1000) with it.",
+        "Send pushes with allow_paid_broadcast (Telegram allows up to 1000/s, paid in Stars).",
     ),
-    Setting("SENDER_CONCURRENCY", "16", "Concurrent senders (requests in flight) per process."),
+    Setting(
+        "SENDER_CONCURRENCY",
+        "",
+        "Requests in flight per process; empty: sized to the rate (rate/10, 16 to 256).",
+    ),
     Setting(
         "DELIVERY_RECLAIM_SECONDS",
         "60",
@@ -110,6 +119,17 @@ FIELDS: tuple[Setting, ...] = (
 )
 
 _DEFAULTS = {s.name: s.default for s in FIELDS}
+DEFAULT_RATE = 30.0  # messages per second: Telegram's limit for a bot
+PAID_BROADCAST_RATE = 1000.0  # Telegram's limit with allow_paid_broadcast
+
+
+def senders_for_rate(rate: float) -> int:
+    """The default SENDER_CONCURRENCY: enough requests in flight for ``rate`` when each
+    takes up to 100 ms (Telegram's answer plus the Redis calls), 16 at the least and 256
+    at the most (more slots than that only cost memory and event-loop turns)."""
+    return max(16, min(256, math.ceil(rate / 10)))
+
+
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -150,6 +170,12 @@ class Settings:
         """Validate ``env`` (unknown keys are ignored) and raise one SettingsError listing all
         problems, so an operator fixes everything in one go."""
         reader = _Reader(env)
+        paid = reader.flag("PAID_BROADCAST")
+        rate = reader.optional_number("RATE_LIMIT_PER_SECOND", minimum=0.1)
+        if rate is None:
+            rate = PAID_BROADCAST_RATE if paid else DEFAULT_RATE
+        given = reader.optional_number("SENDER_CONCURRENCY", minimum=1, maximum=512)
+        concurrency = senders_for_rate(rate) if given is None else int(given)
         settings = cls(
             telegram_bot_token=Secret(reader.text("TELEGRAM_BOT_TOKEN")),
             telegram_api_base_url=reader.url("TELEGRAM_API_BASE_URL", ("http", "https")),
@@ -170,9 +196,9 @@ class Settings:
             webhook_secret=Secret(reader.webhook_secret("WEBHOOK_SECRET")),
             webhook_listen=reader.text("WEBHOOK_LISTEN"),
             webhook_port=int(reader.number("WEBHOOK_PORT", minimum=0, maximum=65535)),
-            rate_limit_per_second=reader.number("RATE_LIMIT_PER_SECOND", minimum=0.1),
-            paid_broadcast=reader.flag("PAID_BROADCAST"),
-            sender_concurrency=int(reader.number("SENDER_CONCURRENCY", minimum=1, maximum=512)),
+            rate_limit_per_second=rate,
+            paid_broadcast=paid,
+            sender_concurrency=concurrency,
             delivery_reclaim_seconds=reader.number("DELIVERY_RECLAIM_SECONDS", minimum=0.1),
             log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
             log_format=reader.choice("LOG_FORMAT", ("TEXT", "JSON")).lower(),
@@ -219,6 +245,12 @@ class _Reader:
         if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", value):
             self._bad(name, f"{value!r} must be 1-64 letters, digits, '_', '.' or '-'")
         return value
+
+    def optional_number(
+        self, name: str, minimum: float, maximum: float | None = None
+    ) -> float | None:
+        """``number``, or None when the setting is empty (its default depends on others)."""
+        return self.number(name, minimum, maximum) if self.text(name) else None
 
     def number(self, name: str, minimum: float, maximum: float | None = None) -> float:
         value = self.text(name)

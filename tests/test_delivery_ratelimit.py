@@ -10,7 +10,7 @@ import time
 import pytest
 from redis.asyncio import Redis
 
-from bot.delivery.limits.limiter import RateLimiter, SlotVerdict
+from bot.delivery.limits.limiter import SAFETY_MARGIN, RateLimiter, SlotVerdict
 from bot.keys import Keys
 from bot.store.send_slots import SendSlots
 
@@ -73,8 +73,8 @@ async def test_a_flood_pause_holds_back_every_chat_until_it_ends(redis: Redis, k
         RateLimiter(SendSlots(redis, keys), rate=30),
     )
     started = time.monotonic()
-    await limiter.pause(0.3)
-    await limiter.pause(0.1)  # a shorter pause never cuts a longer one short
+    await limiter.flood(0.3)
+    await limiter.flood(0.1)  # a shorter pause never cuts a longer one short
     slot = await other_process.acquire(7)
     between = time.monotonic() - started
     assert slot.verdict is SlotVerdict.FLOOD_PAUSE
@@ -102,15 +102,19 @@ async def test_acquire_many_decides_in_order_as_single_acquires_would(
         SlotVerdict.BUSY,  # the next free slot lies beyond the horizon
         SlotVerdict.BUSY,
     ]
-    assert [round(slots[i].wait, 2) for i in (0, 1, 3)] == [0.0, 0.1, 0.2]
+    # 100 ms apart, stretched by the safety margin: 1 / (10 * (1 - margin)) s.
+    interval = 0.1 / (1 - SAFETY_MARGIN)
+    expected = [0, interval, 2 * interval]
+    assert [slots[i].wait for i in (0, 1, 3)] == pytest.approx(expected, abs=1e-6)
     assert 0.9 <= slots[2].wait <= 1.01
-    assert 0.04 <= slots[4].wait <= 0.05  # the 300 ms slot comes within reach in 50 ms
+    # The third slot (3 intervals ahead) comes within the 250 ms horizon that much later.
+    assert 3 * interval - 0.25 - 0.01 <= slots[4].wait <= 3 * interval - 0.25
     assert await limiter.acquire_many([]) == []
 
 
 async def test_acquire_many_holds_every_chat_during_a_flood_pause(redis: Redis, keys: Keys) -> None:
     limiter = RateLimiter(SendSlots(redis, keys), rate=30)
-    await limiter.pause(0.5)
+    await limiter.flood(0.5)
     slots = await limiter.acquire_many([1, 2, -3])
     assert {s.verdict for s in slots} == {SlotVerdict.FLOOD_PAUSE}
     assert all(0 < s.wait <= 0.5 for s in slots)  # what is left of the pause

@@ -67,3 +67,18 @@ def test_env_example_and_readme_document_every_setting() -> None:
         row = f"| `{setting.name}` | {default} | {setting.help} |"
         assert row in readme, f"README settings table: expected {row}"
     Settings.from_env(example)  # the example itself is valid
+
+
+def test_paid_broadcast_alone_raises_the_rate_and_the_senders_follow_the_rate() -> None:
+    plain = Settings.from_env({})
+    assert (plain.rate_limit_per_second, plain.sender_concurrency) == (30, 16)
+    paid = Settings.from_env({"PAID_BROADCAST": "true"})
+    assert (paid.rate_limit_per_second, paid.sender_concurrency) == (1000, 100)
+    # An explicit rate or pool size is kept, whatever PAID_BROADCAST says.
+    chosen = Settings.from_env(
+        {"PAID_BROADCAST": "true", "RATE_LIMIT_PER_SECOND": "500", "SENDER_CONCURRENCY": "8"}
+    )
+    assert (chosen.rate_limit_per_second, chosen.sender_concurrency) == (500, 8)
+    assert Settings.from_env({"RATE_LIMIT_PER_SECOND": "100000"}).sender_concurrency == 256
+    with pytest.raises(SettingsError, match="SENDER_CONCURRENCY: 0 must be at least 1"):
+        Settings.from_env({"SENDER_CONCURRENCY": "0"})

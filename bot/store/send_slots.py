@@ -1,19 +1,32 @@
-"""The Redis side of the send limits: the global schedule, the flood pause and each chat's
-pace, decided atomically for every process by ``bucket.lua``.
+"""The Redis side of the send limits: the global schedule, the flood pause, the shared
+(adaptive) rate and each chat's pace, decided atomically for every process by
+``bucket.lua`` and ``flood.lua``.
 
-``bot.delivery.limits.limiter.RateLimiter`` says what the numbers mean (the rate, each
-chat's pace, the verdicts); this store only runs the script and the pause commands.
+``bot.delivery.limits.limiter.RateLimiter`` says what the numbers mean (the rate, the
+margin, how the rate adapts, each chat's pace, the verdicts); this store only runs the
+scripts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from bot.keys import Keys
 from bot.store.errors import translate_errors
 from bot.store.lua import load_script
+
+
+@dataclass(frozen=True)
+class Reserved:
+    """What one ``bucket.lua`` call decided: ``(verdict, wait_us)`` per message, the
+    effective rate (messages/s) and Redis's clock (µs) when it decided."""
+
+    answers: list[tuple[int, int]]
+    rate: float
+    decided_us: int
 
 
 class SendSlots:
@@ -23,27 +36,33 @@ class SendSlots:
         self._client = client
         self._keys = keys
         self._bucket = load_script(client, "bucket")
+        self._flood = load_script(client, "flood")
 
     @translate_errors
     async def reserve(
-        self, interval_us: int, horizon_us: int, chat_paces_us: Sequence[tuple[int, int]]
-    ) -> list[tuple[int, int]]:
+        self, rules: Sequence[float], chat_paces_us: Sequence[tuple[int, int]]
+    ) -> Reserved:
         """One ``bucket.lua`` call for one message to each chat of ``chat_paces_us``
-        (chat id, microseconds between two messages to it): ``(verdict, wait_us)`` each,
-        decided in order with sends ``interval_us`` apart overall."""
-        keys = [self._keys.bucket(), self._keys.flood_pause()]
+        (chat id, microseconds between two messages to it), decided in order under
+        ``rules`` (the script's ARGV before the paces: configured rate, horizon µs,
+        margin, fast climb, slow climb, probe doubling seconds)."""
+        keys = [self._keys.bucket(), self._keys.flood_pause(), self._keys.send_rate()]
         keys.extend(self._keys.chat_pace(chat) for chat, _ in chat_paces_us)
-        args = [interval_us, horizon_us, *(pace for _, pace in chat_paces_us)]
-        flat = await self._bucket(keys=keys, args=args)
-        return [(int(flat[i]), int(flat[i + 1])) for i in range(0, len(flat), 2)]
+        args = [*rules, *(pace for _, pace in chat_paces_us)]
+        *flat, scaled, decided_us = (
+            int(value) for value in await self._bucket(keys=keys, args=args)
+        )
+        answers = list(zip(flat[::2], flat[1::2], strict=True))
+        return Reserved(answers, scaled / 1000, decided_us)
 
     @translate_errors
-    async def pause(self, millis: int) -> None:
-        """Stop every sender for ``millis``; a longer pause already running is kept."""
-        key = self._keys.flood_pause()
-        remaining = await self._client.pttl(key)
-        if remaining < millis:
-            await self._client.set(key, "1", px=millis)
+    async def flood(self, millis: int, rules: Sequence[float]) -> tuple[bool, float]:
+        """A 429: stop every sender for ``millis`` (a longer pause already running is
+        kept) and, once per flood, lower the shared rate under ``rules`` (``flood.lua``'s
+        ARGV after the pause). Whether it was lowered, and the effective rate."""
+        keys = [self._keys.flood_pause(), self._keys.send_rate()]
+        lowered, scaled = await self._flood(keys=keys, args=[millis, *rules])
+        return bool(int(lowered)), int(scaled) / 1000
 
     @translate_errors
     async def paused_for_ms(self) -> int:

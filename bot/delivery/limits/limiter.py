@@ -1,25 +1,51 @@
 """The global rate and per-chat pacing every process obeys, held in Redis
 (``bot.store.send_slots``).
 
-``RateLimiter.acquire_many(chat_ids)`` asks once for the messages several senders want
-to send now (``acquire(chat_id)`` for one) and answers with a ``Slot`` each: send after a
-short wait, or try this chat later (its pace or a flood pause), so a sender never sits
-idle on one chat while others could be served. ``pause(seconds)`` is what a 429 calls:
-every sender in every process sees the pause on its next acquire.
+``RateLimiter.acquire_many(chat_ids)`` runs ``bucket.lua`` once for the messages several
+senders want to send now (``acquire(chat_id)`` for one) and answers with a ``Slot`` each:
+send after a short wait, or try this chat later (its pace or a flood pause), so a sender
+never sits idle on one chat while others could be served.
+
+Never early, never bunched, whoever counts: slots are spaced at the rate less a safety
+margin, so a message may leave up to ``SAFETY_MARGIN`` seconds late without any second on
+the receiver's clock holding more than the rate; and a slot is good only until
+``SLOT_VALID_SECONDS`` after its moment: a sender that wakes later (a busy event loop, a
+loaded machine) gives it up with ``on_time`` and asks again instead of sending late.
+
+A rate that adapts: ``flood(retry_after)``, what a 429 calls, pauses every sender in every
+process and lowers the shared rate (``flood.lua``); the rate then climbs back while no 429
+comes (``bucket.lua``). The effective rate is logged when it changes.
 """
 
 from __future__ import annotations
 
 import enum
+import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 from bot.store.send_slots import SendSlots
 
+logger = logging.getLogger(__name__)
+
 PRIVATE_PACE_SECONDS: Final = 1.0  # Telegram: about one message per second to a chat
 GROUP_PACE_SECONDS: Final = 3.0  # 20 messages per minute to a group
 HORIZON_SECONDS: Final = 0.25  # how far ahead a sender may reserve its slot
+# Slots go at (1 - margin) of the rate: rate+1 consecutive slots then span 1/(1 - margin)
+# seconds, about 25 ms more than one, which is how late a message may leave.
+SAFETY_MARGIN: Final = 0.025
+SLOT_VALID_SECONDS: Final = 0.008  # a sender waking later than this gives its slot up
+DECREASE: Final = 0.8  # a 429 multiplies the shared rate by this
+KNEE: Final = 0.97  # ... and fast climbing back stops at the rate of the 429 times this
+KNEE_CLIMBING: Final = 0.85  # ... or this, for a 429 on the way up (the knee was too high)
+CONFIRM_SECONDS: Final = 5.0  # ... or as soon as it was reached
+FAST_CLIMB: Final = 0.2  # of the configured rate per second, below the knee
+SLOW_CLIMB: Final = 1 / 600  # of the configured rate per second, above it at first
+PROBE_DOUBLING_SECONDS: Final = 10.0  # the climb above the knee doubles its speed this often
+LOWEST_RATE: Final = 0.5  # messages per second a 429 never takes the rate below
+LOG_CHANGE: Final = 0.05  # the effective rate is logged when it moves by this fraction
 
 
 class SlotVerdict(enum.Enum):
@@ -33,10 +59,13 @@ class SlotVerdict(enum.Enum):
 
 @dataclass(frozen=True)
 class Slot:
-    """``GRANTED``: send after ``wait`` seconds. Otherwise: ask again after ``wait``."""
+    """``GRANTED``: send after ``wait`` seconds, at ``at`` on the monotonic clock, and not
+    later than ``SLOT_VALID_SECONDS`` after it. Otherwise: ask again after ``wait``."""
 
     verdict: SlotVerdict
     wait: float
+    at: float = 0.0
+    redis_at_us: int = 0  # the same instant on Redis's clock (what every process shares)
 
 
 def pace_seconds(chat_id: int) -> float:
@@ -51,8 +80,11 @@ class RateLimiter:
         if rate <= 0:
             raise ValueError("rate must be positive")
         self.rate = rate
+        self.effective_rate = rate  # as of the last answer from Redis
+        self.late_slots = 0  # slots given up because the sender woke too late
+        self._logged_rate = rate
+        self._paused_until = 0.0  # monotonic: a 429 this process got, until its pause ends
         self._slots = slots
-        self._interval_us = round(1_000_000 / rate)
 
     async def acquire(self, chat_id: int) -> Slot:
         """Reserve the next global slot for one message to ``chat_id``, if it may go."""
@@ -64,15 +96,62 @@ class RateLimiter:
         in order as if asked one after another; a chat listed twice gets one message."""
         if not chat_ids:
             return []
+        rules = (self.rate, HORIZON_SECONDS * 1e6, SAFETY_MARGIN, FAST_CLIMB, SLOW_CLIMB,
+                 PROBE_DOUBLING_SECONDS)  # fmt: skip
         paces = [(chat, round(pace_seconds(chat) * 1e6)) for chat in chat_ids]
-        answers = await self._slots.reserve(self._interval_us, round(HORIZON_SECONDS * 1e6), paces)
-        return [Slot(SlotVerdict(verdict), wait_us / 1e6) for verdict, wait_us in answers]
+        reserved = await self._slots.reserve(rules, paces)
+        answered = time.monotonic()
+        self._note_rate(reserved.rate)
+        slots = []
+        for verdict, wait_us in reserved.answers:
+            wait = wait_us / 1e6
+            at_us = reserved.decided_us + wait_us
+            slots.append(Slot(SlotVerdict(verdict), wait, answered + wait, at_us))
+        return slots
 
-    async def pause(self, seconds: float) -> None:
-        """Stop every sender for ``seconds`` (a 429's retry_after); a longer pause that
-        is already running is kept."""
-        await self._slots.pause(max(1, round(seconds * 1000)))
+    def on_time(self, slot: Slot) -> bool:
+        """Whether a sender that slept until ``slot`` may still use it now; if not, it
+        gives it up (sending late could put more than the rate into one second with the
+        slots after it, and sending after a 429 draws another) and asks for another."""
+        now = time.monotonic()
+        if now < self._paused_until:
+            return False  # a 429 came meanwhile: Redis says for how long on the next ask
+        late = now - slot.at
+        if late <= SLOT_VALID_SECONDS:
+            return True
+        self.late_slots += 1
+        if self.late_slots in (1, 10, 100) or self.late_slots % 1000 == 0:
+            logger.info("woke %.0f ms after a send slot: gave it up (%d so far)",
+                        late * 1000, self.late_slots)  # fmt: skip
+        return False
+
+    async def flood(self, retry_after: float) -> float:
+        """A 429: stop every sender for ``retry_after`` seconds (a longer pause already
+        running is kept) and, once per flood, lower the shared rate. The effective rate."""
+        millis = max(1, round(retry_after * 1000))
+        # The slots this process already holds are given up at once, without a round trip
+        # (each would draw a 429 of its own); other processes see the pause on their next ask.
+        self._paused_until = max(self._paused_until, time.monotonic() + retry_after)
+        rules = (self.rate, DECREASE, min(LOWEST_RATE, self.rate), KNEE, KNEE_CLIMBING,
+                 CONFIRM_SECONDS)  # fmt: skip
+        lowered, rate = await self._slots.flood(millis, rules)
+        if lowered:
+            logger.warning(
+                "429 from Telegram: every sender pauses %.1fs; the shared rate is now "
+                "%.1f/s (configured %g/s)", retry_after, rate, self.rate,
+            )  # fmt: skip
+            self._logged_rate = rate
+        self.effective_rate = rate
+        return rate
 
     async def paused_for(self) -> float:
         """Seconds the flood pause still lasts (0 when there is none)."""
         return await self._slots.paused_for_ms() / 1000
+
+    def _note_rate(self, rate: float) -> None:
+        """Keep the effective rate; log it when it moved noticeably (or is back to full)."""
+        self.effective_rate = rate
+        moved = abs(rate - self._logged_rate) >= LOG_CHANGE * self.rate
+        if moved or (rate >= self.rate > self._logged_rate):
+            logger.info("send rate now %.1f/s (configured %g/s)", rate, self.rate)
+            self._logged_rate = rate

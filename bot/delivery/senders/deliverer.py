@@ -131,6 +131,8 @@ class Deliverer:
         if slot.verdict is not SlotVerdict.GRANTED:
             return Later(slot.wait)  # this chat's pace or a flood pause: serve others
         await asyncio.sleep(slot.wait)
+        if not self._limiter.on_time(slot):
+            return Later(0)  # woke too late: sending now could bunch with later slots
         assert job.messages is not None
         try:
             message_id = await self._send(chat_id, job.messages[len(job.message_ids)])
@@ -150,8 +152,7 @@ class Deliverer:
         """React to a failed send by its kind (see ``bot.delivery.senders.failures``)."""
         task, kind = job.task, self.kinds.of(job.task)
         if failure.kind is ErrorKind.FLOOD:
-            logger.warning("429 from Telegram: every sender pauses %.1fs", failure.retry_after)
-            await self._limiter.pause(failure.retry_after)
+            await self._limiter.flood(failure.retry_after)  # logs the pause and the rate
             return Later(failure.retry_after)
         if failure.kind is ErrorKind.GONE:
             logger.info("chat %s is gone (%s): marked blocked", task.chat_id, failure.description)

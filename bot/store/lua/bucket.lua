@@ -3,52 +3,106 @@
 --
 -- KEYS[1] the global schedule (string: the next free slot, Redis clock, microseconds)
 -- KEYS[2] the flood pause (string with expiry, set after a 429)
--- KEYS[2+i] the pace of message i's chat (string: earliest instant its next message may go)
--- ARGV[1] microseconds between two sends overall (1e6 / rate)
+-- KEYS[3] the adaptive rate (hash: rate, knee, at, above: when the rate reached the knee;
+--         absent while at the configured rate)
+-- KEYS[3+i] the pace of message i's chat (string: earliest instant its next message may go)
+-- ARGV[1] the configured rate (messages per second)
 -- ARGV[2] how far ahead a slot may be reserved, microseconds
--- ARGV[2+i] microseconds between two sends to message i's chat (1 s private, 3 s group)
+-- ARGV[3] the safety margin (a fraction: slots are 1 / (rate * (1 - margin)) apart)
+-- ARGV[4] how fast the rate climbs back below the knee, and ARGV[5] above it at first
+--         (both a fraction of the configured rate per second); ARGV[6] the seconds in
+--         which the climb above the knee doubles its speed
+-- ARGV[6+i] microseconds between two sends to message i's chat (1 s private, 3 s group)
 --
--- Returns {verdict, wait_us} per message, flattened into one list:
+-- Returns {verdict, wait_us} per message, flattened into one list, then the effective
+-- rate in thousandths of a message per second, then Redis's clock (microseconds) when it
+-- decided, so a granted slot's instant is that clock plus wait_us:
 --   0 granted: send after wait_us (the reserved slot; the schedule moved past it)
 --   1 flood pause: nothing may be sent for wait_us
 --   2 chat not ready: this chat may not get a message for wait_us (defer the task)
 --   3 busy: every slot within the horizon is taken; ask again after wait_us
--- This is GCRA (a token bucket with a burst of one, as a schedule): slots are spaced
--- exactly 1/rate apart, so no second ever holds more than the rate.
+-- Slots are GCRA (a token bucket with a burst of one, as a schedule) at the effective
+-- rate less the margin: any rate+1 consecutive slots span 1 / (1 - margin) seconds, so a
+-- message may leave up to margin seconds late (or the next one early) and still no
+-- one-second window on the receiver's clock holds more than the rate.
+-- The effective rate is the configured one until a 429 lowers it (flood.lua); then it
+-- climbs back while no 429 comes: quickly up to the knee (just under the rate at which the
+-- 429 came), then slowly, faster and faster, probing for the real limit without hitting
+-- it every second.
 if redis.replicate_commands then redis.replicate_commands() end
 
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
-local interval = tonumber(ARGV[1])
+local configured = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
-local count = #KEYS - 2
+local margin = tonumber(ARGV[3])
+local count = #KEYS - 3
 local out = {}
+
+local rate = configured
+local adapted = redis.call('HMGET', KEYS[3], 'rate', 'knee', 'at', 'above')
+if adapted[1] then
+  rate = math.min(configured, tonumber(adapted[1]))
+  local knee = math.min(configured, tonumber(adapted[2]))
+  local at, above = tonumber(adapted[3]), tonumber(adapted[4])
+  if redis.call('PTTL', KEYS[2]) <= 0 and now > at then
+    if not above then
+      -- Quickly back up to the knee: the rate that drew the last 429, less a little.
+      local fast = configured * tonumber(ARGV[4])
+      local reach = at + (knee - rate) / fast * 1000000
+      if now < reach then
+        rate = rate + fast * (now - at) / 1000000
+      else
+        rate, above = knee, reach
+      end
+    end
+    if above then
+      -- Above the knee, probe for more: slowly at first, twice as fast every ARGV[6]
+      -- seconds without a 429 (a real limit that went back up is found again).
+      local probe = tonumber(ARGV[6])
+      local grown = (2 ^ ((now - above) / 1000000 / probe) - 1) * probe / math.log(2)
+      rate = math.min(configured, knee + configured * tonumber(ARGV[5]) * grown)
+    end
+  end
+  if rate >= configured then
+    redis.call('DEL', KEYS[3])
+  else
+    redis.call('HSET', KEYS[3], 'rate', tostring(rate), 'at', string.format('%.0f', now))
+    if above then
+      redis.call('HSET', KEYS[3], 'above', string.format('%.0f', above))
+    end
+    redis.call('PEXPIRE', KEYS[3], 3600000)
+  end
+end
+local scaled = math.floor(rate * 1000)
 
 local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 then
   for i = 1, count do
     out[2 * i - 1], out[2 * i] = 1, paused * 1000
   end
+  out[2 * count + 1], out[2 * count + 2] = scaled, now
   return out
 end
 
+local interval = 1000000 / (rate * (1 - margin))
 local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
 if slot < now then
   slot = now
 end
 local taken = false
 for i = 1, count do
-  local pace_key = KEYS[2 + i]
+  local pace_key = KEYS[3 + i]
   local ready = tonumber(redis.call('GET', pace_key) or '0')
   if ready > now then
     out[2 * i - 1], out[2 * i] = 2, ready - now
   elseif slot - now > horizon then
-    out[2 * i - 1], out[2 * i] = 3, slot - now - horizon
+    out[2 * i - 1], out[2 * i] = 3, math.floor(slot - now - horizon)
   else
-    local pace = tonumber(ARGV[2 + i])
+    local pace = tonumber(ARGV[6 + i])
     local pace_ms = math.floor((slot - now + pace) / 1000) + 1
     redis.call('SET', pace_key, string.format('%.0f', slot + pace), 'PX', pace_ms)
-    out[2 * i - 1], out[2 * i] = 0, slot - now
+    out[2 * i - 1], out[2 * i] = 0, math.floor(slot - now)
     slot = slot + interval
     taken = true
   end
@@ -57,4 +111,5 @@ if taken then
   local keep_ms = math.floor((slot - now) / 1000) + 1000
   redis.call('SET', KEYS[1], string.format('%.0f', slot), 'PX', keep_ms)
 end
+out[2 * count + 1], out[2 * count + 2] = scaled, now
 return out
