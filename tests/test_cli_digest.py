@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main
 from sandbox.telegram_html import parse_html
+from tests.fixtures.digests import HOSTILE, with_front
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = Path("examples") / "digests"
@@ -161,3 +162,63 @@ def test_the_installed_command_exits_1_on_a_bad_digest() -> None:
     assert result.returncode == 1
     assert result.stdout.startswith(f"{BAD}/invalid-date.md:3: invalid date '2025-02-30'")
     assert "Traceback" not in result.stderr
+
+
+def test_check_reports_every_hostile_file_at_its_line_without_a_traceback(tmp_path: Path) -> None:
+    for name, hostile in HOSTILE.items():
+        (tmp_path / f"{name}.md").write_bytes(hostile.data)
+    (tmp_path / "2025-07-21.md").write_text(with_front(""), encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "check", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stdout.splitlines() if ": warning: " not in line]
+    for name, hostile in HOSTILE.items():
+        path = tmp_path / f"{name}.md"
+        mine = [line for line in errors if line.startswith(f"{path}:") or line == f"{path}"]
+        if hostile.line is None:
+            assert mine == [], mine
+            continue
+        where = f"{path}:{hostile.line}: " if hostile.line else f"{path}: "
+        assert mine[0].startswith(where) and hostile.message in mine[0], mine
+    assert not [line for line in errors if "2025-07-21.md" in line]  # the valid one
+    files = len(HOSTILE) + 1
+    assert result.stderr.startswith(f"checked {files} files: ")
+
+
+def test_preview_accepts_a_folder_as_check_does(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(EXAMPLES)]) == 0
+    capsys.readouterr()
+    assert main(["preview", str(EXAMPLES)]) == 0
+    out = capsys.readouterr().out
+    headers = [line for line in out.splitlines() if line.startswith("══ ")]
+    assert headers == [
+        f"══ {EXAMPLES / name} ══" for name in sorted(p.name for p in EXAMPLES.glob("*.md"))
+    ]
+    assert "2025.07.21 全球AI新闻速递" in out
+
+
+def test_preview_json_of_a_folder_is_an_object_of_messages_by_path(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["preview", str(EXAMPLES), "--json"]) == 0
+    by_path = json.loads(capsys.readouterr().out)
+    assert sorted(by_path) == sorted(str(p) for p in EXAMPLES.glob("*.md"))
+    assert all(len(messages) == 1 for messages in by_path.values())
+
+
+def test_preview_of_a_folder_shows_the_valid_files_and_exits_1_for_the_others(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "2025-07-21.md").write_text(with_front(""), encoding="utf-8")
+    (tmp_path / "2025-07-22.md").write_bytes(HOSTILE["alias-bomb"].data)
+    assert main(["preview", str(tmp_path)]) == 1
+    out, err = capsys.readouterr()
+    assert f"══ {tmp_path / '2025-07-21.md'} ══" in out
+    assert f"{tmp_path / '2025-07-22.md'}:3: front matter is not valid YAML: aliases" in err

@@ -30,6 +30,7 @@ from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore
 from bot.store.url_validators import UrlValidators
 from sandbox import Sandbox, SandboxControl
+from tests.fixtures.digests import HOSTILE
 from tests.fixtures.scheduling import broken_digest_text, digest_text, push_task
 from tests.fixtures.stores import MovableClock
 
@@ -212,3 +213,32 @@ async def test_a_digest_url_that_keeps_failing_alerts_each_admin_once(
             f"{url}: unreachable after 2 attempts: HTTP 503 Service Unavailable"
             for url in urls
         )
+
+
+@pytest.mark.parametrize(
+    "name", ["deep-nesting", "alias-bomb", "float-tag", "ipv6-bracket-unclosed", "invalid-utf8"]
+)
+async def test_a_good_digest_broken_by_a_hostile_edit_stays_in_use_and_admins_hear_once(
+    world: World, sandbox_control: SandboxControl, name: str
+) -> None:
+    poller = world.poller()
+    world.write("2025-07-22.md", digest_text("2025-07-22"))
+    assert (await poller.poll()).stored == ["2025-07-22"]
+    good = await world.archive.current_hash("2025-07-22")
+
+    hostile = HOSTILE[name]
+    path = world.folder / "2025-07-22.md"
+    path.write_bytes(hostile.data.replace(b"2025-07-21", b"2025-07-22"))
+    stamp = int(world.clock().timestamp() * 1e9) + 7
+    os.utime(path, ns=(stamp, stamp))
+    world.write("2025-07-23.md", digest_text("2025-07-23"))  # dropped in beside it
+    report = await poller.poll()
+    await poller.poll()
+    await world.poller().poll()  # and a restarted process
+
+    assert report.stored == ["2025-07-23"]
+    assert [found.origin for found in report.invalid] == [str(path)]
+    assert await world.archive.current_hash("2025-07-22") == good
+    for admin in world.admins:
+        [text] = await alert_texts(sandbox_control, admin)
+        assert f"{path}:{hostile.line}: " in text and hostile.message in text

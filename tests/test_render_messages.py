@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import regex
 
 from bot.callback_data import RENDERED
+from bot.digest.errors import DigestError
 from bot.digest.model import Commentary, Digest, Item
-from bot.digest.parser import load_digest
+from bot.digest.parser import load_digest, parse_digest_with_warnings
 from bot.render import RenderedMessage, render_compact, render_full, render_item
 from sandbox.telegram_html import Entity, parse_html, utf16_len
 
@@ -209,3 +211,60 @@ def test_a_long_item_starts_a_new_message_rather_than_leaving_its_headline_behin
     assert texts[0].endswith("内容")
     assert texts[1].startswith("2. 长条目\n很长的摘要。")
     assert "".join(texts).count("很长的摘要。") == 1000
+
+
+def test_strike_italic_bold_code_and_links_of_a_digest_reach_the_reader_as_entities() -> None:
+    text = _markdown(
+        "~~旧价 99 元~~ 新价 **79 元**，*限时*，_仅今日_，代码 `a<b`，见 [公告](https://a.example/p)。"
+    )
+    digest, _ = parse_digest_with_warnings(text, "inline.md")
+    visible, entities = _read(render_item(digest, 1))
+    assert "旧价 99 元 新价 79 元，限时，仅今日，代码 a<b，见 公告。" in visible
+    kinds = {e.type: visible_of(visible, e) for e in entities}  # the last of each type
+    assert "79 元" in [visible_of(visible, e) for e in entities if e.type == "bold"]
+    assert kinds["strikethrough"] == "旧价 99 元"
+    assert kinds["code"] == "a<b"
+    assert kinds["text_link"] == "公告"
+    assert [visible_of(visible, e) for e in entities if e.type == "italic"][:2] == [
+        "限时",
+        "仅今日",
+    ]
+
+
+def test_hostile_markup_in_a_digest_stays_inert_text() -> None:
+    summary = (
+        '<script>alert(1)</script> &lt;b&gt; &#60;i&#62; <a href="tg://x">点我</a> '
+        '[链接](https://a.example/?q="><b>x</b>&amp;)'
+    )
+    digest, _ = parse_digest_with_warnings(_markdown(summary), "hostile.md")
+    visible, entities = _read(render_item(digest, 1))
+    assert (
+        '<script>alert(1)</script> &lt;b&gt; &#60;i&#62; <a href="tg://x">点我</a> 链接' in visible
+    )
+    links = [e.url for e in entities if e.type == "text_link"]
+    assert links == ["https://a.example/1", 'https://a.example/?q="><b>x</b>&amp;']
+    assert {e.type for e in entities} <= {"bold", "italic", "text_link"}
+
+
+@pytest.mark.parametrize(
+    ("href", "scheme"), [("javascript:alert(1)", "javascript"), ("tg://resolve?domain=x", "tg")]
+)
+def test_javascript_and_tg_links_never_reach_a_reader(href: str, scheme: str) -> None:
+    with pytest.raises(DigestError) as raised:
+        parse_digest_with_warnings(_markdown(f"见 [这里]({href})。"), "links.md")
+    assert str(raised.value.errors[0]).startswith(
+        f"links.md:9: link '{href}' has scheme '{scheme}'; only http and https"
+    )
+
+
+def _markdown(summary: str) -> str:
+    return (
+        '---\ntitle: "速递"\ndate: 2025-07-21\ncategories: [人工智能]\n---\n\n'
+        f"1. [AI 新闻](https://a.example/1)\n\n{summary}\n"
+    )
+
+
+def visible_of(text: str, entity: Entity) -> str:
+    """The UTF-16 slice of ``text`` that ``entity`` covers."""
+    units = text.encode("utf-16-le")
+    return units[2 * entity.offset : 2 * (entity.offset + entity.length)].decode("utf-16-le")
