@@ -43,7 +43,7 @@ async def open_runtime(settings: Settings, clock: Clock = utc_now) -> Runtime:
     used, ``StoreUnavailable`` / ``EmbeddedRedisError`` when Redis cannot be opened."""
     rules = CategoryRules.from_settings(settings)
     connection = await open_redis(settings)
-    stores = Stores.build(connection, settings)
+    stores = Stores.build(connection, settings, clock)
     return Runtime(settings, connection, stores, rules, clock, DigestCache(stores.digests))
 
 

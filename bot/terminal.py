@@ -74,27 +74,45 @@ def format_entities(
     return "".join(pieces)
 
 
-def render_message(
-    message: Mapping[str, Any], *, first_number: int = 1, color: bool = False
-) -> TerminalMessage:
-    """A Bot API message as terminal text; callback buttons are numbered from
-    ``first_number`` so that numbers stay unique across a conversation."""
+def tap_numbers(labels: Sequence[str]) -> list[int]:
+    """The number that taps each callback button. Buttons labelled with distinct numbers
+    (a digest's or a list's item buttons: 2, 3, 5) are tapped by that number, so typing 5
+    opens item 5; the others are numbered after them (or from 1), in order."""
+    numeric = [label for label in labels if label.isascii() and label.isdigit()]
+    own = len(set(numeric)) == len(numeric)
+    taken = {int(label) for label in numeric} if own else set()
+    following = max(taken, default=0) + 1
+    numbers: list[int] = []
+    for label in labels:
+        if own and label in numeric:
+            numbers.append(int(label))
+        else:
+            numbers.append(following)
+            following += 1
+    return numbers
+
+
+def render_message(message: Mapping[str, Any], *, color: bool = False) -> TerminalMessage:
+    """A Bot API message as terminal text; each callback button shows the number that
+    taps it (``[5]`` alone when that is its label)."""
     body = format_entities(
         str(message.get("text") or message.get("caption") or ""),
         message.get("entities") or message.get("caption_entities") or (),
         color=color,
     )
     lines = [body]
-    buttons: list[TappableButton] = []
     keyboard = (message.get("reply_markup") or {}).get("inline_keyboard") or ()
+    labels = [str(b.get("text", "")) for row in keyboard for b in row if "callback_data" in b]
+    numbers = iter(tap_numbers(labels))
+    buttons: list[TappableButton] = []
     for row in keyboard:
         cells: list[str] = []
         for button in row:
             label = str(button.get("text", ""))
             if "callback_data" in button:
-                number = first_number + len(buttons)
+                number = next(numbers)
                 buttons.append(TappableButton(number, label, str(button["callback_data"])))
-                cells.append(f"[{number}] {label}")
+                cells.append(f"[{number}]" if label == str(number) else f"[{number}] {label}")
             elif "url" in button:
                 cells.append(f"{label} <{button['url']}>")
             else:

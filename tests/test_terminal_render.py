@@ -44,16 +44,26 @@ def test_callback_buttons_are_numbered_and_url_buttons_show_their_link() -> None
         "reply_markup": {
             "inline_keyboard": [
                 [
-                    {"text": "1", "callback_data": "v1:it:20250721:1"},
-                    {"text": "2", "callback_data": "x"},
+                    {"text": "Today", "callback_data": "v1:td"},
+                    {"text": "Help", "callback_data": "x"},
                 ],
                 [{"text": "Source", "url": "https://example.com"}],
             ]
         },
     }
-    rendered = render_message(message, first_number=4)
-    assert rendered.text == "Pick one\n[4] 1  [5] 2\nSource <https://example.com>"
+    rendered = render_message(message)
+    assert rendered.text == "Pick one\n[1] Today  [2] Help\nSource <https://example.com>"
+    assert [(b.number, b.callback_data) for b in rendered.buttons] == [(1, "v1:td"), (2, "x")]
+
+
+def test_item_buttons_are_tapped_by_their_own_number() -> None:
+    rows = [[{"text": n, "callback_data": f"v1:it:20250721:{n}"} for n in ("2", "3", "8")]]
+    rows.append([{"text": "✅ Mark all read", "callback_data": "v1:mar"}])
+    rendered = render_message({"text": "Unread", "reply_markup": {"inline_keyboard": rows}})
+    assert rendered.text == "Unread\n[2]  [3]  [8]\n[9] ✅ Mark all read"
     assert [(b.number, b.callback_data) for b in rendered.buttons] == [
-        (4, "v1:it:20250721:1"),
-        (5, "x"),
+        (2, "v1:it:20250721:2"),
+        (3, "v1:it:20250721:3"),
+        (8, "v1:it:20250721:8"),
+        (9, "v1:mar"),
     ]

@@ -45,13 +45,17 @@ class Stores:
     lease: Lease  # the scheduler lease, as this process holds it
 
     @classmethod
-    def build(cls, connection: RedisConnection, settings: Settings) -> Stores:
-        """The stores over ``connection``, with new subscribers' defaults from settings."""
+    def build(
+        cls, connection: RedisConnection, settings: Settings, clock: Clock = utc_now
+    ) -> Stores:
+        """The stores over ``connection``, with new subscribers' defaults from settings;
+        ``clock`` is the process's (a test's clock reschedules pushes too)."""
         defaults = SubscriberDefaults.from_settings(settings)
         return cls.over(
             connection.client,
             connection.keys,
             defaults,
+            clock,
             lease_seconds=settings.scheduler_lease_seconds,
         )
 
