@@ -26,6 +26,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from bot.context import BotApplication, BotData, Hook
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime, open_runtime
+from bot.services.audit import AuditTrail
 from bot.services.container import BotServices
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
@@ -123,7 +124,8 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
         stores.subscribers, reading.known_categories, clock=runtime.clock
     )
     search = SearchService(stores.digests, stores.subscribers)
-    return BotServices(runtime, reading, subscriptions, search, throttle)
+    audit = AuditTrail(stores.audit)
+    return BotServices(runtime, reading, subscriptions, search, throttle, audit)
 
 
 async def load_digest_folder(runtime: Runtime) -> None:

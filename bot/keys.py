@@ -133,6 +133,11 @@ class Keys:
         """string with expiry: the id of the one process that schedules pushes."""
         return self._key("lease", "scheduler")
 
+    # --- the admin side ------------------------------------------------------------------
+    def audit(self) -> str:
+        """stream (capped): the audit log of admin actions and refused admin attempts."""
+        return self._key("audit")
+
     # --- scheduling and digest sources -------------------------------------------------
     def waiting(self, date: str) -> str:
         """sorted set: chat id -> give-up instant (UTC epoch seconds) of readers whose push

@@ -16,6 +16,7 @@ from bot.callback_data import Codec, InvalidCallback
 from bot.commands import Audience
 from bot.context import BotApplication, BotContext
 from bot.i18n import t
+from bot.services.audit import telegram_actor
 from bot.services.refusal import Refused
 from handlers.common import Handler, reader_of, refusal_text
 from handlers.declarations import Button
@@ -44,16 +45,26 @@ def router(buttons: Iterable[Button]) -> Handler:
         reader = reader_of(update)
         if query is None or reader is None:
             return
-        subscriptions = context.bot_data.services.subscriptions
+        services = context.bot_data.services
+        subscriptions = services.subscriptions
         message = query.message
+        user = update.effective_user
         try:
             callback = codec.unpack(query.data or "")
             button = routes[callback.action]
-            user = update.effective_user
             if button.audience is Audience.ADMINS and not context.bot_data.commands.is_admin(
                 user.id if user else None
             ):
-                # To anyone else an admin button is one that does not exist.
+                # Forged or replayed from an admin's chat: audited, then answered as a
+                # button that does not exist.
+                await services.audit.record(
+                    telegram_actor(user.id if user else None),
+                    f"button.{callback.action.name}",
+                    "refused",
+                    reason="not an admin",
+                    chat=reader.chat_id,
+                    data=query.data or "",
+                )
                 raise InvalidCallback(query.data or "", "an admin button pressed by a reader")
         except InvalidCallback as error:
             logger.info("refused button from chat %s: %s", reader.chat_id, error.reason)

@@ -37,3 +37,12 @@ class Area:
 
     commands: tuple[Command, ...] = ()
     buttons: tuple[Button, ...] = ()
+
+
+def merged(*areas: Area) -> Area:
+    """One area holding the commands and buttons of ``areas``, in order (the admin side
+    is one area made of one module per job)."""
+    return Area(
+        commands=tuple(c for area in areas for c in area.commands),
+        buttons=tuple(b for area in areas for b in area.buttons),
+    )

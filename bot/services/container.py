@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime
+from bot.services.audit import AuditTrail
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
 from bot.services.subscriptions import SubscriptionService
@@ -25,3 +26,4 @@ class BotServices:
     subscriptions: SubscriptionService
     search: SearchService
     throttle: ReaderThrottle
+    audit: AuditTrail  # every admin action, and every refused attempt at one

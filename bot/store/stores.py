@@ -10,6 +10,7 @@ from redis.asyncio import Redis
 from bot.keys import Keys
 from bot.settings import Settings
 from bot.store.alert_claims import AlertClaims
+from bot.store.audit import AuditLog
 from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection
 from bot.store.dead_letters import DeadLetters
@@ -43,6 +44,7 @@ class Stores:
     waiting: WaitingReaders
     url_validators: UrlValidators
     lease: Lease  # the scheduler lease, as this process holds it
+    audit: AuditLog
 
     @classmethod
     def build(
@@ -84,4 +86,5 @@ class Stores:
             waiting=WaitingReaders(client, keys),
             url_validators=UrlValidators(client, keys),
             lease=Lease(client, keys, lease_seconds),
+            audit=AuditLog(client, keys, clock),
         )
