@@ -184,7 +184,7 @@ async def prepared_run(url: str, chats: Sequence[int]) -> AsyncIterator[Run]:
             )
         yield run
     finally:
-        async for key in client.scan_iter(match=f"{run.prefix}:*", count=5000):
+        async for key in client.scan_iter(match=Keys(run.prefix).pattern(), count=5000):
             await client.delete(key)
         await client.aclose()
 

@@ -36,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from delivery_harness import sandbox_process  # noqa: E402
 
 from bot.app import build_application, polling  # noqa: E402
+from bot.keys import Keys  # noqa: E402
 from bot.reader_throttle import ReaderThrottle  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from sandbox import EXAMPLE_TOKEN, ChatMessage, SandboxControl  # noqa: E402
@@ -67,7 +68,7 @@ async def serve(sandbox_url: str) -> None:
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
         services = application.bot_data.services
         client = services.runtime.connection.client
-        async for key in client.scan_iter(match=f"{prefix}:*", count=1000):
+        async for key in client.scan_iter(match=Keys(prefix).pattern(), count=1000):
             await client.delete(key)
 
 

@@ -37,6 +37,8 @@ from delivery_harness import (
 )
 from redis.asyncio import Redis
 
+from bot.keys import Keys
+
 PUSH_ID = re.compile(r"\(push (\S+)\)")
 
 
@@ -54,7 +56,7 @@ class Samples:
 
 async def push_id_of(client: Redis, run: Run) -> str | None:
     """The one push progress key of this run (its id is printed only at the end)."""
-    async for key in client.scan_iter(match=f"{run.prefix}:push:*", count=1000):
+    async for key in client.scan_iter(match=f"{Keys(run.prefix).tag}:push:*", count=1000):
         return str(key).rsplit(":", 1)[1]
     return None
 

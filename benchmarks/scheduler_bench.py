@@ -141,7 +141,7 @@ async def bench(client: Redis, readers: int, runs: int) -> None:
         small, small_n = await waiting_memory(client, keys, 100)
         large, large_n = await waiting_memory(client, keys, readers)
     finally:
-        async for key in client.scan_iter(match=f"{keys.prefix}:*", count=10_000):
+        async for key in client.scan_iter(match=keys.pattern(), count=10_000):
             await client.delete(key)
 
     planner_wall = statistics.median(r[0] for r in rows["planner"])

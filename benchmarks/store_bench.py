@@ -86,7 +86,7 @@ def write_jsonl(path: Path, count: int) -> None:
 
 async def delete_prefix(client: Redis, prefix: str) -> None:
     batch: list[str] = []
-    async for key in client.scan_iter(match=f"{prefix}:*", count=5000):
+    async for key in client.scan_iter(match=Keys(prefix).pattern(), count=5000):
         batch.append(key)
         if len(batch) >= 5000:
             await client.unlink(*batch)

@@ -1,8 +1,11 @@
 """Every Redis key briefbot uses is built here, and only here.
 
 All keys live under one configurable prefix (``BRIEFBOT_PREFIX``) so that several bots,
-or a test run, can share one Redis server without touching each other. The table in
-``docs/redis.md`` lists each key, its type and its meaning; keep the two in step.
+or a test run, can share one Redis server without touching each other. The prefix is
+written in braces, ``{briefbot}:sub:42``: Redis Cluster hashes only the part in braces (a
+hash tag), so every key of one bot lands in one slot and every multi-key script and
+transaction works there, while bots with other prefixes spread over the nodes. The table
+in ``docs/redis.md`` lists each key, its type and its meaning; keep the two in step.
 
 Parts are validated when a key is packed: a part that contains the separator would make
 two different keys collide, so it is refused instead of silently accepted.
@@ -17,6 +20,9 @@ from dataclasses import dataclass
 SEPARATOR = ":"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _AMBIGUOUS = re.compile(rf"[\s{re.escape(SEPARATOR)}]")
+# A brace in the prefix would move the hash tag (Redis hashes from the first "{" to the
+# first "}" after it), so two prefixes could share a slot or one bot's keys split.
+_BRACES = re.compile(r"[{}]")
 
 
 class InvalidKeyPart(ValueError):
@@ -44,8 +50,21 @@ class Keys:
 
     prefix: str
 
+    def __post_init__(self) -> None:
+        if _BRACES.search(_part(self.prefix)):
+            raise InvalidKeyPart(f"invalid key prefix {self.prefix!r}: no braces")
+
+    @property
+    def tag(self) -> str:
+        """The hash tag every key starts with: the prefix in braces."""
+        return f"{{{self.prefix}}}"
+
+    def pattern(self) -> str:
+        """The SCAN ``MATCH`` pattern of every key of this bot (braces are literal there)."""
+        return f"{self.tag}{SEPARATOR}*"
+
     def _key(self, *parts: str | int) -> str:
-        return SEPARATOR.join((_part(self.prefix), *(_part(p) for p in parts)))
+        return SEPARATOR.join((self.tag, *(_part(p) for p in parts)))
 
     # --- subscribers -------------------------------------------------------------------
     def subscriber(self, chat_id: int) -> str:

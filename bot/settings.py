@@ -58,6 +58,11 @@ FIELDS: tuple[Setting, ...] = (
         "",
         "redis:// or rediss:// URL; empty starts the embedded Redis in BRIEFBOT_DATA_DIR.",
     ),
+    Setting(
+        "REDIS_CLUSTER",
+        "false",
+        "true: REDIS_URL names any node of a Redis Cluster (cluster-mode managed Redis).",
+    ),
     Setting("BRIEFBOT_PREFIX", "briefbot", "Prefix of every Redis key briefbot writes."),
     Setting("BRIEFBOT_DATA_DIR", "data", "Folder of the embedded Redis (append-only file)."),
     Setting("DIGEST_DIR", "examples/digests", "Folder of `YYYY-MM-DD.md` digests."),
@@ -142,6 +147,7 @@ class Settings:
     telegram_bot_token: Secret
     telegram_api_base_url: str
     redis_url: str | None
+    redis_cluster: bool
     prefix: str
     data_dir: Path
     digest_dir: Path
@@ -180,6 +186,7 @@ class Settings:
             telegram_bot_token=Secret(reader.text("TELEGRAM_BOT_TOKEN")),
             telegram_api_base_url=reader.url("TELEGRAM_API_BASE_URL", ("http", "https")),
             redis_url=reader.optional_url("REDIS_URL", ("redis", "rediss", "unix")),
+            redis_cluster=reader.cluster_flag("REDIS_CLUSTER", "REDIS_URL"),
             prefix=reader.prefix("BRIEFBOT_PREFIX"),
             data_dir=Path(reader.text("BRIEFBOT_DATA_DIR")),
             digest_dir=Path(reader.text("DIGEST_DIR")),
@@ -229,6 +236,16 @@ class _Reader:
 
     def optional_url(self, name: str, schemes: tuple[str, ...]) -> str | None:
         return self.url(name, schemes) if self.text(name) else None
+
+    def cluster_flag(self, name: str, url_name: str) -> bool:
+        """A cluster is reached over TCP through one node, and has only database 0."""
+        cluster = self.flag(name)
+        url = self.text(url_name)
+        if cluster and not url.lower().startswith(("redis://", "rediss://")):
+            self._bad(name, f"true needs {url_name} = redis:// or rediss:// of any node")
+        elif cluster and re.search(r"://[^/]*/0*[1-9]", url):
+            self._bad(name, f"a Redis Cluster has only database 0; drop the number in {url_name}")
+        return cluster
 
     def digest_url(self, name: str) -> str | None:
         value = self.optional_url(name, ("http", "https"))

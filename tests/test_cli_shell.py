@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TextIO
 
 import pytest
-from redis.asyncio import Redis
+
+from bot.keys import Keys
+from tests.fixtures.redis_server import delete_keys, open_client
 
 from bot.settings import Settings
 from bot.shell import ShellOptions, run_shell
@@ -38,9 +40,8 @@ SCRIPT = """/start
 async def shell_prefix(redis_url: str, key_prefix: str) -> AsyncIterator[str]:
     """The prefix to give the shell; it writes under ``<prefix>-shell``, cleaned up after."""
     yield key_prefix
-    client = Redis.from_url(redis_url, decode_responses=True)
-    async for key in client.scan_iter(match=f"{key_prefix}-shell:*", count=1000):
-        await client.delete(key)
+    client = await open_client(redis_url)
+    await delete_keys(client, Keys(f"{key_prefix}-shell"))
     await client.aclose()
 
 

@@ -11,21 +11,25 @@ import redis
 
 from bot.cli import main
 from bot.keys import Keys
+from tests.fixtures.redis_server import CLUSTER
 
 
 @pytest.fixture
 def cli_env(
-    redis_url: str, key_prefix: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    redis_env: dict[str, str], keys: Keys, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> Iterator[redis.Redis]:
     """The CLI's environment points at the test server and prefix; yields a client to
     look at the result, and deletes the prefix's keys afterwards."""
     monkeypatch.chdir(tmp_path)  # no developer .env is read
-    monkeypatch.setenv("REDIS_URL", redis_url)
-    monkeypatch.setenv("BRIEFBOT_PREFIX", key_prefix)
+    for name, value in redis_env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("BRIEFBOT_PREFIX", keys.prefix)
     monkeypatch.setenv("BOT_TIMEZONE", "Asia/Shanghai")
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    kind = redis.RedisCluster if CLUSTER else redis.Redis
+    # A cluster client stands in for a Redis one (the same commands).
+    client: redis.Redis = kind.from_url(redis_env["REDIS_URL"], decode_responses=True)
     yield client
-    for key in client.scan_iter(match=f"{key_prefix}:*", count=1000):
+    for key in client.scan_iter(match=keys.pattern(), count=1000):
         client.delete(key)
     client.close()
 

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from tests.fixtures.delivery import EXAMPLE, DeliveryWorld
+from tests.fixtures.redis_server import CLUSTER
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,6 +21,7 @@ def _env(world: DeliveryWorld, redis_url: str, tmp_path: Path, **extra: str) -> 
         TELEGRAM_BOT_TOKEN=world.bot_token,
         TELEGRAM_API_BASE_URL=world.sandbox.bot_api_base_url,
         REDIS_URL=redis_url,
+        REDIS_CLUSTER=str(CLUSTER).lower(),
         BRIEFBOT_PREFIX=world.keys.prefix,
         DIGEST_DIR=str(EXAMPLE.parent),
         BRIEFBOT_DATA_DIR=str(tmp_path),

@@ -24,6 +24,7 @@ from bot.store.digests import DigestArchive
 from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore
 from sandbox import Sandbox
+from tests.fixtures.redis_server import open_client
 from tests.fixtures.scheduling import digest_text, queued
 from tests.fixtures.stores import MovableClock
 
@@ -66,7 +67,7 @@ def make_scheduling(settings: Settings, keys: Keys, clock: MovableClock, bot: Bo
 
 @pytest.fixture
 async def second_client(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url, decode_responses=True)
+    client = await open_client(redis_url)
     yield client
     await client.aclose()
 

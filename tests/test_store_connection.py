@@ -14,6 +14,7 @@ from bot.store.connection import open_redis
 from bot.store.embedded import EmbeddedRedis, EmbeddedRedisError
 from bot.store.errors import StoreUnavailable
 from bot.store.stores import Stores
+from tests.fixtures.redis_server import CLUSTER
 from tests.test_digest_archive import make_digest
 
 DATE = "2025-07-21"
@@ -93,8 +94,8 @@ async def test_an_unreachable_server_is_named_without_its_password() -> None:
 
 
 async def test_a_database_the_server_does_not_have_is_a_clear_error(redis_url: str) -> None:
-    if not redis_url.startswith("redis"):
-        pytest.skip("needs a TCP Redis server (set REDIS_URL)")
+    if not redis_url.startswith("redis") or CLUSTER:
+        pytest.skip("needs a single TCP Redis server (a cluster has only database 0)")
     base = redis_url.rsplit("/", 1)[0]
     with pytest.raises(StoreUnavailable, match=r"db 999: DB index is out of range; check"):
         await open_redis(Settings.from_env({"REDIS_URL": f"{base}/999"}))
@@ -108,8 +109,8 @@ async def test_an_unwritable_data_folder_is_a_clear_error(tmp_path: Path) -> Non
 
 
 async def test_the_database_number_of_the_url_is_used(redis_url: str) -> None:
-    if not redis_url.startswith("redis"):
-        pytest.skip("needs a TCP Redis server (set REDIS_URL)")
+    if not redis_url.startswith("redis") or CLUSTER:
+        pytest.skip("needs a single TCP Redis server (a cluster has only database 0)")
     base = redis_url.rsplit("/", 1)[0]
     settings = Settings.from_env({"REDIS_URL": f"{base}/5", "BRIEFBOT_PREFIX": "db-check"})
     connection = await open_redis(settings)

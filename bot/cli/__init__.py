@@ -21,6 +21,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "sandbox",
     "check",
     "preview",
+    "migrate-keys",
 )
 
 Command = Callable[[argparse.Namespace], int]
@@ -33,7 +34,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in (only,) if only in SUBCOMMANDS else SUBCOMMANDS:
-        importlib.import_module(f"bot.cli.{name}").register(subparsers)
+        importlib.import_module(f"bot.cli.{name.replace('-', '_')}").register(subparsers)
     return parser
 
 

@@ -306,7 +306,9 @@ class SubscriberStore:
 
         async def move(pipe: Pipeline) -> Subscriber | None:
             old_fields = await pipe.hgetall(old_key)
-            new_exists = await pipe.exists(new_key)
+            # HLEN, not EXISTS: the cluster pipeline splits multi-key commands such as
+            # EXISTS by slot and returns the pipeline instead of the reply while watching.
+            new_exists = await pipe.hlen(new_key) > 0
             score = await pipe.zscore(self._keys.due(), str(old_chat_id))
             start_multi(pipe)
             self._queue_delete(pipe, old_chat_id)

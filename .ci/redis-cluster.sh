@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# A throwaway three-node Redis Cluster made of the machine's redis-server, for the Redis
+# tests (CI runs them against it; so can you):
+#
+#   .ci/redis-cluster.sh start    # starts it, prints the URL of its first node
+#   REDIS_CLUSTER=true REDIS_URL=redis://127.0.0.1:7101 .venv/bin/pytest -m redis
+#   .ci/redis-cluster.sh stop     # stops it and deletes its folder
+#
+# Three primaries, no replicas, no persistence (--save '' --appendonly no): test data only.
+# CLUSTER_PORTS (default "7101 7102 7103") and CLUSTER_DIR change where it runs; each node
+# also uses its port + 10000 for the cluster bus.
+set -euo pipefail
+
+read -r -a PORTS <<<"${CLUSTER_PORTS:-7101 7102 7103}"
+DIR="${CLUSTER_DIR:-${TMPDIR:-/tmp}/briefbot-redis-cluster}"
+WAIT_SECONDS=30
+
+port_in_use() {
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+wait_until() { # wait_until DESCRIPTION COMMAND...: retry COMMAND for WAIT_SECONDS
+    local what=$1
+    shift
+    for _ in $(seq $((WAIT_SECONDS * 10))); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.1
+    done
+    echo "redis-cluster: $what did not happen within ${WAIT_SECONDS}s (logs in $DIR)" >&2
+    return 1
+}
+
+cluster_ok() {
+    for port in "${PORTS[@]}"; do
+        redis-cli -p "$port" cluster info | grep -q '^cluster_state:ok' || return 1
+    done
+}
+
+start() {
+    for port in "${PORTS[@]}"; do
+        for used in "$port" $((port + 10000)); do
+            if port_in_use "$used"; then
+                echo "redis-cluster: port $used is taken; set CLUSTER_PORTS to free ports" >&2
+                exit 1
+            fi
+        done
+    done
+    rm -rf "$DIR"
+    nodes=()
+    for port in "${PORTS[@]}"; do
+        mkdir -p "$DIR/$port"
+        redis-server --port "$port" --bind 127.0.0.1 --dir "$DIR/$port" \
+            --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+            --save '' --appendonly no --maxmemory-policy noeviction \
+            --daemonize yes --pidfile "$DIR/$port/redis.pid" --logfile "$DIR/$port/redis.log"
+        nodes+=("127.0.0.1:$port")
+    done
+    for port in "${PORTS[@]}"; do
+        wait_until "node $port answering" redis-cli -p "$port" ping
+    done
+    redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >"$DIR/create.log"
+    wait_until "cluster_state:ok on every node" cluster_ok
+    echo "redis://127.0.0.1:${PORTS[0]}"
+}
+
+stop() {
+    for port in "${PORTS[@]}"; do
+        pidfile="$DIR/$port/redis.pid"
+        if [[ -f $pidfile ]]; then
+            kill "$(cat "$pidfile")" 2>/dev/null || true
+        fi
+    done
+    for port in "${PORTS[@]}"; do
+        pidfile="$DIR/$port/redis.pid"
+        # redis-server deletes its pid file when it has exited.
+        [[ -f $pidfile ]] && wait_until "node $port stopping" test ! -e "$pidfile"
+    done
+    rm -rf "$DIR"
+}
+
+case "${1:-}" in
+start) start ;;
+stop) stop ;;
+*)
+    echo "usage: $0 start|stop" >&2
+    exit 2
+    ;;
+esac

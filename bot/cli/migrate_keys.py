@@ -1,0 +1,54 @@
+"""``briefbot migrate-keys``: the one-time rename of a single server's keys from the old
+layout (``briefbot:sub:42``) to the hash-tagged one (``{briefbot}:sub:42``).
+
+Run it once, with every briefbot process stopped, before starting this version on a Redis
+that an older version used. It exits 0 when every old-named key was renamed (or none was
+left), 1 when a process still runs or some keys exist under both names (left untouched
+and listed, so nothing is overwritten).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bot.cli.sending import run_with_redis
+from bot.settings import Settings
+from bot.store.connection import RedisConnection, is_cluster
+from bot.store.key_migration import MigrationRefused, migrate_keys
+
+SHOWN_CONFLICTS = 10
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``migrate-keys``."""
+    parser = subparsers.add_parser(
+        "migrate-keys",
+        help="rename keys of an older version to {PREFIX}:... (once, all processes stopped)",
+    )
+    parser.set_defaults(func=lambda _args: run_with_redis(migrate))
+
+
+async def migrate(settings: Settings, connection: RedisConnection) -> int:
+    """Rename the old-named keys of ``settings.prefix``; returns the exit status."""
+    keys = connection.keys
+    try:
+        report = await migrate_keys(connection.client, keys, cluster=is_cluster(connection.client))
+    except MigrationRefused as error:
+        print(f"briefbot: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"renamed {report.renamed} keys from {keys.prefix}:... to {keys.tag}:... "
+        f"on {connection.url_description}"
+    )
+    if not report.conflicts:
+        return 0
+    print(
+        f"briefbot: {len(report.conflicts)} old keys were left as they are because the new "
+        "name exists too (a newer briefbot already ran on this Redis); compare and delete "
+        "the one you do not need, e.g.:",
+        file=sys.stderr,
+    )
+    for key in report.conflicts[:SHOWN_CONFLICTS]:
+        print(f"  {key}  (new: {keys.tag}{key.removeprefix(keys.prefix)})", file=sys.stderr)
+    return 1
