@@ -12,9 +12,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from bot.cli.sending import run_with_redis
-from bot.settings import Settings
-from bot.store.connection import RedisConnection, is_cluster
+from bot.cli.process import run_with_runtime
+from bot.runtime import Runtime
+from bot.store.connection import is_cluster
 from bot.store.key_migration import MigrationRefused, migrate_keys
 
 SHOWN_CONFLICTS = 10
@@ -26,11 +26,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "migrate-keys",
         help="rename keys of an older version to {PREFIX}:... (once, all processes stopped)",
     )
-    parser.set_defaults(func=lambda _args: run_with_redis(migrate))
+    parser.set_defaults(func=lambda _args: run_with_runtime(migrate))
 
 
-async def migrate(settings: Settings, connection: RedisConnection) -> int:
-    """Rename the old-named keys of ``settings.prefix``; returns the exit status."""
+async def migrate(runtime: Runtime) -> int:
+    """Rename the old-named keys of the settings' prefix; returns the exit status."""
+    connection = runtime.connection
     keys = connection.keys
     try:
         report = await migrate_keys(connection.client, keys, cluster=is_cluster(connection.client))
