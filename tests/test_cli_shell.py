@@ -17,10 +17,9 @@ from typing import TextIO
 import pytest
 
 from bot.keys import Keys
-from tests.fixtures.redis_server import delete_keys, open_client
-
 from bot.settings import Settings
 from bot.shell import ShellOptions, run_shell
+from tests.fixtures.redis_server import delete_keys, open_client
 from tests.fixtures.stores import MovableClock
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -160,12 +159,12 @@ class ScriptedLines:
 
 
 async def test_a_scheduled_push_arrives_in_the_shell(
-    redis_url: str, shell_prefix: str, digest_dir: Path, clock: MovableClock
+    redis_env: dict[str, str], shell_prefix: str, digest_dir: Path, clock: MovableClock
 ) -> None:
     clock.now = datetime(2025, 7, 20, 23, 58, 30, tzinfo=UTC)  # 07:58:30 in Shanghai
     settings = Settings.from_env(
         {
-            "REDIS_URL": redis_url,
+            **redis_env,
             "BRIEFBOT_PREFIX": shell_prefix,
             "DIGEST_DIR": str(digest_dir),
             "SCHEDULER_TICK_SECONDS": "0.5",
