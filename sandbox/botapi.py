@@ -14,7 +14,7 @@ from sandbox.counters import Counters
 from sandbox.faults import RATE_LIMITED_METHODS, Faults
 from sandbox.message_content import formatted_text, inline_keyboard
 from sandbox.models import JSON, Chat, Message, now
-from sandbox.params import ApiError, Params, bad_request
+from sandbox.params import ApiError, Params, bad_request, integer
 from sandbox.state import SandboxState
 from sandbox.updates import PollConflict
 from sandbox.webhook_delivery import Webhook
@@ -80,10 +80,9 @@ class BotApi:
         raw = params.raw("chat_id")
         if raw is None or raw == "":
             raise bad_request("chat_id is empty")
-        try:
-            chat_id = int(raw)
-        except (TypeError, ValueError):
-            raise bad_request("chat not found") from None
+        chat_id = integer(raw)
+        if chat_id is None:
+            raise bad_request("chat not found")
         chat = self.state.chats.get(chat_id)
         if chat is None or chat_id in self.faults.config.missing_chats:
             raise bad_request("chat not found")
@@ -124,10 +123,9 @@ class BotApi:
             allow_missing = params.get_bool("allow_sending_without_reply")
         if raw_id is None or raw_id == "":
             return None
-        try:
-            message_id = int(raw_id)
-        except (TypeError, ValueError):
-            raise bad_request("invalid reply message identifier specified") from None
+        message_id = integer(raw_id)
+        if message_id is None:
+            raise bad_request("invalid reply message identifier specified")
         replied = chat.messages.get(message_id)
         if replied is None or replied.deleted:
             if allow_missing:

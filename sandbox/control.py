@@ -14,7 +14,7 @@ from aiohttp import web
 from sandbox.counters import Counters
 from sandbox.faults import FaultConfig, FaultConfigError, Faults
 from sandbox.models import JSON
-from sandbox.params import ApiError, client_gone, json_value
+from sandbox.params import ApiError, client_gone, integer, json_value
 from sandbox.state import SandboxState, StateError
 
 logger = logging.getLogger(__name__)
@@ -68,10 +68,10 @@ async def _body(request: web.Request) -> JSON:
 
 
 def _int(value: Any, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise _BadInput(f"{name} must be an integer, not {value!r}") from None
+    number = integer(value)
+    if number is None:
+        raise _BadInput(f"{name} must be an integer, not {value!r}")
+    return number
 
 
 def _bool(value: Any, name: str) -> bool:

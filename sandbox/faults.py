@@ -72,7 +72,7 @@ class FaultConfig:
         try:
             for name, value in changes.items():
                 values[name] = _coerce(name, value)
-        except (TypeError, ValueError) as exc:
+        except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: int(1e400)
             raise FaultConfigError(f"bad value for {name}: {value!r} ({exc})") from exc
         return replace(self, **values)
 
@@ -113,6 +113,8 @@ def _coerce(name: str, value: Any) -> Any:
             return None
         raise TypeError("may not be null")
     number = float(value) if name in ("global_rate", "per_chat_rate") else int(value)
+    if not math.isfinite(number):  # a NaN rate would compare false with every limit
+        raise ValueError("not a finite number")
     if number < 0 or (name == "error_status" and not 500 <= number <= 599):
         raise ValueError("out of range")
     return number

@@ -84,7 +84,7 @@ def explicit_entities(params: Params) -> list[Entity]:
                     item.get("custom_emoji_id"),
                 )
             )
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, OverflowError):
             raise bad_request("can't parse entities JSON object") from None
     return sorted(entities, key=lambda e: (e.offset, -e.length))
 

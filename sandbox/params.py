@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
+from aiohttp.http import HttpProcessingError
 
 from sandbox.models import JSON
 
@@ -38,6 +40,15 @@ class ApiError(Exception):
 
 def bad_request(text: str, parameters: JSON | None = None) -> ApiError:
     return ApiError(400, f"Bad Request: {text}", parameters)
+
+
+def integer(value: Any) -> int | None:
+    """``value`` as an integer, or None when it is none: text, a list, infinity (JSON's
+    1e400), a number of more digits than Python converts."""
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def has_invalid_text(value: Any) -> bool:
@@ -117,7 +128,8 @@ async def read_params(request: web.Request) -> Params:
                 form = await request.post()
             except UnicodeDecodeError:
                 raise bad_request(NOT_UTF8) from None
-            except (ValueError, LookupError):  # no or a wrong boundary, an unknown charset
+            except (ValueError, LookupError, HttpProcessingError):
+                # No boundary or a wrong one, an unknown charset, a line without end.
                 raise bad_request("can't parse multipart body") from None
             for key, value in form.items():
                 if isinstance(value, str):
@@ -155,21 +167,22 @@ class Params:
             if empty is not None:
                 raise bad_request(empty)
             return None
-        if isinstance(value, bool):
+        number = None if isinstance(value, bool) else integer(value)
+        if number is None:
             raise bad_request(f"invalid {name} specified")
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            raise bad_request(f"invalid {name} specified") from None
+        return number
 
     def get_float(self, name: str, default: float) -> float:
         value = self.values.get(name)
         if value is None or value == "":
             return default
         try:
-            return float(value)
+            number = float(value)
         except (TypeError, ValueError):
             raise bad_request(f"invalid {name} specified") from None
+        if not math.isfinite(number):  # a NaN deadline would corrupt the event loop's timers
+            raise bad_request(f"invalid {name} specified")
+        return number
 
     def get_bool(self, name: str) -> bool:
         value = self.values.get(name)
