@@ -43,10 +43,10 @@ def _is_word_char(char: str) -> bool:
 def contains(haystack: str, term: str) -> bool:
     """Whether folded ``haystack`` holds folded ``term`` (at a word start when the term
     starts with a Latin letter or digit)."""
-    if not term:
+    if not term or term not in haystack:
         return False
     if not _is_word_char(term[0]):
-        return term in haystack
+        return True
     start = haystack.find(term)
     while start != -1:
         if start == 0 or not _is_word_char(haystack[start - 1]):

@@ -1,9 +1,9 @@
 """/search WORDS over the headlines and summaries of every stored digest, newest first.
 
 Each digest version is parsed and folded once per process and kept in memory (a year of
-20-item digests is a few MB); a query then costs two Redis round trips (every date, and
-every date's current content hash, pipelined) to notice new digests and corrections, and
-a scan of folded text in memory. Matching is that of keyword filters
+20-item digests is a few MB); a query then costs two Redis calls (every date, and every
+date's current content hash in one script call) to notice new digests and corrections,
+and a scan of folded text in memory. Matching is that of keyword filters
 (``bot.digest.keywords``): literal, case-insensitive, CJK-aware; every word must occur,
 a ``-word`` must not.
 """
@@ -44,19 +44,24 @@ class SearchResult:
 
 @dataclass(frozen=True)
 class _Indexed:
-    """One digest version, its items with their folded text."""
+    """One digest version: its items with their folded text, and all of that text in one
+    string, so a digest without a word is passed over with one substring test."""
 
     content_hash: str
     items: tuple[tuple[Item, str], ...]
+    text: str
 
 
 def index_digest(digest: Digest) -> _Indexed:
     """A digest as the search scans it."""
-    return _Indexed(digest.content_hash, tuple((item, item_text(item)) for item in digest.items))
+    items = tuple((item, item_text(item)) for item in digest.items)
+    return _Indexed(digest.content_hash, items, "\n".join(text for _, text in items))
 
 
 def matching(indexed: _Indexed, include: tuple[str, ...], exclude: tuple[str, ...]) -> list[Item]:
     """The items of ``indexed`` holding every ``include`` term and no ``exclude`` term."""
+    if not all(term in indexed.text for term in include):
+        return []
     return [
         item
         for item, text in indexed.items

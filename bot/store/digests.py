@@ -44,6 +44,7 @@ class DigestArchive:
         self._keys = keys
         self._clock = clock
         self._save = load_script(client, "save_digest")
+        self._hashes = load_script(client, "current_hashes")
 
     @translate_errors
     async def save(self, digest: Digest) -> SaveResult:
@@ -92,14 +93,11 @@ class DigestArchive:
 
     @translate_errors
     async def current_hashes(self, dates: Sequence[str]) -> list[str | None]:
-        """``current_hash`` of each of ``dates`` in one pipelined round trip, in order."""
+        """``current_hash`` of each of ``dates`` in one script call, in order."""
         if not dates:
             return []
-        async with self._client.pipeline(transaction=False) as pipe:
-            for date in dates:
-                pipe.hget(self._keys.digest(date), "hash")
-            values: list[object] = await pipe.execute()
-        return [None if value is None else str(value) for value in values]
+        values = await self._hashes(keys=[self._keys.digest(date) for date in dates])
+        return [str(value) or None for value in values]
 
     @translate_errors
     async def version_hashes(self, date: str) -> list[str]:
