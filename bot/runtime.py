@@ -14,10 +14,10 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 from bot.digest.categories import CategoryRules
-from bot.services.digest_cache import DigestCache
 from bot.settings import Settings
 from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection, open_redis
+from bot.store.digest_cache import DigestCache
 from bot.store.stores import Stores
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from redis.asyncio import Redis
 
+from bot.delivery.kinds.push import enqueue_push_for_active
 from bot.delivery.queue.outbox import Outbox
 from bot.keys import Keys
 from bot.store.ledger import DeliveryLedger
@@ -39,9 +40,10 @@ async def test_only_active_readers_without_the_digest_whose_time_has_come(
         ]
     )
     await DeliveryLedger(redis, keys).record_sent("2025-07-21", 5, [10], "hash")
-    outbox = Outbox.of(Stores.over(redis, keys))
+    stores = Stores.over(redis, keys)
+    outbox = Outbox.of(stores)
     six_utc = datetime(2025, 7, 21, 6, 0, tzinfo=UTC)
-    count = await outbox.enqueue_push_for_active("2025-07-21", "due", six_utc)
+    count = await enqueue_push_for_active(outbox, stores, "2025-07-21", "due", six_utc)
     assert count == 2
     assert await _enqueued_chats(redis, keys) == [1, 3]
     progress = await outbox.progress.get("due")
@@ -51,6 +53,7 @@ async def test_only_active_readers_without_the_digest_whose_time_has_come(
 async def test_now_takes_every_active_reader_regardless_of_time(redis: Redis, keys: Keys) -> None:
     store = SubscriberStore(redis, keys)
     await store.put_many([_reader(chat, "America/New_York") for chat in range(1, 1201)])
-    count = await Outbox.of(Stores.over(redis, keys)).enqueue_push_for_active("2025-07-21", "now")
+    stores = Stores.over(redis, keys)
+    count = await enqueue_push_for_active(Outbox.of(stores), stores, "2025-07-21", "now")
     assert count == 1200  # more than one page and one enqueue batch
     assert await _enqueued_chats(redis, keys) == list(range(1, 1201))

@@ -10,6 +10,7 @@ from typing import Any
 from redis.asyncio import Redis
 from telegram.request import RequestData
 
+from bot.delivery.kinds.push import enqueue_push
 from bot.delivery.senders.pool import PoolConfig
 from bot.digest.model import Digest, Item
 from bot.i18n import t
@@ -62,7 +63,7 @@ async def test_full_format_spreads_its_messages_while_other_chats_are_served(
     # get nothing until the first chat's second message went out.
     order = SendOrder()
     await world.pool(config=dataclasses.replace(FAST, concurrency=1), request=order)
-    await world.outbox.enqueue_push(long.date, [first, second], "full")
+    await enqueue_push(world.outbox, long.date, [first, second], "full")
     progress = await world.finished("full")
     assert progress.sent == 2  # one delivery per reader, however many messages
     assert sorted(order.chats) == sorted([first, first, second, second])

@@ -3,7 +3,7 @@ per version, and a correction (a new content hash) never served stale to a reade
 
 from __future__ import annotations
 
-from bot.services.digest_cache import DigestCache
+from bot.store.digest_cache import DigestCache
 from bot.store.digests import DigestArchive
 from tests.test_digest_archive import make_digest
 

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Bot
 
+from bot.delivery.kinds.push import enqueue_push
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.scheduler.planner import Planner, scheduled_push_id
 from bot.sources.folder import FolderSource
@@ -57,7 +58,7 @@ async def test_readers_get_the_digest_at_their_own_time_exactly_once(
 
     # A crash between enqueueing and rescheduling repeats the push task: the ledger makes
     # the repeat a no-op.
-    await world.outbox.enqueue_push(date, chats, push_id)
+    await enqueue_push(world.outbox, date, chats, push_id)
     progress = await world.finished(push_id)
     assert progress.sent == 3 and progress.skipped == 3
     for chat in chats:

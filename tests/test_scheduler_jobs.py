@@ -17,9 +17,9 @@ from bot.digest.parser import parse_digest
 from bot.keys import Keys
 from bot.runtime import Runtime
 from bot.scheduler.jobs import Scheduling, build_scheduling
-from bot.services.digest_cache import DigestCache
 from bot.settings import Settings
 from bot.store.connection import RedisConnection
+from bot.store.digest_cache import DigestCache
 from bot.store.digests import DigestArchive
 from bot.store.stores import Stores
 from bot.store.subscribers import SubscriberStore

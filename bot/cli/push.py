@@ -20,6 +20,7 @@ from datetime import date as Date
 from pathlib import PurePath
 
 from bot.cli.process import run_with_runtime, stop_signals
+from bot.delivery.kinds.push import enqueue_push_for_active
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.report import progress_line, redraw, summary
 from bot.delivery.senders.startup import own_senders
@@ -61,7 +62,7 @@ async def push(runtime: Runtime, args: argparse.Namespace) -> int:
     outbox = Outbox.of(runtime.stores)
     push_id = f"manual-{date}-{uuid.uuid4().hex[:8]}"
     due_by = None if args.now else datetime.now(UTC)
-    count = await outbox.enqueue_push_for_active(date, push_id, due_by)
+    count = await enqueue_push_for_active(outbox, runtime.stores, date, push_id, due_by)
     print(f"enqueued {count} deliveries of {date} (push {push_id})", file=sys.stderr)
     if not args.wait or count == 0:
         return 0

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.delivery.kinds.push import enqueue_push
 from bot.delivery.queue.outbox import Outbox
 from bot.services.errors import InvalidSetting
 from bot.store.clock import Clock
@@ -170,7 +171,7 @@ class Planner:
 
     async def _release(self, date: str, now: datetime, report: TickReport) -> None:
         async for chats in self.waiting.waiters(date, now):
-            queued = await self._outbox.enqueue_push(date, chats, scheduled_push_id(date))
+            queued = await enqueue_push(self._outbox, date, chats, scheduled_push_id(date))
             report.released[date] = report.released.get(date, 0) + queued
         await self.waiting.finish(date)
 
@@ -192,7 +193,7 @@ class Planner:
         for date, items in by_date.items():
             chats = [item.chat_id for item in items]
             if await self._is_stored(date, stored):
-                queued = await self._outbox.enqueue_push(date, chats, scheduled_push_id(date))
+                queued = await enqueue_push(self._outbox, date, chats, scheduled_push_id(date))
                 report.enqueued[date] = report.enqueued.get(date, 0) + queued
             else:
                 give_up = {i.chat_id: (i.instant + self._cutoff).timestamp() for i in items}

@@ -13,10 +13,10 @@ from bot.digest.categories import CategoryRules
 from bot.digest.keywords import KeywordFilter
 from bot.digest.model import Digest, Item
 from bot.services.days import BadDay, read_day, today_in
-from bot.services.digest_cache import DigestCache
 from bot.services.reader import Reader
 from bot.services.refusal import Refused
 from bot.services.subscriptions import language_of
+from bot.store.digest_cache import DigestCache
 from bot.store.digests import DigestArchive
 from bot.store.reads import ReadState
 from bot.store.subscriber import Subscriber

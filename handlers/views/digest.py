@@ -11,7 +11,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callback_data import OPEN_ITEM, RENDERED, SHOW_ALL, InvalidCallback
 from bot.i18n import t
 from bot.render import Button, RenderedMessage, render_compact, render_full, render_item
-from bot.services.digest_cache import DigestCache
 from bot.services.reading import DigestResult, ItemResult
 from handlers import actions
 from handlers.common import Answer, Screen
@@ -24,13 +23,13 @@ def show_all(day: str) -> str:
 
 
 def _rendered(
-    cache: DigestCache | None,
+    result: DigestResult | ItemResult,
     key: tuple[str, str, str, int],
     make: Callable[[], list[RenderedMessage]],
 ) -> list[RenderedMessage]:
     """Rendering is a pure function of (digest version, language): the process's digest
-    cache (``bot.services.digest_cache``) makes it once for a morning of readers."""
-    return make() if cache is None else cache.rendered(key, make)
+    cache (``bot.store.digest_cache``) makes it once for a morning of readers."""
+    return make() if result.renders is None else result.renders.rendered(key, make)
 
 
 def digest_messages(result: DigestResult) -> list[Answer]:
@@ -54,10 +53,10 @@ def digest_messages(result: DigestResult) -> list[Answer]:
         return answers
     if result.full:
         key = ("full", digest.content_hash, lang, 0)
-        answers.extend(_rendered(result.renders, key, lambda: render_full(digest, lang)))
+        answers.extend(_rendered(result, key, lambda: render_full(digest, lang)))
     else:
         key = ("compact", digest.content_hash, lang, 0)
-        answers.extend(_rendered(result.renders, key, lambda: [render_compact(digest, lang)]))
+        answers.extend(_rendered(result, key, lambda: [render_compact(digest, lang)]))
     return answers
 
 
@@ -71,7 +70,7 @@ def item_message(result: ItemResult) -> RenderedMessage:
         rows = tuple(tuple(_navigating(button) for button in row) for row in rendered.keyboard)
         return [replace(rendered, keyboard=rows)]
 
-    return _rendered(result.renders, ("item", digest.content_hash, lang, number), make)[0]
+    return _rendered(result, ("item", digest.content_hash, lang, number), make)[0]
 
 
 def _navigating(button: Button) -> Button:

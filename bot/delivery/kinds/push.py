@@ -10,16 +10,20 @@ the first step, then sends one message per step at the chat's pace.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final
 
+from bot.delivery.kinds.push_audience import undelivered_active
 from bot.delivery.queue.held import Job
-from bot.delivery.queue.tasks import BadTask, chat_of, check_batch, text_of
+from bot.delivery.queue.outbox import Outbox
+from bot.delivery.queue.tasks import BadTask, Task, chat_of, check_batch, text_of
 from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
 from bot.delivery.senders.variants import DigestMissing
 from bot.keys import InvalidKeyPart, Keys
 from bot.store.ledger import Sent
+from bot.store.stores import Stores
 
 NAME: Final = "push"
 
@@ -113,3 +117,34 @@ def _push(job: Job) -> PushTask:
 
 
 PUSH: Final = PushKind()
+
+
+async def enqueue_push(
+    outbox: Outbox,
+    date: str,
+    chat_ids: AsyncIterable[int] | Iterable[int],
+    push_id: str,
+    *,
+    finish: bool = True,
+) -> int:
+    """Add one push task per chat for the digest of ``date`` to push ``push_id``; returns
+    how many (``finish`` as for ``Outbox.enqueue``)."""
+    if isinstance(chat_ids, AsyncIterable):
+        tasks: AsyncIterable[Task] | Iterable[Task] = _tasks(date, chat_ids, push_id)
+    else:
+        tasks = (PushTask(date, chat, push_id) for chat in chat_ids)
+    return await outbox.enqueue(push_id, tasks, finish=finish)
+
+
+async def enqueue_push_for_active(
+    outbox: Outbox, stores: Stores, date: str, push_id: str, due_by: datetime | None = None
+) -> int:
+    """Enqueue ``date``'s push for every active subscriber without it (only those whose
+    push time that day is at or before ``due_by``, when given); returns how many."""
+    chats = undelivered_active(stores.subscribers, stores.ledger, date, due_by)
+    return await enqueue_push(outbox, date, chats, push_id)
+
+
+async def _tasks(date: str, chat_ids: AsyncIterable[int], push_id: str) -> AsyncIterator[Task]:
+    async for chat in chat_ids:
+        yield PushTask(date, chat, push_id)

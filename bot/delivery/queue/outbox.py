@@ -1,7 +1,8 @@
 """The outbox as producers see it: batches of tasks (a push, later a broadcast or a
 correction) put into the outbox stream.
 
-Producers (``briefbot push``, the scheduler) ``enqueue`` in pipelined batches, never
+Producers (``briefbot push``, the scheduler; pushes through
+``bot.delivery.kinds.push.enqueue_push``) ``enqueue`` in pipelined batches, never
 holding the whole audience in memory; the senders read the same stream
 (``bot.store.outbox.OutboxStream``). A batch's progress counts what was enqueued only
 after the entries exist, so a sender can never finish more tasks than were counted.
@@ -11,17 +12,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
-from datetime import datetime
 from typing import Final, TypeVar
 
-from bot.delivery.kinds.push import PushTask
-from bot.delivery.queue.audience import undelivered_active
 from bot.delivery.queue.tasks import Task, encode
-from bot.store.ledger import DeliveryLedger
 from bot.store.outbox import OutboxStream
 from bot.store.progress import ProgressStore
 from bot.store.stores import Stores
-from bot.store.subscribers import SubscriberStore
 
 BATCH: Final = 500
 T = TypeVar("T")
@@ -47,22 +43,14 @@ async def _batches(items: AsyncIterable[T] | Iterable[T]) -> AsyncIterator[list[
 class Outbox:
     """Enqueues delivery tasks into one bot's outbox stream and counts them."""
 
-    def __init__(
-        self,
-        stream: OutboxStream,
-        progress: ProgressStore,
-        subscribers: SubscriberStore,
-        ledger: DeliveryLedger,
-    ) -> None:
+    def __init__(self, stream: OutboxStream, progress: ProgressStore) -> None:
         self.stream = stream
         self.progress = progress
-        self._subscribers = subscribers
-        self._ledger = ledger
 
     @classmethod
     def of(cls, stores: Stores) -> Outbox:
         """The outbox over ``stores``."""
-        return cls(stores.outbox, stores.progress, stores.subscribers, stores.ledger)
+        return cls(stores.outbox, stores.progress)
 
     async def enqueue(
         self,
@@ -86,32 +74,3 @@ class Outbox:
         if finish:
             await self.progress.enqueue_finished(batch_id)
         return total
-
-    async def enqueue_push(
-        self,
-        date: str,
-        chat_ids: AsyncIterable[int] | Iterable[int],
-        push_id: str,
-        *,
-        finish: bool = True,
-    ) -> int:
-        """Add one push task per chat for the digest of ``date`` to push ``push_id``;
-        returns how many (``finish`` as for ``enqueue``)."""
-        if isinstance(chat_ids, AsyncIterable):
-            tasks: AsyncIterable[Task] | Iterable[Task] = _push_tasks(date, chat_ids, push_id)
-        else:
-            tasks = (PushTask(date, chat, push_id) for chat in chat_ids)
-        return await self.enqueue(push_id, tasks, finish=finish)
-
-    async def enqueue_push_for_active(
-        self, date: str, push_id: str, due_by: datetime | None = None
-    ) -> int:
-        """Enqueue ``date``'s push for every active subscriber without it (only those whose
-        push time that day is at or before ``due_by``, when given); returns how many."""
-        chats = undelivered_active(self._subscribers, self._ledger, date, due_by)
-        return await self.enqueue_push(date, chats, push_id)
-
-
-async def _push_tasks(date: str, chat_ids: AsyncIterable[int], push_id: str) -> AsyncIterator[Task]:
-    async for chat in chat_ids:
-        yield PushTask(date, chat, push_id)

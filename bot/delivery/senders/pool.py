@@ -40,8 +40,8 @@ from bot.delivery.senders.deliverer import Deliverer, DeliveryPolicy, Finished, 
 from bot.delivery.senders.variants import ContentCache
 from bot.digest.categories import CategoryRules
 from bot.runtime import Runtime
-from bot.services.digest_cache import DigestCache
 from bot.settings import Settings
+from bot.store.digest_cache import DigestCache
 from bot.store.errors import StoreUnavailable
 from bot.store.outbox import Entry
 from bot.store.progress import Outcome

@@ -4,7 +4,7 @@ rendered in their format and language, computed once per distinct combination.
 A push to 100,000 readers renders a handful of variants, not 100,000 messages. The digest
 itself is re-read only when its content hash changes (a correction), checked at most every
 ``RECHECK_SECONDS``. Both live in the process's one digest cache
-(``bot.services.digest_cache``), shared with the readers' side.
+(``bot.store.digest_cache``), shared with the readers' side.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Final
 from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest
 from bot.render import render_compact, render_full
-from bot.services.digest_cache import DigestCache
+from bot.store.digest_cache import DigestCache
 from bot.store.subscriber import Subscriber
 
 RECHECK_SECONDS: Final = 5.0

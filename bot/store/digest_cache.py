@@ -1,5 +1,6 @@
-"""The one cache of digests per process: each stored version parsed once, and what is
-rendered from it made once, both keyed by the digest's content hash.
+"""The one cache of digests per process, read through the archive: each stored version
+parsed once, and what is rendered from it made once, both keyed by the digest's content
+hash.
 
 Readers asking for /today, the senders rendering a push's variants and the item views all
 go through it, so a morning of readers and a push of thousands parse the digest once and
@@ -11,16 +12,48 @@ did within ``max_age`` seconds, and every render key holds the hash it was made 
 from __future__ import annotations
 
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Final, TypeVar, cast
+from typing import Final, Generic, TypeVar, cast
 
 from bot.digest.model import Digest
-from bot.services.memo import Memo
 from bot.store.digests import DigestArchive
 
+K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 DIGEST_VERSIONS: Final = 16
 RENDERS: Final = 512
+
+
+class Memo(Generic[K, V]):
+    """Remembers up to ``size`` values that never change once built, the least recently
+    used going first; ``get_or_make`` builds a missing one."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._size = size
+        self._values: OrderedDict[K, V] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def get(self, key: K) -> V | None:
+        """The remembered value (now the most recently used), or None."""
+        found = self._values.get(key)
+        if found is not None:
+            self._values.move_to_end(key)
+        return found
+
+    def put(self, key: K, value: V) -> V:
+        """Remember ``value``, forgetting the oldest entry past ``size``."""
+        self._values[key] = value
+        while len(self._values) > self._size:
+            self._values.popitem(last=False)
+        return value
+
+    def get_or_make(self, key: K, make: Callable[[], V]) -> V:
+        """The remembered value, or ``make()`` remembered."""
+        found = self.get(key)
+        return found if found is not None else self.put(key, make())
 
 
 class DigestCache:
