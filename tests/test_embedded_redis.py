@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.store.embedded import EmbeddedRedis, EmbeddedRedisError, process_alive
+from bot.store.embedded import EmbeddedRedis, EmbeddedRedisError, process_alive, server_alive
 from bot.store.embedded_watch import WATCH_SECONDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -244,6 +245,28 @@ def test_a_crashed_server_is_started_again_and_its_stale_pid_is_never_killed(
     finally:
         bystander.kill()
         bystander.wait()
+
+
+async def test_a_data_folder_deleted_under_the_server_leaves_no_server_behind(
+    tmp_path: Path,
+) -> None:
+    data = tmp_path / "data"
+    (alone,) = await start_together(data, ["a"], tmp_path / "go")
+    (server,) = redis_servers(data)
+    await alone.kill()
+    shutil.rmtree(data)  # as pytest's clean-up of old temp folders does
+    for _ in range(int(WATCH_SECONDS * 5 / 0.05)):  # the watchdog's next checks
+        if not server_alive(server):
+            break
+        await asyncio.sleep(0.05)
+    assert not server_alive(server)
+
+    user = EmbeddedRedis(data)
+    user.start()
+    (server,) = redis_servers(data)
+    shutil.rmtree(data)
+    user.stop()  # a last user that leaves a deleted folder stops its server too
+    assert not server_alive(server)
 
 
 def test_data_survives_a_restart_on_the_same_folder(tmp_path: Path) -> None:

@@ -145,16 +145,20 @@ class ServerFiles:
         """Whether this folder's server answers."""
         return _answers_ping(self.socket_path)
 
-    def stop_server(self) -> None:
+    def stop_server(self, pid: int | None = None) -> None:
         """Ask the server to flush its append-only file and exit, wait until it has, and
-        remove its address. Call with the start/stop lock held and nobody using it."""
-        pid = self.pid()
-        with contextlib.suppress(FileNotFoundError):
+        remove its address. Call with the start/stop lock held and nobody using it.
+        ``pid`` is the server's, when known without its pid file."""
+        pid = pid if pid is not None else self.pid()
+        with contextlib.suppress(OSError):
             self.url_file.unlink()
         with contextlib.suppress(OSError), socket.socket(socket.AF_UNIX) as sock:
             sock.settimeout(STOP_TIMEOUT_SECONDS)
             sock.connect(self.socket_path)
-            sock.sendall(b"SHUTDOWN\r\n")
+            # NOSAVE: the append-only file is the data, and SHUTDOWN fsyncs it anyway; an
+            # extra RDB snapshot only costs time, and one that cannot be written (a full
+            # disk, a deleted folder) would make the server refuse to exit.
+            sock.sendall(b"SHUTDOWN NOSAVE\r\n")
             sock.recv(64)  # the server closes the connection as it exits
         deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
         while time.monotonic() < deadline and (
@@ -174,6 +178,7 @@ class EmbeddedRedis:
         self._locks = FolderLocks(self.data_dir)
         self._user: int | None = None
         self._launcher: threading.Thread | None = None
+        self._server_pid: int | None = None
         self.started = False
         self.url: str | None = None
 
@@ -189,6 +194,7 @@ class EmbeddedRedis:
                     self.started = not self._files.running()
                     if self.started:
                         self._start_server()
+                    self._server_pid = self._files.pid()
                 except BaseException:
                     self._locks.leave(self._user)
                     self._user = None
@@ -226,6 +232,13 @@ class EmbeddedRedis:
             # Leaving needs no lock; the watchdog stops the server if we were the last.
             self._locks.leave(user)
             logger.warning("left the embedded Redis in %s without the lock", self.data_dir)
+        except OSError as error:  # the folder (and so its locks) went away under us
+            self._locks.leave(user)
+            if not self.data_dir.exists():
+                # Its data files are gone: nothing it holds can be kept, and nobody can
+                # count its users any more. Stop it rather than leave it running forever.
+                self._files.stop_server(self._server_pid)
+            logger.warning("left the embedded Redis in %s: %s", self.data_dir, error)
 
     def _start_server(self) -> None:
         socket_dir = Path(self._files.socket_path).parent

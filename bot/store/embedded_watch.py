@@ -26,12 +26,17 @@ def watch(data_dir: Path, server_pid: int) -> None:
     files, locks = ServerFiles(data_dir), FolderLocks(data_dir)
     while server_alive(server_pid):
         time.sleep(WATCH_SECONDS)
-        with contextlib.suppress(LockTimeout), locks.transition(LOCK_TIMEOUT_SECONDS):
+        if not data_dir.is_dir():
+            # The folder was deleted under the server: its data is gone and its users can
+            # no longer be counted; stop it rather than leave it running forever.
+            files.stop_server(server_pid)
+            return
+        with contextlib.suppress(LockTimeout, OSError), locks.transition(LOCK_TIMEOUT_SECONDS):
             if files.pid() != server_pid:
                 return  # another server took the folder over; it has its own watchdog
             with locks.unused() as unused:
                 if unused:
-                    files.stop_server()
+                    files.stop_server(server_pid)
                     return
 
 
