@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from types import TracebackType
@@ -110,10 +111,13 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Warnings and uncaught exceptions print to stderr by themselves; through logging they
-    # are redacted and, in JSON mode, one object per line like the rest.
+    # Warnings and uncaught exceptions (in the main thread, other threads, or finalizers)
+    # print to stderr by themselves; through logging they are redacted and, in JSON mode,
+    # one object per line like the rest.
     logging.captureWarnings(True)
     sys.excepthook = _log_uncaught
+    threading.excepthook = _log_thread_failure
+    sys.unraisablehook = _log_unraisable
     # Below DEBUG these libraries only repeat what briefbot says itself: httpx/aiohttp
     # access lines for every Bot API call, APScheduler a line for every run of every
     # interval job (the scheduler ticks every few seconds). Their warnings still show.
@@ -129,3 +133,25 @@ def _log_uncaught(
         sys.__excepthook__(kind, error, traceback)
         return
     logging.getLogger("briefbot").critical("uncaught exception", exc_info=(kind, error, traceback))
+
+
+def _log_thread_failure(failure: threading.ExceptHookArgs) -> None:
+    if failure.exc_value is None:  # pragma: no cover - a thread ended by SystemExit
+        return
+    thread = failure.thread.name if failure.thread is not None else "?"
+    logging.getLogger("briefbot").error(
+        "uncaught exception in thread %s",
+        thread,
+        exc_info=(failure.exc_type, failure.exc_value, failure.exc_traceback),
+    )
+
+
+def _log_unraisable(failure: sys.UnraisableHookArgs) -> None:
+    logging.getLogger("briefbot").error(
+        "%s: %r",
+        failure.err_msg or "exception ignored",
+        failure.object,
+        exc_info=(failure.exc_type, failure.exc_value, failure.exc_traceback)
+        if failure.exc_value is not None
+        else None,
+    )

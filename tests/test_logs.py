@@ -10,6 +10,7 @@ import json
 import logging
 import signal
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,9 +29,11 @@ TOKEN = "7000000001:AAHsandboxTokenForBriefbotTests_0000"
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
     root = logging.getLogger()
-    saved = root.handlers[:], root.level, sys.excepthook
+    saved = root.handlers[:], root.level, sys.excepthook, threading.excepthook
+    unraisable = sys.unraisablehook
     yield
-    root.handlers[:], level, sys.excepthook = saved
+    root.handlers[:], level, sys.excepthook, threading.excepthook = saved
+    sys.unraisablehook = unraisable
     root.setLevel(level)
     logging.captureWarnings(False)
 

@@ -9,6 +9,7 @@ import io
 import logging
 import subprocess
 import sys
+import threading
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -66,11 +67,13 @@ def log_output() -> Iterator[io.StringIO]:
     """What briefbot's logging writes, configured with ``TOKEN`` and ``REJECTED_TOKEN``
     as secrets; the root logger, hooks and warnings are put back afterwards."""
     root = logging.getLogger()
-    saved = root.handlers[:], root.level, sys.excepthook
+    saved = root.handlers[:], root.level, sys.excepthook, threading.excepthook
+    unraisable = sys.unraisablehook
     stream = io.StringIO()
     configure_logging("INFO", (TOKEN, REJECTED_TOKEN), stream=stream)
     yield stream
-    root.handlers[:], level, sys.excepthook = saved
+    root.handlers[:], level, sys.excepthook, threading.excepthook = saved
+    sys.unraisablehook = unraisable
     root.setLevel(level)
     logging.captureWarnings(False)
 
@@ -121,9 +124,19 @@ def test_a_warning_that_quotes_the_token_is_redacted(log_output: io.StringIO) ->
 
 def test_an_uncaught_exception_is_logged_redacted() -> None:
     script = (
+        "import threading\n"
         "from bot.logs import configure_logging\n"
         f"configure_logging('INFO', [{TOKEN!r}])\n"
-        f"raise RuntimeError('cannot reach /bot' + {TOKEN!r} + '/getMe')\n"
+        "def fail(where):\n"
+        f"    raise RuntimeError(where + ' cannot reach /bot' + {TOKEN!r} + '/getMe')\n"
+        "class Finalized:\n"
+        "    def __del__(self):\n"
+        "        fail('finalizer')\n"
+        "thread = threading.Thread(target=fail, args=('thread',), name='sender')\n"
+        "thread.start()\n"
+        "thread.join()\n"
+        "Finalized()\n"
+        "fail('main')\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -134,6 +147,10 @@ def test_an_uncaught_exception_is_logged_redacted() -> None:
         check=False,
     )
     assert result.returncode == 1
+    assert "ERROR briefbot: uncaught exception in thread sender" in result.stderr
+    assert "RuntimeError: thread cannot reach /bot[REDACTED]/getMe" in result.stderr
+    assert "ERROR briefbot: exception ignored: <function Finalized.__del__" in result.stderr
+    assert "RuntimeError: finalizer cannot reach /bot[REDACTED]/getMe" in result.stderr
     assert "CRITICAL briefbot: uncaught exception" in result.stderr
-    assert "RuntimeError: cannot reach /bot[REDACTED]/getMe" in result.stderr
+    assert "RuntimeError: main cannot reach /bot[REDACTED]/getMe" in result.stderr
     assert_no_token(result.stderr, TOKEN)
