@@ -5,14 +5,15 @@ Parsed into a small tree that the renderer turns into Telegram HTML and the pars
 (link schemes). Anything that is not one of these constructs is literal text; a backslash
 escapes a Markdown character (``\\*`` is a literal ``*``).
 
-Digest text is untrusted, so parsing is linear in the length of any input:
+Digest text is untrusted, so parsing takes linear time on any input, in two passes:
 
-- the ``]`` closing each ``[`` and the ``)`` closing each ``(`` are paired in one pass
-  before parsing, so trying a link is a lookup rather than a scan to the end of the text;
-- a span that found no closer leaves its trail behind: every position its scan passed is
-  marked dead for that kind of scan, and a later scan of the same kind that reaches a dead
-  position gives up at once (from there it would read the same text the same way and fail
-  again);
+- the ``]`` closing each ``[`` and the ``)`` closing each ``(`` are paired up front, so
+  trying a link is a lookup rather than a scan to the end of the text;
+- where the closer of a span is (or that there is none) is found once per position and
+  kind of scan, and remembered: every position a scan passes gets its answer, so a later
+  scan of the same kind that reaches any of them knows at once (from there it would read
+  the same text the same way);
+- the tree is then built along the spans found, each character once;
 - no kind of span opens inside itself, so nesting is at most one span of each kind and a
   link, whatever the input.
 """
@@ -20,6 +21,7 @@ Digest text is untrusted, so parsing is linear in the length of any input:
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -52,7 +54,8 @@ Node = Text | Span
 
 def parse_inline(source: str) -> tuple[Node, ...]:
     """The inline tree of one paragraph of Markdown source."""
-    return _Parser(source).scan(0, _Scan(frozenset(), None, False, 0, len(source)))[0]
+    parser = _Parser(source)
+    return parser.build(0, len(source), _Scan(frozenset(), None, False, 0, len(source)))
 
 
 def plain_text(nodes: tuple[Node, ...]) -> str:
@@ -90,81 +93,94 @@ class _Scan:
     end: int
 
 
-# Marks of a scan kind's positions: on the trail of its running scan, or dead (a scan of
-# that kind from there finds no closer).
-_TRAIL, _DEAD = 2, 1
+@dataclass(frozen=True)
+class _Found:
+    """A span found while looking for closers: ``s[first:stop]`` read as ``scan`` reads
+    it; its nodes are built only if the tree needs them."""
+
+    tag: str
+    first: int
+    stop: int
+    scan: _Scan
+    href: str | None = None
+
+
+# What the memo of a kind of scan holds for a position it passed: not known yet, no closer
+# ahead, or (any value >= 0) the index of the closer.
+_UNKNOWN, _NO_CLOSER = -2, -1
 
 
 class _Parser:
-    """One paragraph's parse: bracket partners, last closers, and dead positions."""
+    """One paragraph's parse: bracket partners, last closers, and each scan kind's memo."""
 
     def __init__(self, source: str) -> None:
         self.s = source
         self.brackets = _partners(source)
         self.parentheses = _url_partners(source)
         self.last_closer = {marker: self._last_closer(marker) for marker in ("**", "~~", "*", "_")}
-        self.marks: dict[_Scan, bytearray] = {}
+        self.memo: dict[_Scan, array[int]] = {}
 
-    def scan(self, i: int, scan: _Scan) -> tuple[tuple[Node, ...], int, bool]:
-        """Nodes from ``s[i:]`` up to the scan's closer (consumed); whether it was found."""
-        s, end, closer = self.s, scan.end, scan.closer
+    def closer(self, i: int, scan: _Scan) -> int:
+        """Where the closer of ``scan`` is when it starts reading at ``i`` (-1: nowhere)."""
+        closer = scan.closer
+        assert closer is not None
+        if self.last_closer[closer] < i:
+            return _NO_CLOSER  # no closer anywhere ahead
+        memo = self.memo.get(scan)
+        if memo is None:
+            memo = self.memo[scan] = array("i", [_UNKNOWN]) * (scan.end - scan.start)
+        s, start, end = self.s, scan.start, scan.end
+        trail = array("i")
+        found = _NO_CLOSER
+        while i < end:
+            known = memo[i - start]
+            if known != _UNKNOWN:
+                found = known
+                break
+            trail.append(i - start)
+            if s[i] == closer[0] and self._closes(closer, i, end):
+                found = i
+                break
+            i = self._step(i, scan)[1]
+        for passed in trail:
+            memo[passed] = found
+        return found
+
+    def build(self, i: int, stop: int, scan: _Scan) -> tuple[Node, ...]:
+        """The nodes of ``s[i:stop]``, read as ``scan`` reads it."""
         out: list[Node] = []
         buffer: list[str] = []
+        while i < stop:
+            found, after = self._step(i, scan)
+            if found is None:
+                buffer.append(self.s[i:after])
+            elif isinstance(found, Text):
+                buffer.append(found.text)
+            else:
+                if buffer:
+                    out.append(Text("".join(buffer)))
+                    buffer.clear()
+                if isinstance(found, _Found):
+                    found = Span(
+                        found.tag, self.build(found.first, found.stop, found.scan), found.href
+                    )
+                out.append(found)
+            i = after
+        if buffer:
+            out.append(Text("".join(buffer)))
+        return tuple(out)
 
-        def flush() -> None:
-            if buffer:
-                out.append(Text("".join(buffer)))
-                buffer.clear()
+    def _step(self, i: int, scan: _Scan) -> tuple[Node | _Found | None, int]:
+        """What starts at ``s[i]`` and the index after it: a construct, or (None) text."""
+        s = self.s
+        if s[i] not in _SYNTAX_STARTS:
+            # Plain text up to the next character that can start syntax, in one slice.
+            syntax = _SYNTAX.search(s, i, scan.end)
+            return None, syntax.start() if syntax else scan.end
+        found = self._construct(i, scan)
+        return found if found is not None else (None, i + 1)
 
-        if closer is None:
-            marks = None
-        elif self.last_closer[closer] < i:
-            return (), i, False  # no closer anywhere ahead
-        else:
-            marks = self.marks.get(scan)
-            if marks is None:
-                marks = self.marks[scan] = bytearray(end - scan.start)
-        first = i
-        while i < end:
-            if marks is not None:
-                if marks[i - scan.start] == _DEAD:
-                    break
-                marks[i - scan.start] = _TRAIL
-            if closer is not None and self._closes(closer, i, end):
-                if marks is not None:  # found: the trail is not dead
-                    self._settle(marks, first - scan.start, i - scan.start, bytes([0]))
-                flush()
-                return tuple(out), i + len(closer), True
-            char = s[i]
-            if char not in _SYNTAX_STARTS:
-                # Plain text up to the next character that can start syntax, in one slice.
-                syntax = _SYNTAX.search(s, i, end)
-                stop = syntax.start() if syntax else end
-                buffer.append(s[i:stop])
-                i = stop
-                continue
-            found = self._construct(i, scan)
-            if found is not None:
-                node, i = found
-                if isinstance(node, Text):
-                    buffer.append(node.text)
-                else:
-                    flush()
-                    out.append(node)
-                continue
-            buffer.append(char)
-            i += 1
-        if marks is not None:
-            self._settle(marks, first - scan.start, min(i, end) - scan.start, bytes([_DEAD]))
-        flush()
-        return tuple(out), i, False
-
-    @staticmethod
-    def _settle(marks: bytearray, start: int, stop: int, mark: bytes) -> None:
-        """Turn the finished scan's trail in ``marks[start:stop]`` into ``mark``."""
-        marks[start:stop] = marks[start:stop].replace(bytes([_TRAIL]), mark)
-
-    def _construct(self, i: int, scan: _Scan) -> tuple[Node, int] | None:
+    def _construct(self, i: int, scan: _Scan) -> tuple[Node | _Found, int] | None:
         """The escape, code span, span or link starting at ``s[i]``, and the index after it."""
         s, end = self.s, scan.end
         char = s[i]
@@ -186,12 +202,15 @@ class _Parser:
             return self._span("i", char, i, scan)
         return None
 
-    def _span(self, tag: str, marker: str, i: int, scan: _Scan) -> tuple[Node, int] | None:
+    def _span(self, tag: str, marker: str, i: int, scan: _Scan) -> tuple[_Found, int] | None:
         if tag in scan.open:
             return None
         inner = _Scan(scan.open | {tag}, marker, scan.in_link, scan.start, scan.end)
-        children, after, closed = self.scan(i + len(marker), inner)
-        return (Span(tag, children), after) if closed and children else None
+        first = i + len(marker)
+        stop = self.closer(first, inner)
+        if stop <= first:  # no closer, or an empty span: the marker is text
+            return None
+        return _Found(tag, first, stop, inner), stop + len(marker)
 
     def _last_closer(self, closer: str) -> int:
         """The last index where ``closer`` could close a span (-1: nowhere)."""
@@ -215,7 +234,7 @@ class _Parser:
             return False
         return closer == "*" or i + 1 >= len(s) or not s[i + 1].isalnum()
 
-    def _link(self, start: int, scan: _Scan) -> tuple[Node, int] | None:
+    def _link(self, start: int, scan: _Scan) -> tuple[_Found, int] | None:
         """The link ``[text](url)`` at ``s[start]`` and the index after it, if there is one."""
         s = self.s
         text_end = self.brackets.get(start)
@@ -225,8 +244,7 @@ class _Parser:
         if url_end is None or url_end == text_end + 2:
             return None
         text = _Scan(scan.open, None, True, start + 1, text_end)
-        children = self.scan(start + 1, text)[0]
-        return Span("a", children, href=s[text_end + 2 : url_end]), url_end + 1
+        return _Found("a", start + 1, text_end, text, s[text_end + 2 : url_end]), url_end + 1
 
 
 def _partners(s: str) -> dict[int, int]:
