@@ -151,14 +151,7 @@ def test_preview_of_an_invalid_file_prints_its_problems(capsys: pytest.CaptureFi
 
 
 def test_the_installed_command_exits_1_on_a_bad_digest() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check", str(BAD / "invalid-date.md")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+    result = _briefbot("check", str(BAD / "invalid-date.md"))
     assert result.returncode == 1
     assert result.stdout.startswith(f"{BAD}/invalid-date.md:3: invalid date '2025-02-30'")
     assert "Traceback" not in result.stderr
@@ -168,14 +161,7 @@ def test_check_reports_every_hostile_file_at_its_line_without_a_traceback(tmp_pa
     for name, hostile in HOSTILE.items():
         (tmp_path / f"{name}.md").write_bytes(hostile.data)
     (tmp_path / "2025-07-21.md").write_text(with_front(""), encoding="utf-8")
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "check", str(tmp_path)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    result = _briefbot("check", str(tmp_path))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     errors = [line for line in result.stdout.splitlines() if ": warning: " not in line]
@@ -222,3 +208,15 @@ def test_preview_of_a_folder_shows_the_valid_files_and_exits_1_for_the_others(
     out, err = capsys.readouterr()
     assert f"══ {tmp_path / '2025-07-21.md'} ══" in out
     assert f"{tmp_path / '2025-07-22.md'}:3: front matter is not valid YAML: aliases" in err
+
+
+def _briefbot(*args: str) -> subprocess.CompletedProcess[str]:
+    """The installed command as an editor runs it, in a process of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
