@@ -18,13 +18,15 @@ async def test_a_keyword_filter_is_saved_shown_and_applied_to_today(
         "推送和 /today 只显示符合的条目；/filter off 取消。"
     )
     assert "\n筛选：包含任一：英伟达；不含：马斯克\n" in (await private_chat.ask("/settings")).text
-    note, digest = await private_chat.send("/today", expect=2)
-    assert note.text == "按你的筛选（包含任一：英伟达；不含：马斯克），9 条里有 2 条符合："
-    assert button_labels(note) == ["📋 显示全部"]
+    (digest,) = await private_chat.send("/today")
+    # As the push has it: the items that pass, and a note at the end with "show all".
     assert "\n2. 鸿海开始导入英伟达Vera Rubin平台\n8. 黄仁勋谈小米雷军" in digest.text
-    assert "马斯克" not in digest.text.split("今日条目")[1]
-    assert button_labels(digest) == ["2", "8"]
-    (everything,) = await private_chat.press(note, "显示全部")
+    assert "马斯克" not in digest.text.split("今日条目")[1].split("\n\n")[0]
+    assert digest.text.endswith(
+        "\n\n按你的筛选（包含任一：英伟达；不含：马斯克），9 条里有 2 条符合。"
+    )
+    assert button_labels(digest) == ["2", "8", "📋 显示全部"]
+    (everything,) = await private_chat.press(digest, "显示全部")
     assert button_labels(everything) == [str(n) for n in range(1, 10)]
     assert (await private_chat.ask("/filter")).text.startswith(
         "当前筛选：包含任一：英伟达；不含：马斯克。"
@@ -42,13 +44,13 @@ async def test_a_filter_is_case_insensitive_and_whole_word_in_english(
     await english_chat.ask("/start")
     saved = await english_chat.ask("/filter +OPENAI +gpu")
     assert saved.text.startswith("Filter saved: any of OPENAI, gpu.")
-    note, digest = await english_chat.send("/today", expect=2)
-    assert note.text == "1 of 9 items match your filter (any of OPENAI, gpu):"
-    assert button_labels(digest) == ["1"]
+    (digest,) = await english_chat.send("/today")
+    assert digest.text.endswith("\n\n1 of 9 items match your filter (any of OPENAI, gpu).")
+    assert button_labels(digest) == ["1", "📋 Show all"]
     # "ai" is a word of its own: it does not match "said" or "OpenAI", only "AI".
     await english_chat.ask("/filter +ai")
-    note, _ = await english_chat.send("/today", expect=2)
-    assert note.text.startswith("6 of 9 items match your filter")
+    (digest,) = await english_chat.send("/today")
+    assert digest.text.endswith("\n\n6 of 9 items match your filter (any of ai).")
 
 
 async def test_when_nothing_matches_one_line_says_so_with_show_all(

@@ -76,7 +76,7 @@ async def test_full_format_spreads_its_messages_while_other_chats_are_served(
     assert len(await world.bot_texts(second)) == 2
 
 
-async def test_a_category_filter_sends_only_those_items_or_nothing(
+async def test_a_category_filter_sends_only_those_items_and_says_so(
     world: DeliveryWorld,
 ) -> None:
     (hardware,) = await world.readers(1, categories=["硬件前沿"])
@@ -85,14 +85,44 @@ async def test_a_category_filter_sends_only_those_items_or_nothing(
     (everything,) = await world.readers(1)
     await world.pool()
     progress = await world.finished(await world.push([hardware, by_alias, sports, everything]))
-    assert (progress.sent, progress.skipped) == (3, 1)
+    assert (progress.sent, progress.skipped) == (4, 0)
     (filtered,) = await world.bot_texts(hardware)
     (whole,) = await world.bot_texts(everything)
+    total = len(world.digest.items)
+    shown = sum(1 for item in world.digest.items if "硬件前沿" in item.categories)
     for item in world.digest.items:
         assert item.title in whole
         assert (item.title in filtered) == ("硬件前沿" in item.categories)
-    assert await world.bot_texts(by_alias) == [filtered]
-    assert await world.bot_texts(sports) == []
+    # The push says it is filtered, and how to see everything.
+    assert filtered.endswith(f"\n\n按你的筛选（分类：硬件前沿），{total} 条里有 {shown} 条符合。")
+    assert "条符合" not in whole
+    (alias_text,) = await world.bot_texts(by_alias)
+    assert alias_text.endswith(f"按你的筛选（分类：Hardware），{total} 条里有 {shown} 条符合。")
+    # Nothing matched: one line, not silence.
+    assert await world.bot_texts(sports) == [
+        f"{world.digest.date} 的 {total} 条里没有符合你筛选（分类：体育）的条目。"
+    ]
+
+
+async def test_a_keyword_filter_shapes_the_push_with_a_show_all_button(
+    world: DeliveryWorld,
+) -> None:
+    (openai,) = await world.readers(1, keywords=["+OpenAI", "-马斯克"], language="en")
+    await world.pool()
+    await world.finished(await world.push([openai]))
+    (message,) = await world.control.bot_messages(openai)
+    kept = [i for i in world.digest.items if "openai" in (i.title + "".join(i.summary)).lower()]
+    kept = [i for i in kept if "马斯克" not in i.title + "".join(i.summary)]
+    assert 0 < len(kept) < len(world.digest.items)
+    for item in world.digest.items:
+        assert (f"{item.number}. {item.title}" in message.text) == (item in kept)
+    assert message.text.endswith(
+        f"{len(kept)} of {len(world.digest.items)} items match your filter "
+        "(any of OpenAI; none of 马斯克)."
+    )
+    assert message.buttons[-1] == [
+        {"text": "📋 Show all", "callback_data": f"v1:all:{world.digest.date.replace('-', '')}"}
+    ]
 
 
 async def test_the_reader_language_sets_the_labels_not_the_digest(world: DeliveryWorld) -> None:

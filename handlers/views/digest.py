@@ -6,20 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-
-from bot.callback_data import OPEN_ITEM, RENDERED, SHOW_ALL, InvalidCallback
+from bot.callback_data import OPEN_ITEM, RENDERED, InvalidCallback
 from bot.i18n import t
 from bot.render import Button, RenderedMessage, render_compact, render_full, render_item
+from bot.render.filter_note import filter_note, with_note
 from bot.services.reading import DigestResult, ItemResult
 from handlers import actions
 from handlers.common import Answer, Screen
-from handlers.views.settings import filter_rules
-
-
-def show_all(day: str) -> str:
-    """Data of the "show all" button under a filtered digest of ``day``."""
-    return SHOW_ALL.pack(day)
 
 
 def _rendered(
@@ -34,22 +27,23 @@ def _rendered(
 
 def digest_messages(result: DigestResult) -> list[Answer]:
     """The digest (compact, or full in several messages), after a note when it is not
-    today's; through the reader's keyword filter, after a note saying so with "show all"
-    (only that note when no item passed)."""
+    today's; through the reader's keyword filter, with the note saying so and "show all"
+    at its end, as the push has it (only that note when no item passed)."""
     answers: list[Answer] = []
     if not result.is_today:
-        note = t(result.lang, "bot.today.not_yet", today=result.today, date=result.digest.date)
-        answers.append(Screen.plain(note))
+        not_yet = t(result.lang, "bot.today.not_yet", today=result.today, date=result.digest.date)
+        answers.append(Screen.plain(not_yet))
     digest, lang = result.digest, result.lang
     if result.filtered is not None:
-        answers.append(filter_note(result))
-        if not digest.items:
-            return answers
         # A filtered digest is one reader's subset: rendered for them, not remembered.
-        if result.full:
-            answers.extend(render_full(digest, lang))
-        else:
-            answers.append(render_compact(digest, lang))
+        shown: list[RenderedMessage] = []
+        if digest.items:
+            shown = render_full(digest, lang) if result.full else [render_compact(digest, lang)]
+        filtered = result.filtered
+        note = filter_note(
+            lang, digest.date, filtered.shown, filtered.total, keywords=filtered.terms
+        )
+        answers.extend(with_note(shown, note))
         return answers
     if result.full:
         key = ("full", digest.content_hash, lang, 0)
@@ -83,16 +77,3 @@ def _navigating(button: Button) -> Button:
     if callback.action != OPEN_ITEM:
         return button
     return replace(button, callback_data=actions.NAV_ITEM.pack(*callback.args))
-
-
-def filter_note(result: DigestResult) -> Screen:
-    """ "6 of 9 items match your filter · show all", or that none did."""
-    assert result.filtered is not None
-    lang, note, day = result.lang, result.filtered, result.digest.date
-    rules = filter_rules(lang, note.terms)
-    if note.shown:
-        text = t(lang, "bot.filter.note", shown=note.shown, total=note.total, rules=rules)
-    else:
-        text = t(lang, "bot.filter.nothing", total=note.total, date=day, rules=rules)
-    everything = InlineKeyboardButton(t(lang, "bot.filter.show_all"), callback_data=show_all(day))
-    return Screen.plain(text, InlineKeyboardMarkup([[everything]]))

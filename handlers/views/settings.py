@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton
 
 from bot.i18n import t
+from bot.render.filter_note import rules_text
 from bot.services.subscriptions import (
     COMMON_TIMES,
     COMMON_ZONES,
@@ -112,16 +113,8 @@ def zone_choice(result: ZoneChoice) -> Screen:
 
 
 def filter_rules(lang: str, terms: tuple[str, ...]) -> str:
-    """A keyword filter in words: ``include any: openai, 芯片; leave out: musk``."""
-    separator = "、" if lang == "zh" else ", "
-    include = [term[1:] for term in terms if term.startswith("+")]
-    exclude = [term[1:] for term in terms if term.startswith("-")]
-    parts = []
-    if include:
-        parts.append(t(lang, "bot.filter.include", words=separator.join(include)))
-    if exclude:
-        parts.append(t(lang, "bot.filter.exclude", words=separator.join(exclude)))
-    return t(lang, "bot.filter.joiner").join(parts) or t(lang, "bot.filter.none")
+    """A keyword filter in words: ``any of openai, 芯片; none of musk``."""
+    return rules_text(lang, (), terms)
 
 
 def filter_screen(result: FilterResult) -> Screen:

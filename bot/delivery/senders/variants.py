@@ -1,5 +1,7 @@
 """What each subscriber receives: the day's digest, restricted to their categories and
-rendered in their format and language, computed once per distinct combination.
+keyword filter and rendered in their format and language, computed once per distinct
+combination. A restricted digest ends with a note saying so ("6 of 9 items match your
+filter", a "show all" button); when nothing passed, the note alone is sent.
 
 A push to 100,000 readers renders a handful of variants, not 100,000 messages. The digest
 itself is re-read only when its content hash changes (a correction), checked at most every
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.digest.categories import CategoryRules
+from bot.digest.keywords import KeywordFilter
 from bot.digest.model import Digest
 from bot.render import render_compact, render_full
+from bot.render.filter_note import filter_note, with_note
 from bot.store.digest_cache import DigestCache
 from bot.store.subscriber import Subscriber
 
@@ -64,25 +68,45 @@ class ContentCache:
         return digest
 
     async def for_subscriber(self, date: str, subscriber: Subscriber) -> Content | None:
-        """The reader's messages for ``date``; None when none of their categories has an
-        item that day (nothing to send)."""
+        """The reader's messages for ``date`` (a filtered digest with its note, or the note
+        alone when no item passed); None is kept for a reader with nothing to send."""
         digest = await self.digest(date)
         categories = tuple(sorted(subscriber.categories))
-        key = ("push", digest.content_hash, subscriber.format, subscriber.language, categories)
+        keywords = subscriber.keywords
+        key = (
+            "push",
+            digest.content_hash,
+            subscriber.format,
+            subscriber.language,
+            categories,
+            keywords,
+        )
         content = self._digests.rendered(
-            key, lambda: _render(digest, subscriber, categories, self._rules)
+            key, lambda: _render(digest, subscriber, categories, keywords, self._rules)
         )
         return content if content.messages else None
 
 
 def _render(
-    digest: Digest, subscriber: Subscriber, categories: tuple[str, ...], rules: CategoryRules
+    digest: Digest,
+    subscriber: Subscriber,
+    categories: tuple[str, ...],
+    keywords: tuple[str, ...],
+    rules: CategoryRules,
 ) -> Content:
     restricted = restrict(digest, categories, rules)
-    if categories and not restricted.items:
-        return Content((), digest.content_hash)
-    if subscriber.format == "full":
-        rendered = render_full(restricted, subscriber.language)
-    else:
-        rendered = [render_compact(restricted, subscriber.language)]
+    if keywords:
+        kept = KeywordFilter.from_stored(keywords).keep(restricted.items)
+        restricted = dataclasses.replace(restricted, items=kept)
+    lang = subscriber.language
+    rendered = []
+    if restricted.items:
+        if subscriber.format == "full":
+            rendered = render_full(restricted, lang)
+        else:
+            rendered = [render_compact(restricted, lang)]
+    if len(restricted.items) < len(digest.items):
+        shown, total = len(restricted.items), len(digest.items)
+        note = filter_note(lang, digest.date, shown, total, subscriber.categories, keywords)
+        rendered = with_note(rendered, note)
     return Content(tuple(m.api_params() for m in rendered), digest.content_hash)
