@@ -3,7 +3,9 @@ typed shortcuts, with their refusals."""
 
 from __future__ import annotations
 
-from tests.fixtures.reader_bot import ChatDriver, button_labels
+from dataclasses import replace
+
+from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_labels
 
 OVERVIEW_ZH = (
     "⚙️ 设置\n推送时间：08:00\n时区：Asia/Shanghai\n格式：简洁（标题 + 按钮）\n分类：全部\n"
@@ -104,3 +106,20 @@ async def test_settings_before_subscribing_ask_for_start(english_chat: ChatDrive
     overview = await english_chat.ask("/settings")
     assert overview.text == "Please send /start to subscribe first, then change your settings."
     assert (await english_chat.ask("/time 07:00")).text == overview.text
+
+
+async def test_every_category_of_the_recent_digests_is_offered(
+    private_chat: ChatDriver, bot_runner: BotRunner
+) -> None:
+    # The newest digest declares one category; an older one holds another with an item.
+    assert bot_runner.application is not None
+    archive = bot_runner.application.bot_data.services.runtime.stores.digests
+    older = await archive.load("2025-07-22")
+    assert older is not None
+    quantum = replace(older.items[0], categories=("量子计算",))
+    older = replace(older, date="2025-07-10", categories=("量子计算",), items=(quantum,))
+    await archive.save(replace(older, content_hash=older.compute_hash()))
+    await private_chat.ask("/start")
+    picker = await private_chat.press_for_edit(await private_chat.ask("/settings"), "分类")
+    assert "量子计算" in button_labels(picker)
+    assert {"人工智能", "硬件前沿", "产业动态"} <= set(button_labels(picker))
