@@ -35,6 +35,11 @@ NUMBERS_PER_ROW = 5
 NAMES_PER_ROW = 2
 # A headline longer than this is cut in a list (the item itself shows it whole).
 TITLE_LIMIT = 200
+# A list's HTML stays under this many UTF-16 units (Telegram counts up to 4096 of the
+# text it shows, which is never more than the HTML), and under this many links (of 100
+# entities); what does not fit is counted as "... and N more".
+TEXT_BUDGET = 3800
+MAX_LINKS = 90
 
 
 def headline_html(number: int, item: Item) -> str:
@@ -44,6 +49,10 @@ def headline_html(number: int, item: Item) -> str:
     if item.url is not None:
         text = f'<a href="{html.escape(item.url, quote=True)}">{text}</a>'
     return f"{number}. {text}"
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _numbered(entries: Sequence[tuple[int, str, int]]) -> list[list[InlineKeyboardButton]]:
@@ -88,12 +97,19 @@ def _dated(
     lines = [html.escape(header)]
     numbered: list[tuple[int, str, int]] = []
     last_day = None
+    used = _units(lines[0])
     for position, (day, item) in enumerate(entries, start=1):
         number = position if several_days else item.number
+        added = [headline_html(number, item)]
         if several_days and day != last_day:
-            lines.append(f"\n<b>{day}</b>")
-            last_day = day
-        lines.append(headline_html(number, item))
+            added.insert(0, f"\n<b>{day}</b>")
+        cost = sum(_units(line) + 1 for line in added)
+        if used + cost > TEXT_BUDGET or len(lines) + len(added) > MAX_LINKS:
+            more += len(entries) - position + 1
+            break
+        lines.extend(added)
+        used += cost
+        last_day = day
         numbered.append((number, day, item.number))
     if more > 0:
         lines.append(html.escape(t(lang, "bot.list.more", count=more)))
@@ -155,9 +171,8 @@ def category(result: CategoryResult | UnknownCategory) -> Screen:
     header = t(
         lang, "bot.category.header", date=day, category=result.category, count=len(result.items)
     )
-    lines = [html.escape(header), *(headline_html(item.number, item) for item in result.items)]
-    numbered = [(item.number, day, item.number) for item in result.items]
-    return Screen("\n".join(lines), keyboard(*_numbered(numbered)))
+    text, numbers = _dated(header, [(day, item) for item in result.items], 0, lang)
+    return Screen(text, keyboard(*numbers))
 
 
 def _unknown_category(result: UnknownCategory) -> Screen:
