@@ -52,7 +52,13 @@ async def test_an_item_button_opens_the_item_and_prev_next_edit_it_in_place(
     (item,) = await private_chat.press(digest, "3")
     assert item.text.startswith("3. 京东和美团的战火，烧到具身智能\n")
     assert item.text.endswith("2025.07.21 全球AI新闻速递 · 第 3/9 条")
-    assert button_labels(item) == ["◀ 上一条", "下一条 ▶"]
+    assert button_labels(item) == ["◀ 上一条", "下一条 ▶", "↗ 分享"]
+    share = item.buttons[-1][0]
+    assert share["url"] == (
+        "https://t.me/share/url?url=https%3A%2F%2F36kr.com%2Fp%2F3386941825007107%3Ff%3Drss"
+        "&text=%E4%BA%AC%E4%B8%9C%E5%92%8C%E7%BE%8E%E5%9B%A2%E7%9A%84%E6%88%98%E7%81%AB"
+        "%EF%BC%8C%E7%83%A7%E5%88%B0%E5%85%B7%E8%BA%AB%E6%99%BA%E8%83%BD"
+    )
     following = await private_chat.press_for_edit(item, "下一条")
     assert following.message_id == item.message_id
     assert following.text.startswith("4. 马斯克宣布特斯拉 FSD")
@@ -63,14 +69,14 @@ async def test_an_item_button_opens_the_item_and_prev_next_edit_it_in_place(
         "上一条",
     )
     assert first.text.startswith("1. OpenAI")
-    assert button_labels(first) == ["下一条 ▶"]  # no "previous" on the first item
+    assert button_labels(first) == ["下一条 ▶", "↗ 分享"]  # no "previous" on the first item
 
 
 async def test_item_by_number_and_date_in_english(english_chat: ChatDriver) -> None:
     item = await english_chat.ask("/item 2 2025-07-23")
     assert item.text.startswith("2. A startup raises a Series B for robot hands")
     assert item.text.endswith("Item 2 of 3")
-    assert button_labels(item) == ["◀ Previous", "Next ▶"]
+    assert button_labels(item) == ["◀ Previous", "Next ▶", "↗ Share"]
 
 
 async def test_archive_lists_dates_and_a_date_button_opens_that_digest(

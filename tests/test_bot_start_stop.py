@@ -50,7 +50,7 @@ async def test_stop_then_start_resumes_with_the_old_settings(private_chat: ChatD
 async def test_a_deep_link_opens_the_item_and_marks_it_read(private_chat: ChatDriver) -> None:
     item = await private_chat.ask("/start item_20250721_2")
     assert item.text.startswith("2. 鸿海开始导入英伟达Vera Rubin平台")
-    assert button_labels(item) == ["◀ 上一条", "下一条 ▶"]
+    assert button_labels(item) == ["◀ 上一条", "下一条 ▶", "↗ 分享"]
     unread = await private_chat.ask("/unread")
     lines = unread.text.split("\n")
     assert lines[0] == "最近 7 天有 8 条未读："

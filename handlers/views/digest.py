@@ -5,14 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from urllib.parse import quote, urlencode
 
 from bot.callback_data import OPEN_ITEM, RENDERED, InvalidCallback
+from bot.digest.model import Item
 from bot.i18n import t
 from bot.render import Button, RenderedMessage, render_compact, render_full, render_item
 from bot.render.filter_note import filter_note, with_note
 from bot.services.reading import DigestResult, ItemResult
 from handlers import actions
 from handlers.common import Answer, Screen
+
+SHARE_URL = "https://t.me/share/url?"
 
 
 def _rendered(
@@ -56,15 +60,26 @@ def digest_messages(result: DigestResult) -> list[Answer]:
 
 def item_message(result: ItemResult) -> RenderedMessage:
     """One item; its previous / next buttons become ``nav_item`` buttons, which replace
-    the item in place instead of sending a new message."""
+    the item in place instead of sending a new message; an item with a source link gets a
+    share button (Telegram's share dialog with the link and the headline)."""
     digest, number, lang = result.digest, result.item.number, result.lang
 
     def make() -> list[RenderedMessage]:
         rendered = render_item(digest, number, lang)
         rows = tuple(tuple(_navigating(button) for button in row) for row in rendered.keyboard)
+        item = result.item
+        if item.url is not None:
+            rows = (*rows, (Button(t(lang, "bot.button.share"), url=share_url(item)),))
         return [replace(rendered, keyboard=rows)]
 
     return _rendered(result, ("item", digest.content_hash, lang, number), make)[0]
+
+
+def share_url(item: Item) -> str:
+    """Telegram's share link for ``item``: the reader picks a chat, the link and the
+    headline are filled in."""
+    assert item.url is not None
+    return SHARE_URL + urlencode({"url": item.url, "text": item.title}, quote_via=quote)
 
 
 def _navigating(button: Button) -> Button:
