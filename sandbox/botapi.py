@@ -22,6 +22,7 @@ from sandbox.webhook_delivery import Webhook
 logger = logging.getLogger(__name__)
 
 MAX_CALLBACK_ANSWER = 200
+MAX_INLINE_RESULTS = 50
 NOT_MODIFIED = (
     "message is not modified: specified new message content and reply markup are exactly "
     "the same as a current content and reply markup of the message"
@@ -235,6 +236,61 @@ async def answer_callback_query(api: BotApi, params: Params) -> bool:
     }
     query.answered.set()
     return True
+
+
+@method("answerinlinequery")
+async def answer_inline_query(api: BotApi, params: Params) -> bool:
+    """The results offered for an inline query; the sandbox takes ``article`` results
+    (what a bot sharing text offers) and keeps each one's text as a reader would see it."""
+    asked = api.state.inline_queries.get(params.get_str("inline_query_id") or "")
+    if asked is None or asked.answer is not None:
+        raise bad_request(QUERY_INVALID)
+    results = params.get_obj("results")
+    if not isinstance(results, list):
+        raise bad_request("can't parse results JSON object")
+    if len(results) > MAX_INLINE_RESULTS:
+        raise bad_request("RESULTS_TOO_MUCH")
+    offered: list[JSON] = []
+    seen: set[str] = set()
+    for result in results:
+        offered.append(_inline_result(result, seen))
+    asked.answer = {
+        "results": offered,
+        "cache_time": params.get_int("cache_time") or 300,
+        "is_personal": params.get_bool("is_personal"),
+    }
+    asked.answered.set()
+    return True
+
+
+def _inline_result(result: object, seen: set[str]) -> JSON:
+    if not isinstance(result, dict) or result.get("type") != "article":
+        raise bad_request("RESULT_TYPE_INVALID")
+    result_id = result.get("id")
+    if not isinstance(result_id, str) or not 1 <= len(result_id.encode("utf-8")) <= 64:
+        raise bad_request("RESULT_ID_INVALID")
+    if result_id in seen:
+        raise bad_request("RESULT_ID_DUPLICATE")
+    seen.add(result_id)
+    title = result.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise bad_request("RESULT_TITLE_EMPTY")
+    content = result.get("input_message_content")
+    if not isinstance(content, dict) or not isinstance(content.get("message_text"), str):
+        raise bad_request("MESSAGE_EMPTY")
+    text, entities = formatted_text(
+        Params({"text": content["message_text"], "parse_mode": content.get("parse_mode") or ""})
+    )
+    if not text.strip():
+        raise bad_request("MESSAGE_EMPTY")
+    return {
+        "id": result_id,
+        "title": title,
+        "description": result.get("description"),
+        "text": text,
+        "entities": entities,
+        "reply_markup": result.get("reply_markup"),
+    }
 
 
 @method("sendchataction")

@@ -296,6 +296,26 @@ class SandboxControl:
         answer: JSON = data["answer"]
         return answer
 
+    async def inline_query(self, user_id: int, query: str) -> str:
+        """A user types ``@bot query`` in some chat; returns the inline_query_id."""
+        data = await self._request("POST", "/inline", {"user_id": user_id, "query": query})
+        return str(data["inline_query_id"])
+
+    async def wait_for_inline_answer(
+        self,
+        inline_query_id: str,
+        timeout: float = 5.0,  # noqa: ASYNC109 - the server waits, not the client
+    ) -> JSON:
+        """The bot's answerInlineQuery (its ``results``, each with the text a reader would
+        send); raises TimeoutError when none came."""
+        data: JSON = await self._request(
+            "GET", f"/inline/{inline_query_id}", query={"timeout": str(timeout)}
+        )
+        if data["answer"] is None:
+            raise TimeoutError(f"inline query {inline_query_id} unanswered after {timeout}s")
+        answer: JSON = data["answer"]
+        return answer
+
     async def webhook(
         self,
         timeout: float = 0.0,  # noqa: ASYNC109 - the server waits, not the client

@@ -269,6 +269,20 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         new = state.upgrade_group(_chat_id(request))
         return _ok({"new_chat_id": new.id, "chat": new.to_json()})
 
+    async def inline_query(request: web.Request) -> web.Response:
+        body = await _body(request)
+        query = body.get("query")
+        if not isinstance(query, str):
+            raise _BadInput("query must be a string")
+        asked = state.inline_query(_int(body.get("user_id"), "user_id"), query)
+        return _ok(asked.to_json())
+
+    async def get_inline_query(request: web.Request) -> web.Response:
+        asked = await state.wait_for_inline_answer(
+            request.match_info["query_id"], _wait_seconds(request, 0.0)
+        )
+        return _ok(asked.to_json())
+
     async def list_callbacks(request: web.Request) -> web.Response:
         chat_id = request.query.get("chat_id")
         wanted = None if chat_id is None else _int(chat_id, "chat_id")
@@ -347,6 +361,8 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         ("POST", "/chats/{chat_id}/block", block),
         ("POST", "/chats/{chat_id}/unblock", unblock),
         ("POST", "/chats/{chat_id}/upgrade", upgrade),
+        ("POST", "/inline", inline_query),
+        ("GET", "/inline/{query_id}", get_inline_query),
         ("GET", "/callbacks", list_callbacks),
         ("GET", "/callbacks/{query_id}", get_callback),
         ("GET", "/faults", get_faults),

@@ -177,6 +177,28 @@ class Chat:
 
 
 @dataclass(slots=True)
+class InlineQuery:
+    """A user typing ``@bot words`` in any chat, and the bot's answer (``None`` until
+    answered): the results it offers."""
+
+    id: str
+    user_id: int
+    query: str
+    date: int
+    answer: JSON | None = None
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def to_json(self) -> JSON:
+        return {
+            "inline_query_id": self.id,
+            "user_id": self.user_id,
+            "query": self.query,
+            "answered": self.answer is not None,
+            "answer": self.answer,
+        }
+
+
+@dataclass(slots=True)
 class CallbackQuery:
     """A button press and the bot's answer to it (``None`` until answered)."""
 

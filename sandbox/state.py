@@ -8,13 +8,24 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from sandbox.models import JSON, CallbackQuery, Chat, Message, MessageVersion, User, now
+from sandbox.models import (
+    JSON,
+    CallbackQuery,
+    Chat,
+    InlineQuery,
+    Message,
+    MessageVersion,
+    User,
+    now,
+)
 from sandbox.updates import UpdateQueue
 
 DEFAULT_BOT_ID = 7000000001
 DEFAULT_BOT_USERNAME = "briefbot_sandbox_bot"
 DEFAULT_BOT_FIRST_NAME = "Briefbot Sandbox"
 FIRST_USER_ID = 100000001
+# Telegram's limit on what a user types after @bot.
+MAX_INLINE_QUERY = 256
 # Basic groups have small negative ids, supergroups -100 followed by ten digits.
 FIRST_GROUP_ID = -500000001
 FIRST_SUPERGROUP_ID = -1002000000001
@@ -55,6 +66,7 @@ class SandboxState:
     users: dict[int, User] = field(default_factory=dict)
     chats: dict[int, Chat] = field(default_factory=dict)
     callbacks: dict[str, CallbackQuery] = field(default_factory=dict)
+    inline_queries: dict[str, InlineQuery] = field(default_factory=dict)
     commands: dict[tuple[str, str], list[JSON]] = field(default_factory=dict)
     updates: UpdateQueue = field(default_factory=UpdateQueue)
     _user_ids: itertools.count[int] = field(default_factory=lambda: itertools.count(FIRST_USER_ID))
@@ -231,6 +243,28 @@ class SandboxState:
         )
         return query
 
+    def inline_query(self, user_id: int, query: str) -> InlineQuery:
+        """A user types ``@bot query`` in some chat (Telegram sends no chat, only who)."""
+        user = self.users.get(user_id)
+        if user is None:
+            raise StateError(404, f"no user {user_id}")
+        if len(query) > MAX_INLINE_QUERY:
+            raise StateError(400, f"an inline query holds at most {MAX_INLINE_QUERY} characters")
+        asked = InlineQuery(str(next(self._callback_ids)), user_id, query, now())
+        self.inline_queries[asked.id] = asked
+        self.updates.push(
+            "inline_query",
+            {"id": asked.id, "from": user.to_api(), "query": query, "offset": ""},
+        )
+        return asked
+
+    async def wait_for_inline_answer(self, inline_query_id: str, seconds: float) -> InlineQuery:
+        asked = self.inline_queries.get(inline_query_id)
+        if asked is None:
+            raise StateError(404, f"no inline query {inline_query_id}")
+        await _answered(asked.answered, seconds)
+        return asked
+
     # -- membership changes ------------------------------------------------------------
 
     def _member_change(self, chat: Chat, user: User | None, old: str, new: str) -> JSON:
@@ -324,7 +358,11 @@ class SandboxState:
         query = self.callbacks.get(callback_query_id)
         if query is None:
             raise StateError(404, f"no button press {callback_query_id}")
-        if query.answer is None:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(query.answered.wait(), seconds)
+        await _answered(query.answered, seconds)
         return query
+
+
+async def _answered(answered: asyncio.Event, seconds: float) -> None:
+    """Wait until ``answered`` is set, at most ``seconds``."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(answered.wait(), seconds)
