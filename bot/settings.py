@@ -95,6 +95,13 @@ FIELDS: tuple[Setting, ...] = (
     Setting("WEBHOOK_SECRET", "", "Secret Telegram sends in X-Telegram-Bot-Api-Secret-Token."),
     Setting("WEBHOOK_LISTEN", "0.0.0.0", "Address the webhook / health server binds to."),
     Setting("WEBHOOK_PORT", "8080", "Port the webhook / health server listens on."),
+    Setting("OPS_LISTEN", "0.0.0.0", "Address the ops endpoint (/healthz, /metrics) binds to."),
+    Setting(
+        "OPS_PORT",
+        "8080",
+        "Port of the ops endpoint of `run` and `worker`; 0 turns it off. Shared with the "
+        "webhook's server when equal to WEBHOOK_PORT.",
+    ),
     Setting(
         "RATE_LIMIT_PER_SECOND",
         "",
@@ -164,6 +171,8 @@ class Settings:
     webhook_secret: Secret
     webhook_listen: str
     webhook_port: int
+    ops_listen: str
+    ops_port: int
     rate_limit_per_second: float
     paid_broadcast: bool
     sender_concurrency: int
@@ -203,6 +212,8 @@ class Settings:
             webhook_secret=Secret(reader.webhook_secret("WEBHOOK_SECRET")),
             webhook_listen=reader.text("WEBHOOK_LISTEN"),
             webhook_port=int(reader.number("WEBHOOK_PORT", minimum=0, maximum=65535)),
+            ops_listen=reader.text("OPS_LISTEN"),
+            ops_port=int(reader.number("OPS_PORT", minimum=0, maximum=65535)),
             rate_limit_per_second=rate,
             paid_broadcast=paid,
             sender_concurrency=concurrency,

@@ -22,6 +22,7 @@ from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.ops.metrics import bot_api_answered
 from bot.settings import Settings
 
 _JSON: Final = "application/json"
@@ -157,7 +158,10 @@ class AiohttpRequest(BaseRequest):
             async with session.request(
                 method, url, data=body, headers=headers, timeout=timeout, proxy=self._proxy
             ) as response:
-                return response.status, await response.read()
+                answer = await response.read()
+                if response.status == 200:
+                    bot_api_answered()  # for /healthz and /metrics (bot.ops)
+                return response.status, answer
         except TimeoutError as err:
             # aiohttp's ServerTimeoutError subclasses both TimeoutError and ClientError.
             raise TimedOut(f"aiohttp: {err.__class__.__name__}: {err}") from err

@@ -20,6 +20,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.context import BotApplication
+from bot.ops.server import OpsEndpoint, add_ops_routes, shares_webhook_server
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -93,7 +94,10 @@ async def serve_webhook(
         if application.post_init is not None:
             await application.post_init(application)
         await application.start()
-        runner = web.AppRunner(webhook_app(application, secret, path), access_log=None)
+        app = webhook_app(application, secret, path)
+        if shares_webhook_server(settings):  # /healthz and /metrics on the same port
+            add_ops_routes(app, OpsEndpoint(application.bot_data.services.runtime, "run"))
+        runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port)
         await site.start()

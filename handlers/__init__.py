@@ -11,6 +11,7 @@ from telegram.ext import CommandHandler
 
 from bot.commands import Audience, CommandBook, admin_filter
 from bot.context import BotApplication
+from bot.ops.metrics import timed_handler
 from handlers import (
     admin,
     buttons,
@@ -59,7 +60,8 @@ def register_all(
         # A non-admin's admin command matches nothing here and reaches the fallback: the
         # same answer as a command that does not exist.
         only = admins if command.audience is Audience.ADMINS else None
-        application.add_handler(CommandHandler(command.names, command.callback, filters=only))
+        callback = timed_handler(command.names[0], command.callback)
+        application.add_handler(CommandHandler(command.names, callback, filters=only))
     buttons.register(application, (button for area in areas for button in area.buttons))
     # Last: only what no command handler took.
     fallback.register(application)

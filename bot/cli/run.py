@@ -15,6 +15,7 @@ from bot.context import BotApplication
 from bot.delivery.senders.startup import sender_hooks
 from bot.digest.categories import CategoryRulesError
 from bot.logs import configure_logging
+from bot.ops.server import ops_hooks
 from bot.scheduler.hooks import scheduling_hooks
 from bot.settings import Settings
 from bot.store.embedded import EmbeddedRedisError
@@ -70,8 +71,9 @@ def build_bot_process(settings: Settings) -> BotApplication:
     stops before the senders, and both before Redis closes."""
     start_senders, stop_senders = sender_hooks()
     start_scheduling, stop_scheduling = scheduling_hooks()
+    start_ops, stop_ops = ops_hooks()
     return build_application(
         settings,
-        on_start=[start_senders, start_scheduling],
-        on_stop=[stop_scheduling, stop_senders],
+        on_start=[start_ops, start_senders, start_scheduling],
+        on_stop=[stop_scheduling, stop_senders, stop_ops],
     )

@@ -14,6 +14,7 @@ import sys
 from bot.cli.process import run_with_runtime, stop_signals
 from bot.delivery.senders.startup import own_senders
 from bot.logs import configure_logging
+from bot.ops.server import serving_ops
 from bot.runtime import Runtime
 
 
@@ -35,7 +36,7 @@ async def work(runtime: Runtime) -> int:
     )
     stop = asyncio.Event()
     with stop_signals(stop):
-        async with own_senders(runtime) as pool:
+        async with serving_ops(runtime, "worker"), own_senders(runtime) as pool:
             print(f"worker {pool.name} sending; stop with SIGTERM or Ctrl-C", file=sys.stderr)
             await stop.wait()
     print(f"worker {pool.name} stopped after {pool.delivered} tasks", file=sys.stderr)

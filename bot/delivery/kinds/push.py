@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+import bot.ops.metrics as metrics
 from bot.delivery.kinds.push_audience import undelivered_active
 from bot.delivery.queue.held import Job
 from bot.delivery.queue.outbox import Outbox
@@ -102,6 +103,7 @@ class PushKind:
             await self.release(job, engine)
             return Finished("skipped")  # none of the reader's categories has items today
         job.messages, job.content_hash = content.messages, content.content_hash
+        metrics.observe_delivery_lag(task.date, subscriber.zone, subscriber.clock)
         return None
 
     async def release(self, job: Job, engine: Deliverer) -> None:

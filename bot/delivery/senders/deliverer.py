@@ -16,6 +16,7 @@ from typing import Final
 
 from telegram import Bot
 
+import bot.ops.metrics as metrics
 from bot.delivery.kinds.registry import KindRegistry
 from bot.delivery.limits.limiter import RateLimiter, Slot, SlotVerdict, pace_seconds
 from bot.delivery.queue.held import Job
@@ -135,9 +136,11 @@ class Deliverer:
             return Later(0)  # woke too late: sending now could bunch with later slots
         assert job.messages is not None
         try:
-            message_id = await self._send(chat_id, job.messages[len(job.message_ids)])
+            with metrics.IN_PROGRESS.track_inprogress():
+                message_id = await self._send(chat_id, job.messages[len(job.message_ids)])
         except Exception as error:  # every failure is classified; none may kill a sender
             return await self._failed(job, classify(error))
+        metrics.MESSAGES_SENT.labels(kind=job.task.kind).inc()
         job.message_ids.append(message_id)
         if len(job.message_ids) < len(job.messages):
             return Later(pace_seconds(chat_id))
@@ -151,6 +154,7 @@ class Deliverer:
     async def _failed(self, job: Job, failure: Failure) -> Step:
         """React to a failed send by its kind (see ``bot.delivery.senders.failures``)."""
         task, kind = job.task, self.kinds.of(job.task)
+        metrics.send_failed(failure.kind.value, failure.retry_after)
         if failure.kind is ErrorKind.FLOOD:
             await self._limiter.flood(failure.retry_after)  # logs the pause and the rate
             return Later(failure.retry_after)
@@ -169,6 +173,7 @@ class Deliverer:
             job.attempts += 1
             if job.attempts < self.policy.max_attempts:
                 delay = self.policy.backoff(job.attempts)
+                metrics.RETRIES.inc()
                 logger.info("send to %s failed (%s), retry in %.1fs", task.chat_id,
                             failure.description, delay)  # fmt: skip
                 return Later(delay)
@@ -179,6 +184,7 @@ class Deliverer:
         batch, across processes): for a permanent failure, a bug, a corrupt record."""
         task = job.task
         logger.error("giving up on %s task for %s: %s", task.kind, task.chat_id, reason)
+        metrics.DEAD_LETTERED.inc()
         await self._dead_letters.add(
             job.entry.fields.get(FIELD, ""), reason, job.attempts, self.claimer
         )

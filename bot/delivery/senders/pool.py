@@ -30,6 +30,7 @@ from typing import Final
 
 from telegram import Bot
 
+import bot.ops.metrics as metrics
 from bot.delivery.kinds.builtin import builtin_kinds
 from bot.delivery.kinds.registry import KindRegistry
 from bot.delivery.limits.limiter import RateLimiter
@@ -289,6 +290,7 @@ class SenderPool:
         await self.outbox.ack(bad)
 
     def _finish(self, job: Job, outcome: Outcome) -> None:
+        metrics.task_finished(job.task.kind, outcome)
         self._finished[job.task.batch_id].append((job.entry_id, outcome))
         self._held.drop(job)
         self.delivered += 1
