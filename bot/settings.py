@@ -122,6 +122,12 @@ FIELDS: tuple[Setting, ...] = (
         "60",
         "A delivery task left unacknowledged this long (its sender died) is taken over.",
     ),
+    Setting(
+        "DELIVERY_RETRY_SECONDS",
+        "600",
+        "How long a failing delivery (Bot API down, 5xx, timeouts) is retried before it is "
+        "dead-lettered.",
+    ),
     Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
     Setting(
         "LOG_FORMAT",
@@ -177,6 +183,7 @@ class Settings:
     paid_broadcast: bool
     sender_concurrency: int
     delivery_reclaim_seconds: float
+    delivery_retry_seconds: float
     log_level: str
     log_format: str
 
@@ -218,6 +225,7 @@ class Settings:
             paid_broadcast=paid,
             sender_concurrency=concurrency,
             delivery_reclaim_seconds=reader.number("DELIVERY_RECLAIM_SECONDS", minimum=0.1),
+            delivery_retry_seconds=reader.number("DELIVERY_RETRY_SECONDS", minimum=0),
             log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
             log_format=reader.choice("LOG_FORMAT", ("TEXT", "JSON")).lower(),
         )

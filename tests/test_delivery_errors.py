@@ -89,7 +89,7 @@ async def test_persistent_5xx_dead_letters_and_alerts_the_admins_once(
     chats = await world.readers(3)
     await world.control.set_faults(error_burst=1000, error_status=500, methods=["sendMessage"])
     config = dataclasses.replace(
-        FAST, policy=DeliveryPolicy(max_attempts=3, backoff_base=0.01, backoff_cap=0.02)
+        FAST, policy=DeliveryPolicy(retry_seconds=0.3, backoff_base=0.01, backoff_cap=0.02)
     )
     # Two pools (two processes) hit the failure; the admins still hear of it once.
     await world.pool(config=config, admin_ids=frozenset({admin}))
@@ -99,7 +99,7 @@ async def test_persistent_5xx_dead_letters_and_alerts_the_admins_once(
     letters = [letter async for letter in DeadLetters(world.redis, world.keys)]
     assert sorted(str(chat) in letter.task for chat in chats for letter in letters).count(True) == 3
     assert all("Internal Server Error" in letter.reason for letter in letters)
-    assert all(letter.attempts == 3 for letter in letters)
+    assert all(letter.attempts >= 2 for letter in letters)  # retried within the budget
 
     await world.control.reset_faults()
     alerts = await world.control.wait_for_messages(admin, 1)

@@ -4,6 +4,7 @@ rest."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from bot.delivery.queue.held import Job
 from bot.delivery.queue.tasks import BadTask, chat_of, check_batch, text_of
 from bot.delivery.senders.deliverer import Deliverer, Finished, Step
 from bot.store.dead_letters import DeadLetters
-from tests.fixtures.delivery import DeliveryWorld
+from tests.fixtures.delivery import FAST, DeliveryWorld
 
 
 @dataclass(frozen=True)
@@ -103,3 +104,50 @@ def test_one_kind_per_name_and_bad_bodies_are_refused() -> None:
         kinds.decode({"task": '{"v": 1, "kind": "push", "date": "2025-07-21", "push": "p"}'})
     with pytest.raises(BadTask, match="unknown task kind"):
         kinds.decode({"task": '{"v": 1, "kind": "broadcast", "chat": 1}'})
+
+
+class BuggyNoteKind(NoteKind):
+    """A note kind whose step raises something nobody foresaw ``failures`` times per chat."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.raised: dict[int, int] = {}
+
+    async def step(self, job: Job, engine: Deliverer) -> Step:
+        raised = self.raised.get(job.task.chat_id, 0)
+        if raised < self.failures:
+            self.raised[job.task.chat_id] = raised + 1
+            raise KeyError("a bug in a kind")
+        return await super().step(job, engine)
+
+
+async def test_an_unexpected_error_in_a_step_is_retried_not_dead_lettered(
+    world: DeliveryWorld,
+) -> None:
+    admin = (await world.control.create_private_chat(first_name="Admin")).chat_id
+    chats = await world.readers(3)
+    kinds = builtin_kinds()
+    kinds.register(BuggyNoteKind(failures=2))
+    await world.pool(kinds=kinds, admin_ids=frozenset({admin}))
+    await world.outbox.enqueue("notes", [NoteTask(chat, "notes", "hi") for chat in chats])
+    progress = await world.finished("notes")
+    assert (progress.sent, progress.failed) == (3, 0)
+    for chat in chats:
+        assert await world.bot_texts(chat) == ["hi"]
+    assert await DeadLetters(world.redis, world.keys).count() == 0
+    assert await world.bot_texts(admin) == []
+
+
+async def test_an_error_that_never_stops_is_dead_lettered_once_the_budget_is_spent(
+    world: DeliveryWorld,
+) -> None:
+    (chat,) = await world.readers(1)
+    kinds = builtin_kinds()
+    kinds.register(BuggyNoteKind(failures=10**9))
+    policy = dataclasses.replace(FAST.policy, retry_seconds=0.3, backoff_cap=0.05)
+    await world.pool(kinds=kinds, config=dataclasses.replace(FAST, policy=policy))
+    await world.outbox.enqueue("notes", [NoteTask(chat, "notes", "hi")])
+    progress = await world.finished("notes")
+    assert (progress.sent, progress.failed) == (0, 1)
+    (letter,) = [letter async for letter in DeadLetters(world.redis, world.keys)]
+    assert "KeyError('a bug in a kind')" in letter.reason and letter.attempts > 1

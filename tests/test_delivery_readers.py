@@ -12,29 +12,10 @@ from telegram.request import RequestData
 
 from bot.delivery.kinds.push import enqueue_push
 from bot.delivery.senders.pool import PoolConfig
-from bot.digest.model import Digest, Item
 from bot.i18n import t
 from bot.keys import Keys
-from bot.store.digests import DigestArchive
 from bot.transport import AiohttpRequest
-from tests.fixtures.delivery import FAST, DeliveryWorld
-
-
-async def _store_long_digest(redis: Redis, keys: Keys) -> Digest:
-    """A digest too long for one message: the full format needs exactly two."""
-    paragraph = "长段落用于测试分条发送。" * 200  # 2,400 characters: two overflow a message
-    items = tuple(Item(number=n, title=f"第{n}条", url=None, summary=(paragraph,)) for n in (1, 2))
-    digest = Digest.build(
-        date="2025-08-01",
-        title="长简报",
-        categories=(),
-        intro=("导语",),
-        items=items,
-        commentary=None,
-        source="test",
-    )
-    await DigestArchive(redis, keys).save(digest)
-    return digest
+from tests.fixtures.delivery import FAST, DeliveryWorld, store_long_digest
 
 
 class SendOrder(AiohttpRequest):
@@ -57,7 +38,7 @@ class SendOrder(AiohttpRequest):
 async def test_full_format_spreads_its_messages_while_other_chats_are_served(
     world: DeliveryWorld, redis: Redis, keys: Keys
 ) -> None:
-    long = await _store_long_digest(redis, keys)
+    long = await store_long_digest(redis, keys)
     first, second = await world.readers(2, format="full")
     # One slot only: if waiting for a chat's pace held the slot, the second chat would
     # get nothing until the first chat's second message went out.

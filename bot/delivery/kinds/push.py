@@ -71,6 +71,11 @@ class PushKind:
     async def step(self, job: Job, engine: Deliverer) -> Step:
         """Claim, render on the first step, send one message; record after the last."""
         task = _push(job)
+        if job.all_sent:
+            # The messages went out and only their record failed (Redis was away): retry
+            # the record, never the send; the claim is still ours (it is released only
+            # when nothing went out).
+            return await self._record(job, task, engine)
         claim = await engine.claims.submit((task.date, task.chat_id))
         if not claim.granted:
             if claim.entry.sent:
@@ -85,6 +90,10 @@ class PushKind:
         later = await engine.send_next(job)
         if later is not None:
             return later
+        return await self._record(job, task, engine)
+
+    async def _record(self, job: Job, task: PushTask, engine: Deliverer) -> Step:
+        """Record the messages sent (a Redis outage raises here; the job keeps them)."""
         sent = Sent(task.date, task.chat_id, tuple(job.message_ids), job.content_hash)
         await engine.records.submit(sent)
         return Finished("sent")

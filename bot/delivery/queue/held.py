@@ -30,17 +30,34 @@ class Job:
     messages: tuple[dict[str, object], ...] | None = None
     content_hash: str = ""
     message_ids: list[int] = field(default_factory=list)
+    # When the failures still going on began (monotonic seconds; None while none is): the
+    # retry budget is counted from there.
+    failing_since: float | None = None
 
     @property
     def entry_id(self) -> str:
         """The outbox entry id."""
         return self.entry.entry_id
 
+    @property
+    def all_sent(self) -> bool:
+        """Every rendered message went out: only recording them is left (after a Redis
+        outage between the last send and its record, that record is what is retried)."""
+        return self.messages is not None and len(self.message_ids) >= len(self.messages)
+
+    def failing_for(self, now: float) -> float:
+        """Seconds the job has been failing, counting from its first failure since it last
+        made progress (0 at that first failure)."""
+        if self.failing_since is None:
+            self.failing_since = now
+        return now - self.failing_since
+
     def restart_at(self, task: Task) -> None:
         """Deliver afresh, to ``task``'s chat (after a migration)."""
         self.task = task
         self.messages = None
         self.message_ids = []
+        self.failing_since = None
 
 
 class HeldJobs:

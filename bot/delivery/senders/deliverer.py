@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -42,7 +43,9 @@ PAID_BROADCAST_PARAM: Final = "allow_paid_broadcast"
 class DeliveryPolicy:
     """Retry and takeover timing of the senders."""
 
-    max_attempts: int = 5  # transient failures before a task is dead-lettered
+    # How long a task may keep failing (transient errors, anything unexpected) before it
+    # is dead-lettered: long enough to ride out a Bot API outage of minutes.
+    retry_seconds: float = 600.0
     backoff_base: float = 0.5  # seconds; doubles per attempt; half of it is random jitter
     backoff_cap: float = 30.0
     stale_after: float = 60.0  # a ledger claim older than this belongs to a dead sender
@@ -134,14 +137,16 @@ class Deliverer:
         await asyncio.sleep(slot.wait)
         if not self._limiter.on_time(slot):
             return Later(0)  # woke too late: sending now could bunch with later slots
-        assert job.messages is not None
+        assert job.messages is not None and not job.all_sent
+        params = job.messages[len(job.message_ids)]
         try:
             with metrics.IN_PROGRESS.track_inprogress():
-                message_id = await self._send(chat_id, job.messages[len(job.message_ids)])
+                message_id = await self._send(chat_id, params)
         except Exception as error:  # every failure is classified; none may kill a sender
             return await self._failed(job, classify(error))
         metrics.MESSAGES_SENT.labels(kind=job.task.kind).inc()
         job.message_ids.append(message_id)
+        job.failing_since, job.attempts = None, 0  # progress: a fresh budget for what follows
         if len(job.message_ids) < len(job.messages):
             return Later(pace_seconds(chat_id))
         return None
@@ -170,14 +175,30 @@ class Deliverer:
             job.restart_at(task.with_chat(failure.new_chat_id))
             return Later(0)
         if failure.kind is ErrorKind.TRANSIENT:
-            job.attempts += 1
-            if job.attempts < self.policy.max_attempts:
-                delay = self.policy.backoff(job.attempts)
-                metrics.RETRIES.inc()
-                logger.info("send to %s failed (%s), retry in %.1fs", task.chat_id,
-                            failure.description, delay)  # fmt: skip
-                return Later(delay)
+            return await self.retry_or_give_up(job, failure.description)
         return await self.give_up(job, failure.description)
+
+    async def retry_or_give_up(self, job: Job, reason: str) -> Step:
+        """Retry after a backoff while the job's retry budget (``retry_seconds`` from its
+        first failure) lasts, then dead-letter it."""
+        job.attempts += 1
+        if job.failing_for(time.monotonic()) < self.policy.retry_seconds:
+            delay = self.policy.backoff(job.attempts)
+            metrics.RETRIES.inc()
+            logger.info("delivery to %s failed (%s), retry in %.1fs", job.task.chat_id,
+                        reason, delay)  # fmt: skip
+            return Later(delay)
+        return await self.give_up(job, reason)
+
+    async def unexpected(self, job: Job, error: Exception) -> Step:
+        """What a step that raised something unforeseen (a bug, a Redis error other than
+        an outage) means: never "permanent" by accident. A job whose messages all went
+        out is never a failure: only its record is left, retried until it is stored.
+        Anything else is retried within the retry budget, then dead-lettered."""
+        if job.all_sent:
+            job.attempts += 1
+            return Later(self.policy.backoff(job.attempts))
+        return await self.retry_or_give_up(job, f"unexpected {error!r}")
 
     async def give_up(self, job: Job, reason: str) -> Step:
         """Dead-letter the task, give back what it holds and tell the admins (once per

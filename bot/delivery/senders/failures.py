@@ -6,8 +6,13 @@
 | GONE      | 403 (blocked, deactivated, kicked), 400 chat   | marks the subscriber blocked   |
 |           | not found                                      | and stops sending to it        |
 | MIGRATED  | 400 with ``migrate_to_chat_id``                | moves the subscriber, retries  |
-| TRANSIENT | 5xx, timeouts, connection errors               | retries with backoff + jitter  |
-| PERMANENT | any other 400, a bad token, anything unknown   | dead-letters the task at once  |
+| TRANSIENT | 5xx, timeouts, connection errors, anything     | retries with backoff + jitter  |
+|           | unforeseen                                     | for the retry budget           |
+| PERMANENT | any other 400, a bad token (401/404), 409      | dead-letters the task at once  |
+
+Only answers that say the request itself is wrong are permanent: an error nobody foresaw
+(a bug, an odd answer) is retried like an outage, so it never dead-letters a task (or
+alerts the admins) by accident; it is dead-lettered once the retry budget is spent.
 """
 
 from __future__ import annotations
@@ -17,7 +22,14 @@ import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+)
 from telegram.warnings import PTBDeprecationWarning
 
 _GONE_PHRASES = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked")
@@ -65,8 +77,9 @@ def classify(error: Exception) -> Failure:
         text = str(error).lower()
         gone = any(phrase in text for phrase in _GONE_PHRASES)
         return Failure(ErrorKind.GONE if gone else ErrorKind.PERMANENT, description)
-    # NetworkError covers timeouts (TimedOut), refused connections and 5xx answers.
-    # BadRequest subclasses it, which is why it is tested above.
-    if isinstance(error, NetworkError):
-        return Failure(ErrorKind.TRANSIENT, description)
-    return Failure(ErrorKind.PERMANENT, description)
+    if isinstance(error, InvalidToken | Conflict):
+        return Failure(ErrorKind.PERMANENT, description)
+    # NetworkError covers timeouts (TimedOut), refused connections and 5xx answers
+    # (BadRequest subclasses it, which is why it is tested above); anything else is an
+    # error nobody foresaw, retried the same way rather than given up on at once.
+    return Failure(ErrorKind.TRANSIENT, description)

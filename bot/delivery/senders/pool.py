@@ -75,7 +75,11 @@ class PoolConfig:
         return cls(
             concurrency=settings.sender_concurrency,
             reclaim_after=reclaim,
-            policy=DeliveryPolicy(stale_after=reclaim, paid_broadcast=settings.paid_broadcast),
+            policy=DeliveryPolicy(
+                retry_seconds=settings.delivery_retry_seconds,
+                stale_after=reclaim,
+                paid_broadcast=settings.paid_broadcast,
+            ),
         )
 
 
@@ -167,7 +171,10 @@ class SenderPool:
             task.cancel()
         await asyncio.gather(*self._slots, return_exceptions=True)
         await self._deliverer.drain()
-        await self._flush()
+        try:
+            await self._flush()
+        except StoreUnavailable:  # left pending: whoever reclaims them finds the ledger
+            logger.warning("sender %s could not acknowledge its last tasks", self.name)
         await self._alerts.close()
         logger.info("sender %s stopped; %d tasks left for others", self.name, len(self._held))
 
@@ -226,13 +233,20 @@ class SenderPool:
             return
         min_idle_ms = int(self._config.reclaim_after * 1000)
         entries = await self.outbox.reclaim(self.name, min_idle_ms, room)
-        entries = [e for e in entries if not self._held.holds(e.entry_id)]
+        mine = set(self._unacknowledged())
+        entries = [
+            e for e in entries if not self._held.holds(e.entry_id) and e.entry_id not in mine
+        ]
         if entries:
             logger.info("sender %s reclaimed %d abandoned tasks", self.name, len(entries))
         await self._take(entries)
 
     async def _heartbeat_once(self) -> None:
-        await self.outbox.touch(self.name, self._held.entry_ids())
+        await self.outbox.touch(self.name, [*self._held.entry_ids(), *self._unacknowledged()])
+
+    def _unacknowledged(self) -> list[str]:
+        """Finished entries whose acknowledgement has not reached Redis yet (still ours)."""
+        return [entry_id for batch in self._finished.values() for entry_id, _ in batch]
 
     async def _slot(self) -> None:
         while True:
@@ -258,7 +272,8 @@ class SenderPool:
 
     # --- helpers -----------------------------------------------------------------------
     async def _run_step(self, job: Job) -> Step:
-        """One delivery step; an outage defers the task, a bug dead-letters it."""
+        """One delivery step; an outage defers the task, anything unforeseen is retried
+        within the retry budget (``Deliverer.unexpected``)."""
         try:
             return await self._deliverer.step(job)
         except StoreUnavailable as error:
@@ -269,7 +284,7 @@ class SenderPool:
             _raise_if_cancelled()
             logger.exception("unexpected error delivering %s", job.task)
             try:
-                return await self._deliverer.give_up(job, f"unexpected {error!r}")
+                return await self._deliverer.unexpected(job, error)
             except Exception:
                 logger.exception("could not dead-letter %s; keeping it", job.task)
                 return Later(STORE_RETRY_SECONDS)
@@ -297,15 +312,21 @@ class SenderPool:
         self._room.set()
 
     async def _flush(self) -> None:
-        """Acknowledge finished tasks and count their outcomes (one script call per batch)."""
+        """Acknowledge finished tasks and count their outcomes (one script call per batch).
+        What Redis did not take stays for the next flush (ack.lua counts an entry once,
+        even if a failed call did reach Redis), so a delivery made during an outage is
+        still counted as sent, not as "skipped" by whoever would have reclaimed it."""
         batches, self._finished = self._finished, defaultdict(list)
-        for batch_id, outcomes in batches.items():
+        pending = list(batches.items())
+        while pending:
+            batch_id, outcomes = pending[0]
             try:
                 await self.outbox.finish(batch_id, outcomes)
             except StoreUnavailable:
-                # Not lost: unacknowledged tasks are reclaimed and the ledger skips them.
-                logger.warning("could not acknowledge %d tasks; they will be reclaimed",
-                               len(outcomes))  # fmt: skip
+                for batch_id, outcomes in pending:
+                    self._finished[batch_id][:0] = outcomes
+                raise
+            pending.pop(0)
 
 
 def _raise_if_cancelled() -> None:
