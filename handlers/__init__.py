@@ -21,6 +21,7 @@ from handlers import (
     filters,
     gate,
     help,
+    inline,
     membership,
     reading,
     search,
@@ -63,6 +64,7 @@ def register_all(
         callback = timed_handler(command.names[0], command.callback)
         application.add_handler(CommandHandler(command.names, callback, filters=only))
     buttons.register(application, (button for area in areas for button in area.buttons))
+    inline.register(application)
     # Last: only what no command handler took.
     fallback.register(application)
     errors.register(application)

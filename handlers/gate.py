@@ -1,6 +1,7 @@
 """Only what a chat's own people ask for acts: a new message from the chat's user (in a
-private chat) or from a member (in a group), a button press, or the bot's own membership
-changing. Everything else stops here, with no answer and no state change:
+private chat) or from a member (in a group), a button press, the bot's own membership
+changing, or an inline query (``@bot words``). Everything else stops here, with no
+answer and no state change:
 
 - edited messages (editing an old ``/stop`` is not sending it), channel posts and any
   update type the bot has no use for;
@@ -48,6 +49,8 @@ def acts(update: Update) -> bool:
     """True when ``update`` may reach a handler."""
     if update.callback_query is not None or update.my_chat_member is not None:
         return True
+    if update.inline_query is not None:  # a person typing @bot words in any chat
+        return not update.inline_query.from_user.is_bot
     return update.message is not None and message_acts(update.message)
 
 

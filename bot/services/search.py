@@ -106,6 +106,17 @@ class SearchService:
             del self._index[gone]
         return current
 
+    async def latest(self, reader: Reader) -> SearchResult:
+        """The items of the newest stored digest, as hits (inline mode with nothing
+        typed yet)."""
+        lang = language_of(await self._subscribers.get(reader.chat_id), reader)
+        current = await self._current()
+        if not current:
+            return SearchResult(lang, "", (), 0)
+        day, indexed = current[0]
+        hits = tuple(SearchHit(day, item) for item, _ in indexed.items[:MAX_HITS])
+        return SearchResult(lang, "", hits, len(indexed.items))
+
     async def search(self, reader: Reader, text: str | None) -> SearchResult:
         """The items whose headline or summary holds every word of ``text``."""
         lang = language_of(await self._subscribers.get(reader.chat_id), reader)
