@@ -90,10 +90,13 @@ token=$(sed -n 's/^Example token: *//p' "$WORK/sandbox.log")
 env_args=(-e "TELEGRAM_API_BASE_URL=$api" -e "TELEGRAM_BOT_TOKEN=$token"
     -e "REDIS_URL=$cluster_url" -e REDIS_CLUSTER=true -e "BRIEFBOT_PREFIX=$PREFIX"
     -e SCHEDULER_TICK_SECONDS=1)
+# Host networking: each container's ops endpoint gets its own port.
+declare -A ops_port=([run]=18090 [worker]=18091)
 for role in run worker; do
     name="briefbot-check-$role-$$"
     containers+=("$name")
-    run -d --name "$name" --network host "${env_args[@]}" "$IMAGE" "$role" >/dev/null
+    run -d --name "$name" --network host "${env_args[@]}" -e "OPS_PORT=${ops_port[$role]}" \
+        "$IMAGE" "$role" >/dev/null
 done
 
 chat=$(curl -sf -X POST "$control/chats/private" -H 'Content-Type: application/json' \
@@ -116,6 +119,9 @@ for name in "${containers[@]}"; do
     # which this machine does not have).
     health=$(podman healthcheck run "$name" 2>&1 || true)
     echo "$name HEALTHCHECK: ${health:-healthy}"
+    role=${name#briefbot-check-}
+    role=${role%-$$}
+    echo "$name /healthz: $(curl -s "http://127.0.0.1:${ops_port[$role]}/healthz")"
     podman stop -t 30 "$name" >/dev/null
     echo "$name exited with $(podman inspect --format '{{.State.ExitCode}}' "$name") after SIGTERM"
 done
