@@ -127,3 +127,49 @@ async def test_sending_without_a_token_is_refused_before_redis_is_touched(tmp_pa
         assert status == 2, output
         assert output.startswith("briefbot: TELEGRAM_BOT_TOKEN is not set. Create a bot"), output
         assert output.count("\n") == 1, output
+
+
+async def test_dead_letters_are_listed_and_retried_once_each_without_duplicates(
+    world: DeliveryWorld, redis_url: str, tmp_path: Path
+) -> None:
+    chats = await world.readers(4)
+    first = chats[0]
+    await world.outbox.stream.ensure_group()
+    await world.redis.xadd(world.keys.outbox(), {"junk": "x"})  # never a task: kept
+    # The Bot API answers 500 to every send for longer than the retry budget.
+    await world.control.set_faults(error_burst=10_000, error_status=500, methods=["sendMessage"])
+    env = _env(world, redis_url, tmp_path, DELIVERY_RETRY_SECONDS="0.5")
+    status, output = await _briefbot(env, "push", "2025-07-21", "--now", "--wait")
+    assert status == 0, output
+    assert "0 sent, 4 failed" in output
+    push_id = output.split("(push ", 1)[1].split(")", 1)[0]
+
+    status, listing = await _briefbot(env, "deadletters", "list")
+    assert status == 0, listing
+    lines = [line for line in listing.splitlines() if line.endswith("Internal Server Error")]
+    assert len(lines) == 4 and all(f"in {push_id}" in line for line in lines)
+    assert sum("not a task" in line for line in listing.splitlines()) == 1
+    assert "5 dead letters" in listing
+    first_id = next(line.split()[0] for line in lines if f"push to {first} " in line)
+
+    # Telegram is back. Meanwhile a second push already reached the first reader: the
+    # retry must not send it again (the ledger), and the others get it once each.
+    await world.control.reset_faults()
+    await world.pool()
+    await world.finished(await world.push([first], "again"))
+    status, output = await _briefbot(env, "deadletters", "retry", "--all")
+    assert status == 0, output
+    assert "re-enqueued 4 of 5 dead letters" in output and "is not a task, kept" in output
+    progress = await world.finished(push_id)
+    assert (progress.sent, progress.skipped, progress.failed) == (3, 1, 0)
+    for chat in chats:
+        assert len(await world.bot_texts(chat)) == 1
+
+    status, listing = await _briefbot(env, "deadletters", "list")
+    assert "1 dead letter" in listing and "not a task" in listing
+    status, output = await _briefbot(env, "deadletters", "retry", first_id)
+    assert status == 1 and f"no dead letter {first_id}" in output  # retried already
+    status, output = await _briefbot(env, "deadletters", "retry")
+    assert status == 2 and "give dead-letter IDs or --all" in output
+    status, output = await _briefbot(env, "deadletters", "retry", "12-x")
+    assert status == 2 and "not a dead-letter id: 12-x" in output

@@ -18,6 +18,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "subscribers",
     "push",
     "worker",
+    "deadletters",
     "sandbox",
     "check",
     "preview",
