@@ -242,3 +242,26 @@ async def test_a_good_digest_broken_by_a_hostile_edit_stays_in_use_and_admins_he
     for admin in world.admins:
         [text] = await alert_texts(sandbox_control, admin)
         assert f"{path}:{hostile.line}: " in text and hostile.message in text
+
+
+async def test_an_alert_about_many_long_problems_still_fits_one_message(
+    world: World, sandbox_control: SandboxControl
+) -> None:
+    items = "".join(
+        f"{n}. [条目](https://a.example/{n})\n\n见 [链接](ftp://{'长' * 200}.example/{n})。\n"
+        "分类：人工智能\n\n"
+        for n in range(1, 41)
+    )
+    world.write(
+        "2025-07-22.md", digest_text("2025-07-22").split("\n---\n\n1.")[0] + "\n---\n\n" + items
+    )
+    await world.poller().poll()
+
+    for admin in world.admins:
+        [text] = await alert_texts(sandbox_control, admin)
+        lines = text.splitlines()
+        assert len(text.encode("utf-16-le")) // 2 <= 4096
+        assert all("has scheme 'ftp'" in line for line in lines[1:-1])
+        listed = len(lines) - 2
+        assert 10 <= listed < 40
+        assert lines[-1] == t("zh", "alert.more_problems", count=40 - listed)

@@ -19,6 +19,9 @@ logger = logging.getLogger(__name__)
 
 # An admin alert is one Telegram message: list this many problems, then count the rest.
 MAX_LISTED_PROBLEMS = 25
+# ... in at most this many UTF-16 units: Telegram refuses a message over 4096, and the
+# "and N more" line needs room too.
+MAX_ALERT_UTF16 = 3900
 
 
 @dataclass
@@ -95,10 +98,20 @@ class DigestPoller:
 
 
 def alert_text(item: Found) -> str:
-    """The admins' message about a refused digest: where, and every ``path:line`` problem."""
-    listed = item.problems[:MAX_LISTED_PROBLEMS]
-    lines = [t(DEFAULT_LANGUAGE, "alert.digest_invalid", origin=item.origin), *listed]
-    if len(item.problems) > len(listed):
-        more = len(item.problems) - len(listed)
+    """The admins' message about a refused digest: where, and its ``path:line`` problems
+    (as many as one Telegram message holds, then how many more)."""
+    lines = [t(DEFAULT_LANGUAGE, "alert.digest_invalid", origin=item.origin)]
+    used = _utf16(lines[0])
+    for problem in item.problems[:MAX_LISTED_PROBLEMS]:
+        if used + 1 + _utf16(problem) > MAX_ALERT_UTF16:
+            break
+        lines.append(problem)
+        used += 1 + _utf16(problem)
+    more = len(item.problems) - (len(lines) - 1)
+    if more:
         lines.append(t(DEFAULT_LANGUAGE, "alert.more_problems", count=more))
     return "\n".join(lines)
+
+
+def _utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
