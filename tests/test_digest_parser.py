@@ -144,6 +144,8 @@ def test_datetime_in_a_negative_offset_keeps_its_own_calendar_date() -> None:
         ),
         ("unclosed-front-matter.md", ["1: the front matter opened at line 1 is never closed"]),
         ("bad-yaml.md", ["4: front matter is not valid YAML: did not find expected ',' or ']'"]),
+        # The quote opened on line 2 runs to the end of the block: line 2 is reported.
+        ("unclosed-quote.md", ["2: front matter is not valid YAML: found unexpected end of"]),
         ("missing-title.md", ["1: front matter has no 'title'"]),
         ("invalid-date.md", ["3: invalid date '2025-02-30' (day is out of range for month)"]),
         (
