@@ -81,8 +81,14 @@ def generate(rng: random.Random, pool: list[tuple[str, bytes]]) -> tuple[str, by
     examples, small, large = pool[:3], pool[3:], [seed for seed in pool if len(seed[1]) > 20_000]
     small = [seed for seed in small if seed not in large]
     pick = rng.random()
-    name, data = rng.choice(examples if pick < 0.75 else small if pick < 0.985 else large)
+    name, data = rng.choice(examples if pick < 0.75 else small if pick < 0.995 else large)
     steps = [name]
+    if pick < 0.75 and rng.random() < 0.7:
+        # The front matter and a stretch of the body: the same constructs, a third the text.
+        split = data.find(b"\n---\n", 4) + 5
+        at = rng.randint(split, len(data))
+        data = data[:split] + data[at : at + rng.randint(200, 2000)]
+        steps.append("window")
     for _ in range(rng.choice([1, 1, 1, 2, 2, 3, 4, 6])):
         kind = rng.choice(MUTATIONS)
         data = kind(rng, data, pool)
@@ -119,7 +125,7 @@ def repeat(rng: random.Random, data: bytes, pool: list[tuple[str, bytes]]) -> by
         return data
     at = rng.randrange(len(data))
     piece = data[at : at + rng.randint(1, 12)]
-    limit = 2_100_000 if rng.random() < 0.003 else 60_000
+    limit = 2_100_000 if rng.random() < 0.001 else 60_000
     times = rng.randint(2, max(2, limit // len(piece)))
     return data[:at] + piece * times + data[at:]
 
@@ -184,7 +190,12 @@ def main() -> None:
     began = time.perf_counter()
     total = Report()
     with multiprocessing.get_context("spawn").Pool(args.workers) as workers:
-        for report in workers.imap_unordered(run_chunk, tasks):
+        for done, report in enumerate(workers.imap_unordered(run_chunk, tasks), 1):
+            if done % max(1, len(tasks) // 10) == 0:
+                print(
+                    f"  {done * CHUNK:,} inputs, {time.perf_counter() - began:.0f} s",
+                    file=sys.stderr,
+                )
             total.times += report.times
             total.parsed += report.parsed
             total.refused += report.refused

@@ -16,7 +16,7 @@ from bot.digest.body import Paragraph, RawItem, read_body
 from bot.digest.categories import CategoryRules
 from bot.digest.errors import DigestError, Problem, ProblemCollector, excerpt
 from bot.digest.front_matter import FrontMatter, read_front_matter
-from bot.digest.inline import Span, Text, links, parse_inline, plain_text
+from bot.digest.inline import Node, Span, Text, links, parse_inline, plain_text
 from bot.digest.model import Commentary, Digest, Item
 
 __all__ = [
@@ -65,13 +65,14 @@ def parse_digest_with_warnings(
         )
     _check_numbers(body.items, problems)
     items = tuple(_build_item(raw, front.categories, rules, problems) for raw in body.items)
-    intro = tuple(_checked(p, problems) for p in body.intro)
+    intro = tuple(_checked(p, problems)[0] for p in body.intro)
     commentary = None
     if body.commentary_heading is not None:
         line, heading = body.commentary_heading
         if not body.commentary:
             problems.warn(line, f"commentary heading '{excerpt(heading)}' has no text under it")
-        commentary = Commentary(heading, tuple(_checked(p, problems) for p in body.commentary))
+        paragraphs = tuple(_checked(p, problems)[0] for p in body.commentary)
+        commentary = Commentary(heading, paragraphs)
     if problems.failed:
         raise DigestError(problems.problems)
     digest = Digest.build(
@@ -160,7 +161,8 @@ def _build_item(
     raw: RawItem, categories: tuple[str, ...], rules: CategoryRules, problems: ProblemCollector
 ) -> Item:
     title, url = _headline(raw, problems)
-    summary = tuple(_checked(p, problems) for p in raw.paragraphs)
+    checked = [_checked(p, problems) for p in raw.paragraphs]
+    summary = tuple(text for text, _ in checked)
     if not summary:
         problems.warn(raw.line, f"item {raw.number} has no summary")
     if raw.tags:
@@ -179,7 +181,7 @@ def _build_item(
                     tagged.append(category)
         item_categories = tuple(tagged)
     else:
-        text = " ".join([title, *(plain_text(parse_inline(p)) for p in summary)])
+        text = " ".join([title, *(plain_text(nodes) for _, nodes in checked)])
         item_categories = rules.categorise(text, categories)
         if categories and not item_categories:
             problems.warn(
@@ -214,12 +216,13 @@ def _headline(raw: RawItem, problems: ProblemCollector) -> tuple[str, str | None
     return plain_text(nodes).strip(), None
 
 
-def _checked(paragraph: Paragraph, problems: ProblemCollector) -> str:
-    """The paragraph's source text, after checking every link in it."""
+def _checked(paragraph: Paragraph, problems: ProblemCollector) -> tuple[str, tuple[Node, ...]]:
+    """The paragraph's source text and its inline tree, after checking every link in it."""
     text = paragraph.text()
-    for href in links(parse_inline(text)):
+    nodes = parse_inline(text)
+    for href in links(nodes):
         _check_url(href, paragraph.line, problems)
-    return text
+    return text, nodes
 
 
 def _check_url(href: str, line: int, problems: ProblemCollector) -> None:
