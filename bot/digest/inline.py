@@ -94,7 +94,7 @@ class _Scan:
 
 
 @dataclass(frozen=True)
-class _Found:
+class _PendingSpan:
     """A span found while looking for closers: ``s[first:stop]`` read as ``scan`` reads
     it; its nodes are built only if the tree needs them."""
 
@@ -160,7 +160,7 @@ class _Parser:
                 if buffer:
                     out.append(Text("".join(buffer)))
                     buffer.clear()
-                if isinstance(found, _Found):
+                if isinstance(found, _PendingSpan):
                     found = Span(
                         found.tag, self.build(found.first, found.stop, found.scan), found.href
                     )
@@ -170,7 +170,7 @@ class _Parser:
             out.append(Text("".join(buffer)))
         return tuple(out)
 
-    def _step(self, i: int, scan: _Scan) -> tuple[Node | _Found | None, int]:
+    def _step(self, i: int, scan: _Scan) -> tuple[Node | _PendingSpan | None, int]:
         """What starts at ``s[i]`` and the index after it: a construct, or (None) text."""
         s = self.s
         if s[i] not in _SYNTAX_STARTS:
@@ -180,7 +180,7 @@ class _Parser:
         found = self._construct(i, scan)
         return found if found is not None else (None, i + 1)
 
-    def _construct(self, i: int, scan: _Scan) -> tuple[Node | _Found, int] | None:
+    def _construct(self, i: int, scan: _Scan) -> tuple[Node | _PendingSpan, int] | None:
         """The escape, code span, span or link starting at ``s[i]``, and the index after it."""
         s, end = self.s, scan.end
         char = s[i]
@@ -202,7 +202,7 @@ class _Parser:
             return self._span("i", char, i, scan)
         return None
 
-    def _span(self, tag: str, marker: str, i: int, scan: _Scan) -> tuple[_Found, int] | None:
+    def _span(self, tag: str, marker: str, i: int, scan: _Scan) -> tuple[_PendingSpan, int] | None:
         if tag in scan.open:
             return None
         inner = _Scan(scan.open | {tag}, marker, scan.in_link, scan.start, scan.end)
@@ -210,7 +210,7 @@ class _Parser:
         stop = self.closer(first, inner)
         if stop <= first:  # no closer, or an empty span: the marker is text
             return None
-        return _Found(tag, first, stop, inner), stop + len(marker)
+        return _PendingSpan(tag, first, stop, inner), stop + len(marker)
 
     def _last_closer(self, closer: str) -> int:
         """The last index where ``closer`` could close a span (-1: nowhere)."""
@@ -234,7 +234,7 @@ class _Parser:
             return False
         return closer == "*" or i + 1 >= len(s) or not s[i + 1].isalnum()
 
-    def _link(self, start: int, scan: _Scan) -> tuple[_Found, int] | None:
+    def _link(self, start: int, scan: _Scan) -> tuple[_PendingSpan, int] | None:
         """The link ``[text](url)`` at ``s[start]`` and the index after it, if there is one."""
         s = self.s
         text_end = self.brackets.get(start)
@@ -244,7 +244,7 @@ class _Parser:
         if url_end is None or url_end == text_end + 2:
             return None
         text = _Scan(scan.open, None, True, start + 1, text_end)
-        return _Found("a", start + 1, text_end, text, s[text_end + 2 : url_end]), url_end + 1
+        return _PendingSpan("a", start + 1, text_end, text, s[text_end + 2 : url_end]), url_end + 1
 
 
 def _partners(s: str) -> dict[int, int]:
