@@ -125,7 +125,8 @@ def repeat(rng: random.Random, data: bytes, pool: list[tuple[str, bytes]]) -> by
         return data
     at = rng.randrange(len(data))
     piece = data[at : at + rng.randint(1, 12)]
-    limit = 2_100_000 if rng.random() < 0.001 else 60_000
+    size = rng.random()
+    limit = 2_100_000 if size < 0.001 else 200_000 if size < 0.01 else 20_000
     times = rng.randint(2, max(2, limit // len(piece)))
     return data[:at] + piece * times + data[at:]
 
