@@ -27,6 +27,7 @@ def _env(world: DeliveryWorld, redis_url: str, tmp_path: Path, **extra: str) -> 
         BRIEFBOT_DATA_DIR=str(tmp_path),
         DELIVERY_RECLAIM_SECONDS="2",
         RATE_LIMIT_PER_SECOND="200",
+        OPS_PORT="0",  # no endpoint on the fixed default port of a shared machine
         **extra,
     )
     return env
