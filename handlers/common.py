@@ -68,12 +68,22 @@ def outgoing(answer: Answer) -> Outgoing:
 
 
 def reader_of(update: Update) -> Reader | None:
-    """The chat and sender's language of ``update``; None for updates without a chat."""
+    """The chat, sender's language and forum topic of ``update``; None for updates
+    without a chat."""
     chat = update.effective_chat
     if chat is None:
         return None
     user = update.effective_user
-    return Reader(chat.id, user.language_code if user is not None else None)
+    return Reader(chat.id, user.language_code if user is not None else None, topic_of(update))
+
+
+def topic_of(update: Update) -> int | None:
+    """The forum topic ``update`` was written (or its button pressed) in, else None:
+    answers go to the same topic, as a reader in a topic expects."""
+    message = update.effective_message
+    if message is None or not message.is_topic_message:
+        return None
+    return message.message_thread_id
 
 
 def is_private(update: Update) -> bool:
@@ -87,6 +97,7 @@ async def send(update: Update, context: BotContext, *answers: Answer) -> None:
     chat = update.effective_chat
     if chat is None:
         return
+    topic = topic_of(update)
     for answer in answers:
         message = outgoing(answer)
         await context.bot.send_message(
@@ -95,6 +106,7 @@ async def send(update: Update, context: BotContext, *answers: Answer) -> None:
             parse_mode=ParseMode.HTML,
             reply_markup=message.keyboard,
             link_preview_options=message.preview,
+            message_thread_id=topic,
         )
 
 

@@ -177,8 +177,14 @@ async def send_message(api: BotApi, params: Params) -> JSON:
     text, entities = formatted_text(params)
     markup = inline_keyboard(params)
     replied = api.replied_message(params, chat)
+    thread_id = params.get_int("message_thread_id")
+    topic = api.state.topic(chat, thread_id)
+    if thread_id is not None and topic is None:
+        raise bad_request("message thread not found")
     api.flood_check("sendMessage", chat)
-    message = api.state.add_message(chat, api.state.bot, text, entities, markup, reply_to=replied)
+    message = api.state.add_message(
+        chat, api.state.bot, text, entities, markup, extra=topic, reply_to=replied
+    )
     api.counters.message_sent(chat.id)
     return message.to_api()
 

@@ -53,6 +53,7 @@ class ChatMessage:
     history: list[JSON] = field(default_factory=list)
     deleted: bool = False
     reply_to_message_id: int | None = None
+    message_thread_id: int | None = None
 
     @classmethod
     def from_json(cls, data: JSON) -> ChatMessage:
@@ -69,6 +70,7 @@ class ChatMessage:
             data["history"],
             data["deleted"],
             data.get("reply_to_message_id"),
+            data.get("message_thread_id"),
         )
 
     @property
@@ -162,10 +164,20 @@ class SandboxControl:
         return [ChatRef.from_json(item) for item in data]
 
     async def create_group(
-        self, title: str, supergroup: bool = False, member_ids: list[int] | None = None
+        self,
+        title: str,
+        supergroup: bool = False,
+        member_ids: list[int] | None = None,
+        forum: bool = False,
     ) -> ChatRef:
-        """A group (or supergroup) with the bot in it; the bot gets ``my_chat_member``."""
-        body = {"title": title, "supergroup": supergroup, "member_ids": member_ids or []}
+        """A group (or supergroup; a ``forum`` is a supergroup with topics) with the bot in
+        it; the bot gets ``my_chat_member``."""
+        body = {
+            "title": title,
+            "supergroup": supergroup,
+            "member_ids": member_ids or [],
+            "forum": forum,
+        }
         return ChatRef.from_json(await self._request("POST", "/chats/group", body))
 
     async def add_member(
@@ -181,9 +193,16 @@ class SandboxControl:
 
     # -- acting as a user ----------------------------------------------------------------
 
-    async def send_text(self, chat_id: int, text: str, user_id: int | None = None) -> ChatMessage:
-        """A user writes ``text``; commands (``/cmd``, ``/cmd@bot``) get ``bot_command``."""
-        body = {"text": text, "user_id": user_id}
+    async def send_text(
+        self,
+        chat_id: int,
+        text: str,
+        user_id: int | None = None,
+        message_thread_id: int | None = None,
+    ) -> ChatMessage:
+        """A user writes ``text`` (in topic ``message_thread_id`` of a forum); commands
+        (``/cmd``, ``/cmd@bot``) get ``bot_command``."""
+        body = {"text": text, "user_id": user_id, "message_thread_id": message_thread_id}
         return ChatMessage.from_json(
             await self._request("POST", f"/chats/{chat_id}/messages", body)
         )

@@ -183,6 +183,7 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
             str(body.get("title", "Group")),
             _bool(body.get("supergroup", False), "supergroup"),
             members,
+            forum=_bool(body.get("forum", False), "forum"),
         )
         return _ok(chat.to_json())
 
@@ -207,7 +208,10 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         if not isinstance(text, str):
             raise _BadInput("text must be a string")
         message = state.user_sends(
-            _chat_id(request), text, _optional_int(body.get("user_id"), "user_id")
+            _chat_id(request),
+            text,
+            _optional_int(body.get("user_id"), "user_id"),
+            _optional_int(body.get("message_thread_id"), "message_thread_id"),
         )
         return _ok(message.to_json())
 

@@ -106,6 +106,7 @@ class Message:
             "history": [version.to_json() for version in self.history],
             "deleted": self.deleted,
             "reply_to_message_id": self.reply_to.message_id if self.reply_to else None,
+            "message_thread_id": self.extra.get("message_thread_id"),
         }
 
 
@@ -120,6 +121,8 @@ class Chat:
     member_ids: list[int] = field(default_factory=list)
     blocked: bool = False
     migrated_to: int | None = None
+    # A supergroup with topics: messages may carry a message_thread_id.
+    forum: bool = False
     messages: dict[int, Message] = field(default_factory=dict)
     actions: list[JSON] = field(default_factory=list)
     next_message_id: int = 1
@@ -133,7 +136,10 @@ class Chat:
             if self.user.username:
                 data["username"] = self.user.username
             return data
-        return {"id": self.id, "type": self.type, "title": self.title or ""}
+        data = {"id": self.id, "type": self.type, "title": self.title or ""}
+        if self.forum:
+            data["is_forum"] = True
+        return data
 
     def to_full_api(self) -> JSON:
         """The Bot API ``ChatFullInfo`` object ``getChat`` answers."""
@@ -172,6 +178,7 @@ class Chat:
             "member_ids": list(self.member_ids),
             "blocked": self.blocked,
             "migrated_to": self.migrated_to,
+            "forum": self.forum,
             "actions": list(self.actions),
         }
 

@@ -117,11 +117,17 @@ class SandboxState:
         return chat
 
     def create_group(
-        self, title: str, supergroup: bool = False, member_ids: list[int] | None = None
+        self,
+        title: str,
+        supergroup: bool = False,
+        member_ids: list[int] | None = None,
+        forum: bool = False,
     ) -> Chat:
-        """A group the bot is a member of; members are users (created if unknown)."""
+        """A group the bot is a member of; members are users (created if unknown). A
+        ``forum`` is a supergroup with topics."""
+        supergroup = supergroup or forum
         chat_id = -next(self._supergroup_ids) if supergroup else -next(self._group_ids)
-        chat = Chat(chat_id, "supergroup" if supergroup else "group", title=title)
+        chat = Chat(chat_id, "supergroup" if supergroup else "group", title=title, forum=forum)
         for user_id in member_ids or []:
             chat.member_ids.append(self.create_user(user_id=user_id).id)
         self.chats[chat_id] = chat
@@ -138,6 +144,14 @@ class SandboxState:
         if user.id not in chat.member_ids:
             chat.member_ids.append(user.id)
         return user
+
+    @staticmethod
+    def topic(chat: Chat, thread_id: int | None) -> JSON | None:
+        """The fields of a message in topic ``thread_id`` of a forum; None for no topic
+        (and for a chat that has none)."""
+        if thread_id is None or not chat.forum:
+            return None
+        return {"message_thread_id": thread_id, "is_topic_message": True}
 
     def chat(self, chat_id: int) -> Chat:
         chat = self.chats.get(chat_id)
@@ -196,15 +210,21 @@ class SandboxState:
         message.edit_date = now()
         message.chat.notify()
 
-    def user_sends(self, chat_id: int, text: str, user_id: int | None = None) -> Message:
-        """A user writes ``text`` (commands get their ``bot_command`` entity)."""
+    def user_sends(
+        self, chat_id: int, text: str, user_id: int | None = None, thread_id: int | None = None
+    ) -> Message:
+        """A user writes ``text`` (commands get their ``bot_command`` entity), in the topic
+        ``thread_id`` of a forum if given."""
         chat = self.chat(chat_id)
         if chat.migrated_to is not None:
             raise StateError(400, f"chat {chat_id} was upgraded to {chat.migrated_to}")
         if not text.strip():
             raise StateError(400, "a message needs some text")
         sender = self.sender(chat, user_id)
-        message = self.add_message(chat, sender, text, command_entities(text))
+        topic = self.topic(chat, thread_id)
+        if topic is None and thread_id is not None:
+            raise StateError(400, f"chat {chat_id} is not a forum: it has no topics")
+        message = self.add_message(chat, sender, text, command_entities(text), extra=topic)
         self.updates.push("message", message.to_api())
         return message
 

@@ -48,6 +48,7 @@ def sample_lines(count: int) -> list[dict[str, object]]:
             "status": statuses[n % len(statuses)],
             "subscribed_at": 1_700_000_000 + n,
             "keywords": [["+openai", "-马斯克"], [], ["+芯片"]][n % 3],
+            "thread_id": 7 if n % 7 == 0 and n % 3 == 0 else None,
         }
         for n in range(count)
     ]
@@ -158,6 +159,7 @@ def test_a_partial_line_changes_only_the_fields_it_gives(
         "status": "paused",
         "subscribed_at": 1_700_000_000,
         "keywords": ["+openai"],
+        "thread_id": 3,
     }
     write_lines(tmp_path / "full.jsonl", [full])
     assert main(["subscribers", "import", str(tmp_path / "full.jsonl")]) == 0

@@ -106,6 +106,20 @@ async def test_a_keyword_filter_shapes_the_push_with_a_show_all_button(
     ]
 
 
+async def test_a_forum_subscribed_from_a_topic_gets_the_push_in_that_topic(
+    world: DeliveryWorld,
+) -> None:
+    (forum,) = await world.readers(1, thread_id=7)
+    (plain,) = await world.readers(1, groups=True)
+    await world.pool()
+    await world.finished(await world.push([forum, plain]))
+    (in_topic,) = await world.control.bot_messages(forum)
+    (in_group,) = await world.control.bot_messages(plain)
+    assert in_topic.message_thread_id == 7
+    assert in_group.message_thread_id is None
+    assert in_topic.text == in_group.text
+
+
 async def test_the_reader_language_sets_the_labels_not_the_digest(world: DeliveryWorld) -> None:
     (english,) = await world.readers(1, language="en")
     (chinese,) = await world.readers(1, language="zh")

@@ -238,6 +238,7 @@ async def test_records_are_plain_hash_fields(
         "language": "zh",
         "subscribed_at": str(int(datetime(2025, 7, 21, 12, tzinfo=UTC).timestamp())),
         "keywords": '["+openai", "-马斯克"]',
+        "thread": "",
     }
 
 

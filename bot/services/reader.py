@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Reader:
-    """The chat a request comes from and the language its sender's Telegram app uses (the
-    default interface language until the chat picks one in /settings)."""
+    """The chat a request comes from, the language its sender's Telegram app uses (the
+    default interface language until the chat picks one in /settings) and, in a forum
+    group, the topic it was written in."""
 
     chat_id: int
     language_code: str | None = None
+    thread_id: int | None = None

@@ -149,7 +149,9 @@ class SubscriptionService:
         """Subscribe, or resume a stopped subscription with its old settings."""
         before = await self._subscribers.get(reader.chat_id)
         language: Language = "en" if normalize_language(reader.language_code) == "en" else "zh"
-        subscriber, created = await self._subscribers.subscribe(reader.chat_id, language=language)
+        subscriber, created = await self._subscribers.subscribe(
+            reader.chat_id, language=language, thread_id=reader.thread_id
+        )
         if created:
             outcome = StartOutcome.NEW
         elif before is not None and before.status != "active":

@@ -48,6 +48,8 @@ class Subscriber:
     # The reader's keyword filter (/filter): ``+word`` must appear (any one), ``-word``
     # must not; empty = every item.
     keywords: tuple[str, ...] = ()
+    # In a forum group: the topic /start was sent from, where pushes go (None: the chat).
+    thread_id: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -80,6 +82,7 @@ class Subscriber:
             "language": self.language,
             "subscribed_at": str(self.subscribed_at),
             "keywords": self.keywords_json,
+            "thread": "" if self.thread_id is None else str(self.thread_id),
         }
 
     @classmethod
@@ -98,6 +101,7 @@ class Subscriber:
             language=language if language in LANGUAGES else "zh",
             subscribed_at=int(fields.get("subscribed_at", "0")),
             keywords=_stored_list(fields.get("keywords", "[]")),
+            thread_id=_stored_thread(fields.get("thread", "")),
         )
 
     def to_json(self) -> dict[str, object]:
@@ -112,6 +116,7 @@ class Subscriber:
             "status": self.status,
             "subscribed_at": self.subscribed_at,
             "keywords": list(self.keywords),
+            "thread_id": self.thread_id,
         }
 
 
@@ -125,6 +130,20 @@ def _stored_list(text: str) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(item for item in value if isinstance(item, str))
+
+
+def _stored_thread(text: str) -> int | None:
+    """A stored topic id; anything damaged reads as "no topic" (the chat itself)."""
+    return int(text) if text.isascii() and text.isdigit() and 0 < int(text) < 2**31 else None
+
+
+def validate_thread_id(value: object) -> int | None:
+    """A forum topic id (a positive integer), or None for the chat itself."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**31:
+        raise InvalidSetting("thread_id", f"thread_id must be a topic id or null, not {value!r}")
+    return value
 
 
 def validate_chat_id(value: object) -> int:

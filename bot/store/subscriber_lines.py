@@ -18,6 +18,7 @@ from bot.store.subscriber import (
     validate_language,
     validate_push_time,
     validate_status,
+    validate_thread_id,
     validate_zone,
 )
 from bot.store.subscribers import SubscriberDefaults
@@ -32,6 +33,7 @@ FIELDS = (
     "status",
     "subscribed_at",
     "keywords",
+    "thread_id",
 )
 
 
@@ -130,4 +132,5 @@ _READERS: dict[str, tuple[str, Callable[[object], object]]] = {
     "language": ("language", lambda v: validate_language(_text(v, "language"))),
     "subscribed_at": ("subscribed_at", _subscribed_at),
     "keywords": ("keywords", validate_keywords),
+    "thread_id": ("thread_id", validate_thread_id),
 }

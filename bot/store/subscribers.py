@@ -39,6 +39,7 @@ from bot.store.subscriber import (
     validate_keywords,
     validate_language,
     validate_push_time,
+    validate_thread_id,
     validate_zone,
 )
 
@@ -176,16 +177,19 @@ class SubscriberStore:
 
     # --- changing ----------------------------------------------------------------------
     async def subscribe(
-        self, chat_id: int, *, language: Language | None = None
+        self, chat_id: int, *, language: Language | None = None, thread_id: int | None = None
     ) -> tuple[Subscriber, bool]:
         """Make the chat an active subscriber; returns (record, created). Idempotent: an
         active chat stays as it is; a stopped, paused or blocked one becomes active again
-        with its old settings. ``language`` only applies to a new record."""
+        with its old settings. ``language`` only applies to a new record; ``thread_id``
+        (the forum topic /start came from, None for the chat itself) is where pushes go
+        from now on."""
         validate_chat_id(chat_id)
+        topic = validate_thread_id(thread_id)
 
         def change(old: Subscriber | None) -> Subscriber:
             if old is not None:
-                return dataclasses.replace(old, status="active")
+                return dataclasses.replace(old, status="active", thread_id=topic)
             return Subscriber(
                 chat_id=chat_id,
                 status="active",
@@ -195,6 +199,7 @@ class SubscriberStore:
                 categories=(),
                 language=language or self._defaults.language,
                 subscribed_at=int(self._clock().timestamp()),
+                thread_id=topic,
             )
 
         old, new = await self._change(chat_id, change)
@@ -285,6 +290,7 @@ class SubscriberStore:
                     s.language,
                     str(s.subscribed_at or ""),
                     s.keywords_json,
+                    "" if s.thread_id is None else str(s.thread_id),
                 )
                 for s in batch
             ]

@@ -111,7 +111,12 @@ class PushKind:
         if content is None:
             await self.release(job, engine)
             return Finished("skipped")  # none of the reader's categories has items today
-        job.messages, job.content_hash = content.messages, content.content_hash
+        messages = content.messages
+        if subscriber.thread_id is not None:
+            # A forum group subscribed from a topic gets its push in that topic.
+            topic = {"message_thread_id": subscriber.thread_id}
+            messages = tuple({**message, **topic} for message in messages)
+        job.messages, job.content_hash = messages, content.content_hash
         metrics.observe_delivery_lag(task.date, subscriber.zone, subscriber.clock)
         return None
 

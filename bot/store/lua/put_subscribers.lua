@@ -3,14 +3,14 @@
 -- ARGV[1] = now (epoch seconds, the subscribed_at of a new record without one)
 -- ARGV[2] = JSON list, record i = [chat, next instant ('' when not active), status, tz,
 -- time, format, categories (JSON), language, subscribed_at ('' keeps the stored one),
--- keywords (JSON)],
+-- keywords (JSON), forum topic ('' for the chat itself)],
 -- every value a string (a JSON number would lose the digits of a 64-bit chat id). One
--- JSON argument instead of ten per record: packing arguments is the client's main cost.
+-- JSON argument instead of eleven per record: packing arguments is the client's main cost.
 local records = cjson.decode(ARGV[2])
 for i, r in ipairs(records) do
   local key = KEYS[i + 2]
   redis.call('HSET', key, 'status', r[3], 'tz', r[4], 'time', r[5], 'format', r[6],
-    'categories', r[7], 'language', r[8], 'keywords', r[10])
+    'categories', r[7], 'language', r[8], 'keywords', r[10], 'thread', r[11])
   if r[9] == '' then
     redis.call('HSETNX', key, 'subscribed_at', ARGV[1])
   else
