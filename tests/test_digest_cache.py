@@ -3,6 +3,11 @@ per version, and a correction (a new content hash) never served stale to a reade
 
 from __future__ import annotations
 
+import asyncio
+
+from redis.asyncio import Redis
+
+from bot.keys import Keys
 from bot.store.digest_cache import DigestCache
 from bot.store.digests import DigestArchive
 from tests.test_digest_archive import make_digest
@@ -49,3 +54,22 @@ async def test_renders_are_made_once_per_key_and_again_for_a_new_version(
         assert cache.rendered(("compact", "hash-1", "zh"), lambda: render("v1")) == "rendered v1"
     assert cache.rendered(("compact", "hash-2", "zh"), lambda: render("v2")) == "rendered v2"
     assert made == ["v1", "v2"]
+
+
+async def test_many_senders_asking_at_once_share_one_lookup(
+    archive: DigestArchive, redis_url: str, keys: Keys
+) -> None:
+    await archive.save(make_digest(DATE))
+    # A pool of 100 sender slots asks at the same moment, when the window ends; a client
+    # allowed 2 connections shows whether they shared one lookup or each opened their own
+    # (before: "Too many connections", and `briefbot push --wait` stopped).
+    small = Redis.from_url(redis_url, decode_responses=True, max_connections=2)
+    try:
+        cache = DigestCache(DigestArchive(small, keys))
+        digests = await asyncio.gather(*(cache.current(DATE, max_age=5) for _ in range(100)))
+        assert len({id(d) for d in digests}) == 1 and digests[0] is not None
+        await archive.save(make_digest(DATE, headline="更正后的标题"))
+        fresh = await asyncio.gather(*(cache.current(DATE, max_age=0.0001) for _ in range(100)))
+        assert {d.items[0].title for d in fresh if d is not None} == {"更正后的标题"}
+    finally:
+        await small.aclose()

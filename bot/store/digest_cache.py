@@ -11,15 +11,17 @@ did within ``max_age`` seconds, and every render key holds the hash it was made 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Final, Generic, TypeVar, cast
 
 from bot.digest.model import Digest
 from bot.store.digests import DigestArchive
 
 K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 V = TypeVar("V")
 DIGEST_VERSIONS: Final = 16
 RENDERS: Final = 512
@@ -63,6 +65,7 @@ class DigestCache:
         self._archive = archive
         self._parsed: Memo[str, Digest] = Memo(DIGEST_VERSIONS)
         self._checked: dict[str, tuple[str, float]] = {}  # date -> (hash, when checked)
+        self._pending: dict[tuple[str, str], asyncio.Future[object]] = {}  # lookups under way
         self._renders: Memo[Hashable, object] = Memo(RENDERS)
 
     async def current(self, date: str, max_age: float = 0.0) -> Digest | None:
@@ -73,6 +76,10 @@ class DigestCache:
         checked = self._checked.get(date)
         if checked is not None and now - checked[1] < max_age:
             content_hash: str | None = checked[0]
+        elif max_age > 0:
+            content_hash = await self._once(
+                ("hash", date), lambda: self._archive.current_hash(date)
+            )
         else:
             content_hash = await self._archive.current_hash(date)
         if content_hash is None:
@@ -80,12 +87,23 @@ class DigestCache:
             return None
         digest = self._parsed.get(content_hash)
         if digest is None:
-            digest = await self._archive.load(date)
+            digest = await self._once(("load", date), lambda: self._archive.load(date))
             if digest is None:
                 return None
             self._parsed.put(digest.content_hash, digest)
         self._checked[date] = (digest.content_hash, now)
         return digest
+
+    async def _once(self, key: tuple[str, str], lookup: Callable[[], Awaitable[T]]) -> T:
+        """``lookup()``, run once for everyone who asks for ``key`` meanwhile: when the
+        window ends (or a version is first seen), every sender slot asks at once, and a
+        pool of 100 slots must not open 100 Redis connections for the same answer."""
+        pending = self._pending.get(key)
+        if pending is None:
+            started: asyncio.Future[object] = asyncio.ensure_future(lookup())
+            self._pending[key] = pending = started
+            started.add_done_callback(lambda _: self._pending.pop(key, None))
+        return cast(T, await asyncio.shield(pending))  # one waiter cancelled leaves the rest
 
     def rendered(self, key: tuple[Hashable, ...], make: Callable[[], V]) -> V:
         """What ``make()`` renders, made once per ``key``. The key names what is rendered
