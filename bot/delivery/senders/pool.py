@@ -64,6 +64,11 @@ class PoolConfig:
     policy: DeliveryPolicy = field(default_factory=DeliveryPolicy)
 
     @property
+    def read_batch(self) -> int:
+        """How many new tasks a read asks for at least while the slots have work."""
+        return max(1, self.concurrency // 4)
+
+    @property
     def hold_limit(self) -> int:
         """How many tasks this process holds at most (ready, deferred and in flight)."""
         return max(64, self.concurrency * 8)
@@ -221,7 +226,9 @@ class SenderPool:
             self._config.concurrency - self._held.waiting(),
             self._config.hold_limit - len(self._held),
         )
-        if room <= 0:
+        # While the slots have work, wait until a quarter of them could start a new task:
+        # one read of many entries instead of one read per finished task.
+        if room <= 0 or (room < self._config.read_batch and self._held.waiting() > 0):
             self._room.clear()
             await self._room.wait()
             return
