@@ -123,6 +123,12 @@ class Keys:
         free slot, Redis clock in microseconds), shared by every process."""
         return self._key("bucket")
 
+    def sends(self) -> str:
+        """sorted set with expiry: the send slots of the last two seconds (member: the
+        slot's instant) scored by when each was sent, so a late send moves the slots a
+        second after it; shared by every process."""
+        return self._key("sends")
+
     def send_rate(self) -> str:
         """hash with expiry: the shared send rate after a 429 lowered it (rate, knee, at);
         absent while every process sends at the configured rate."""

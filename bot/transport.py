@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
+from contextvars import ContextVar
+from types import SimpleNamespace
 from typing import Final
 
 import aiohttp
@@ -30,6 +33,25 @@ _POOL_TIMEOUT_MESSAGE: Final = (
     "Pool timeout: all connections in the pool are busy; the request was not sent. "
     "Raise the pool size or the pool timeout."
 )
+
+
+# When a caller sets a list here, the request made in that context appends the monotonic
+# instant its headers went out: when it really left, which the send limiter needs to know.
+DEPARTURES: ContextVar[list[float] | None] = ContextVar("departures", default=None)
+
+
+async def _headers_sent(
+    _session: aiohttp.ClientSession, _context: SimpleNamespace, _params: object
+) -> None:
+    departures = DEPARTURES.get()
+    if departures is not None:
+        departures.append(time.monotonic())
+
+
+def _departure_trace() -> aiohttp.TraceConfig:
+    trace = aiohttp.TraceConfig()
+    trace.on_request_headers_sent.append(_headers_sent)
+    return trace
 
 
 def _seconds(value: ODVInput[float], default: float | None) -> float | None:
@@ -94,7 +116,9 @@ class AiohttpRequest(BaseRequest):
             self._pool = asyncio.Semaphore(self._pool_size)
             connector = aiohttp.TCPConnector(limit=self._pool_size, limit_per_host=0)
             self._session = aiohttp.ClientSession(
-                connector=connector, headers={"User-Agent": self.USER_AGENT}
+                connector=connector,
+                headers={"User-Agent": self.USER_AGENT},
+                trace_configs=[_departure_trace()],
             )
 
     async def shutdown(self) -> None:

@@ -17,6 +17,7 @@ from redis.asyncio import Redis
 
 from bot.delivery.limits.limiter import (
     DECREASE,
+    GUARD_SECONDS,
     KNEE,
     KNEE_CLIMBING,
     SAFETY_MARGIN,
@@ -157,3 +158,22 @@ async def test_the_effective_rate_is_logged_when_it_changes(
     with caplog.at_level(logging.INFO, "bot.delivery.limits.limiter"):
         await limiter.acquire(1)
     assert "send rate now 30.0/s (configured 30/s)" in caplog.text
+
+
+async def test_a_late_send_moves_the_slots_a_second_after_it(redis: Redis, keys: Keys) -> None:
+    limiter = RateLimiter(SendSlots(redis, keys), rate=10)
+    [first] = await limiter.acquire_many([1])
+    # Its request left 200 ms after its slot (what the transport saw): reported.
+    limiter.departed(first, first.at + 0.2)
+    await limiter.drain()
+    later = await granted_instants(limiter, range(2, 12))
+    sent = [first.redis_at_us + 200_000, *later]  # when each message left
+    # The 10th slot after it would have been 10 intervals after it (1.026 s), when the
+    # second before it held the 9 slots between and the late send too: 11 in one second.
+    # It moved back to a second (and the guard) after the 10th latest send as sent.
+    interval = 1e6 / (10 * (1 - SAFETY_MARGIN))
+    assert later[9] >= later[0] + 1e6 + GUARD_SECONDS * 1e6 - 1
+    assert later[9] - first.redis_at_us > 10 * interval + 50_000
+    assert busiest_second(sent) <= 10
+    # The slots before it were not held back.
+    assert later[8] - later[0] <= 8 * interval + 8

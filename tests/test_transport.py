@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +18,7 @@ from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
 from bot.settings import Settings
-from bot.transport import AiohttpRequest, build_bot
+from bot.transport import DEPARTURES, AiohttpRequest, build_bot
 
 TOKEN = "123:transport-test"
 
@@ -207,3 +208,19 @@ async def test_build_bot_uses_the_settings_url_and_pool(fake_api: FakeApi) -> No
     async with bot:
         assert bot.username == "t_bot"
     assert bot.base_file_url.startswith(fake_api.base_url.removesuffix("bot") + "file/bot")
+
+
+async def test_a_caller_learns_when_its_request_left(fake_api: FakeApi) -> None:
+    fake_api.delay = 0.05  # the answer comes well after the request left
+    async with _bot(fake_api.base_url, AiohttpRequest()) as bot:
+        departures: list[float] = []
+        token = DEPARTURES.set(departures)
+        try:
+            before = time.monotonic()
+            await bot.send_message(42, "timed")
+            answered = time.monotonic()
+        finally:
+            DEPARTURES.reset(token)
+        await bot.send_message(43, "not timed")  # outside the context: nothing noted
+    assert len(departures) == 1
+    assert before <= departures[0] < answered  # when the headers went out, not the answer

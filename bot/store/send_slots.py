@@ -1,6 +1,6 @@
 """The Redis side of the send limits: the global schedule, the flood pause, the shared
-(adaptive) rate and each chat's pace, decided atomically for every process by
-``bucket.lua`` and ``flood.lua``.
+(adaptive) rate, the sends of the last seconds and each chat's pace, decided atomically for
+every process by ``bucket.lua``, ``flood.lua`` and ``departed.lua``.
 
 ``bot.delivery.limits.limiter.RateLimiter`` says what the numbers mean (the rate, the
 margin, how the rate adapts, each chat's pace, the verdicts); this store only runs the
@@ -37,6 +37,7 @@ class SendSlots:
         self._keys = keys
         self._bucket = load_script(client, "bucket")
         self._flood = load_script(client, "flood")
+        self._departed = load_script(client, "departed")
 
     @translate_errors
     async def reserve(
@@ -45,8 +46,9 @@ class SendSlots:
         """One ``bucket.lua`` call for one message to each chat of ``chat_paces_us``
         (chat id, microseconds between two messages to it), decided in order under
         ``rules`` (the script's ARGV before the paces: configured rate, horizon µs,
-        margin, fast climb, slow climb, probe doubling seconds)."""
+        margin, fast climb, slow climb, probe doubling seconds, window, guard µs)."""
         keys = [self._keys.bucket(), self._keys.flood_pause(), self._keys.send_rate()]
+        keys.append(self._keys.sends())
         keys.extend(self._keys.chat_pace(chat) for chat, _ in chat_paces_us)
         args = [*rules, *(pace for _, pace in chat_paces_us)]
         *flat, scaled, decided_us = (
@@ -63,6 +65,14 @@ class SendSlots:
         keys = [self._keys.flood_pause(), self._keys.send_rate()]
         lowered, scaled = await self._flood(keys=keys, args=[millis, *rules])
         return bool(int(lowered)), int(scaled) / 1000
+
+    @translate_errors
+    async def departed(self, late: Sequence[tuple[int, int]]) -> None:
+        """Report sends that left after their slot: (slot instant, when sent), both µs on
+        Redis's clock, so the slots a second later leave room for them."""
+        if late:
+            args = [value for pair in late for value in pair]
+            await self._departed(keys=[self._keys.sends()], args=args)
 
     @translate_errors
     async def paused_for_ms(self) -> int:

@@ -8,9 +8,12 @@ never sits idle on one chat while others could be served.
 
 Never early, never bunched, whoever counts: slots are spaced at the rate less a safety
 margin, so a message may leave up to ``SAFETY_MARGIN`` seconds late without any second on
-the receiver's clock holding more than the rate; and a slot is good only until
-``SLOT_VALID_SECONDS`` after its moment: a sender that wakes later (a busy event loop, a
-loaded machine) gives it up with ``on_time`` and asks again instead of sending late.
+the receiver's clock holding more than the rate; when a request leaves later than its slot
+(the transport notes when its headers were written), its real departure is reported
+(``departed``) and no slot is given less than a second after the rate-th latest send as
+sent; a slot is
+good only until ``SLOT_VALID_SECONDS`` after its moment: a sender that wakes later gives it
+up and asks again.
 
 A rate that adapts: ``flood(retry_after)``, what a 429 calls, pauses every sender in every
 process and lowers the shared rate (``flood.lua``); the rate then climbs back while no 429
@@ -19,13 +22,16 @@ comes (``bucket.lua``). The effective rate is logged when it changes.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from bot.store.errors import StoreUnavailable
 from bot.store.send_slots import SendSlots
 
 logger = logging.getLogger(__name__)
@@ -36,7 +42,10 @@ HORIZON_SECONDS: Final = 0.25  # how far ahead a sender may reserve its slot
 # Slots go at (1 - margin) of the rate: rate+1 consecutive slots then span 1/(1 - margin)
 # seconds, about 25 ms more than one, which is how late a message may leave.
 SAFETY_MARGIN: Final = 0.025
-SLOT_VALID_SECONDS: Final = 0.008  # a sender waking later than this gives its slot up
+SLOT_VALID_SECONDS: Final = 0.25  # a sender waking later than this gives its slot up
+REPORT_LATE_SECONDS: Final = 0.002  # a send later than this after its slot is reported
+GUARD_SECONDS: Final = 0.005  # a slot is this much more than a second after the rate-th
+# latest send as reported: room for what happens after the report (the receiver's jitter)
 DECREASE: Final = 0.8  # a 429 multiplies the shared rate by this
 KNEE: Final = 0.97  # ... and fast climbing back stops at the rate of the 429 times this
 KNEE_CLIMBING: Final = 0.85  # ... or this, for a 429 on the way up (the knee was too high)
@@ -84,6 +93,9 @@ class RateLimiter:
         self.late_slots = 0  # slots given up because the sender woke too late
         self._logged_rate = rate
         self._paused_until = 0.0  # monotonic: a 429 this process got, until its pause ends
+        self._window = max(1, math.floor(rate))  # sends in any second, as sent
+        self._late: list[tuple[int, int]] = []  # (slot instant, when sent) to report
+        self._reporter: asyncio.Task[None] | None = None
         self._slots = slots
 
     async def acquire(self, chat_id: int) -> Slot:
@@ -97,7 +109,7 @@ class RateLimiter:
         if not chat_ids:
             return []
         rules = (self.rate, HORIZON_SECONDS * 1e6, SAFETY_MARGIN, FAST_CLIMB, SLOW_CLIMB,
-                 PROBE_DOUBLING_SECONDS)  # fmt: skip
+                 PROBE_DOUBLING_SECONDS, self._window, GUARD_SECONDS * 1e6)  # fmt: skip
         paces = [(chat, round(pace_seconds(chat) * 1e6)) for chat in chat_ids]
         reserved = await self._slots.reserve(rules, paces)
         answered = time.monotonic()
@@ -110,20 +122,51 @@ class RateLimiter:
         return slots
 
     def on_time(self, slot: Slot) -> bool:
-        """Whether a sender that slept until ``slot`` may still use it now; if not, it
-        gives it up (sending late could put more than the rate into one second with the
-        slots after it, and sending after a 429 draws another) and asks for another."""
+        """Whether a sender that slept until ``slot`` may use it now. A sender that wakes
+        late (a busy event loop, a loaded machine) still sends, and its real departure is
+        reported (``departed``), so the slots a second later move back and no second holds
+        more than the rate; one woken later than ``SLOT_VALID_SECONDS`` (or after a 429
+        came) gives it up and asks again."""
         now = time.monotonic()
         if now < self._paused_until:
             return False  # a 429 came meanwhile: Redis says for how long on the next ask
         late = now - slot.at
-        if late <= SLOT_VALID_SECONDS:
-            return True
-        self.late_slots += 1
-        if self.late_slots in (1, 10, 100) or self.late_slots % 1000 == 0:
-            logger.info("woke %.0f ms after a send slot: gave it up (%d so far)",
-                        late * 1000, self.late_slots)  # fmt: skip
-        return False
+        if late > SLOT_VALID_SECONDS:
+            self.late_slots += 1
+            if self.late_slots in (1, 10, 100) or self.late_slots % 1000 == 0:
+                logger.info("woke %.0f ms after a send slot: gave it up (%d so far)",
+                            late * 1000, self.late_slots)  # fmt: skip
+            return False
+        return True
+
+    def departed(self, slot: Slot, when: float | None) -> None:
+        """The request of ``slot`` left at ``when`` (monotonic; None: unknown, as when it
+        failed before it was written). Later than ``REPORT_LATE_SECONDS`` after the slot,
+        it is reported, so the slots a second after it leave room for it."""
+        if when is None or when - slot.at <= REPORT_LATE_SECONDS:
+            return
+        self._late.append((slot.redis_at_us, slot.redis_at_us + round((when - slot.at) * 1e6)))
+        if self._reporter is None:
+            self._reporter = asyncio.create_task(self._report_late())
+
+    async def drain(self) -> None:
+        """Wait for the late sends still being reported (on shutdown)."""
+        if self._reporter is not None:
+            await asyncio.shield(self._reporter)
+
+    async def _report_late(self) -> None:
+        """Report late sends in batches (one script call for those that pile up meanwhile);
+        a report Redis does not take is dropped: the margin still covers it."""
+        try:
+            await asyncio.sleep(0)
+            while self._late:
+                batch, self._late = self._late, []
+                try:
+                    await self._slots.departed(batch)
+                except StoreUnavailable as error:
+                    logger.warning("could not report %d late sends: %s", len(batch), error)
+        finally:
+            self._reporter = None
 
     async def flood(self, retry_after: float) -> float:
         """A 429: stop every sender for ``retry_after`` seconds (a longer pause already

@@ -33,6 +33,7 @@ from bot.store.ledger import ClaimResult, DeliveryLedger, LedgerEntry, Sent
 from bot.store.progress import Outcome
 from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
+from bot.transport import DEPARTURES
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ class Deliverer:
         """Wait for the batched Redis calls still in flight (on shutdown)."""
         for coalescer in (self.claims, self.readers, self._send_slots, self.records):
             await coalescer.drain()
+        await self._limiter.drain()
 
     async def _claim_batch(self, items: Sequence[tuple[str, int]]) -> list[ClaimResult]:
         return await self.ledger.claim_many(items, self.claimer, self.policy.stale_after)
@@ -139,11 +141,16 @@ class Deliverer:
             return Later(0)  # woke too late: sending now could bunch with later slots
         assert job.messages is not None and not job.all_sent
         params = job.messages[len(job.message_ids)]
+        departures: list[float] = []  # when the request really left (the transport says)
+        token = DEPARTURES.set(departures)
         try:
             with metrics.IN_PROGRESS.track_inprogress():
                 message_id = await self._send(chat_id, params)
         except Exception as error:  # every failure is classified; none may kill a sender
             return await self._failed(job, classify(error))
+        finally:
+            DEPARTURES.reset(token)
+            self._limiter.departed(slot, departures[0] if departures else None)
         metrics.MESSAGES_SENT.labels(kind=job.task.kind).inc()
         job.message_ids.append(message_id)
         job.failing_since, job.attempts = None, 0  # progress: a fresh budget for what follows

@@ -5,14 +5,18 @@
 -- KEYS[2] the flood pause (string with expiry, set after a 429)
 -- KEYS[3] the adaptive rate (hash: rate, knee, at, above: when the rate reached the knee;
 --         absent while at the configured rate)
--- KEYS[3+i] the pace of message i's chat (string: earliest instant its next message may go)
+-- KEYS[4] the sends of the last seconds (sorted set: slot instant -> when it was sent,
+--         the slot's instant until a late sender reports its real departure)
+-- KEYS[4+i] the pace of message i's chat (string: earliest instant its next message may go)
 -- ARGV[1] the configured rate (messages per second)
 -- ARGV[2] how far ahead a slot may be reserved, microseconds
 -- ARGV[3] the safety margin (a fraction: slots are 1 / (rate * (1 - margin)) apart)
 -- ARGV[4] how fast the rate climbs back below the knee, and ARGV[5] above it at first
 --         (both a fraction of the configured rate per second); ARGV[6] the seconds in
 --         which the climb above the knee doubles its speed
--- ARGV[6+i] microseconds between two sends to message i's chat (1 s private, 3 s group)
+-- ARGV[7] at most this many sends in any second, as sent (the configured rate; 0: off)
+-- ARGV[8] microseconds added to that second (room for the receiver's own jitter)
+-- ARGV[8+i] microseconds between two sends to message i's chat (1 s private, 3 s group)
 --
 -- Returns {verdict, wait_us} per message, flattened into one list, then the effective
 -- rate in thousandths of a message per second, then Redis's clock (microseconds) when it
@@ -36,7 +40,7 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local configured = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local margin = tonumber(ARGV[3])
-local count = #KEYS - 3
+local count = #KEYS - 4
 local out = {}
 
 local rate = configured
@@ -90,26 +94,48 @@ local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
 if slot < now then
   slot = now
 end
+-- Whatever the schedule says, a slot is never earlier than one second (plus the guard)
+-- after the window-th latest send, as sent: a sender that left late reports its real
+-- departure (departed.lua), and the slots a second after it move back accordingly.
+local window, guard = tonumber(ARGV[7]), tonumber(ARGV[8])
+local function after_window(at)
+  if window < 1 then
+    return at
+  end
+  local nth = redis.call('ZREVRANGE', KEYS[4], window - 1, window - 1, 'WITHSCORES')
+  if nth[2] then
+    return math.max(at, tonumber(nth[2]) + 1000000 + guard)
+  end
+  return at
+end
+
 local taken = false
 for i = 1, count do
-  local pace_key = KEYS[3 + i]
+  local pace_key = KEYS[4 + i]
   local ready = tonumber(redis.call('GET', pace_key) or '0')
   if ready > now then
     out[2 * i - 1], out[2 * i] = 2, ready - now
-  elseif slot - now > horizon then
-    out[2 * i - 1], out[2 * i] = 3, math.floor(slot - now - horizon)
   else
-    local pace = tonumber(ARGV[6 + i])
-    local pace_ms = math.floor((slot - now + pace) / 1000) + 1
-    redis.call('SET', pace_key, string.format('%.0f', slot + pace), 'PX', pace_ms)
-    out[2 * i - 1], out[2 * i] = 0, math.floor(slot - now)
-    slot = slot + interval
-    taken = true
+    slot = after_window(slot)
+    if slot - now > horizon then
+      out[2 * i - 1], out[2 * i] = 3, math.floor(slot - now - horizon)
+    else
+      local at = math.floor(slot)
+      local pace = tonumber(ARGV[8 + i])
+      local pace_ms = math.floor((at - now + pace) / 1000) + 1
+      redis.call('SET', pace_key, string.format('%.0f', at + pace), 'PX', pace_ms)
+      redis.call('ZADD', KEYS[4], at, string.format('%.0f', at))
+      out[2 * i - 1], out[2 * i] = 0, at - now
+      slot = slot + interval
+      taken = true
+    end
   end
 end
 if taken then
   local keep_ms = math.floor((slot - now) / 1000) + 1000
   redis.call('SET', KEYS[1], string.format('%.0f', slot), 'PX', keep_ms)
+  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 2000000)
+  redis.call('PEXPIRE', KEYS[4], keep_ms + 2000)
 end
 out[2 * count + 1], out[2 * count + 2] = scaled, now
 return out
