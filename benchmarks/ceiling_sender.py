@@ -2,11 +2,12 @@
 measure how far briefbot's engine is from what this machine can do.
 
     python benchmarks/ceiling_sender.py REDIS_URL PREFIX BOT_API_URL DATE
-                                        [--inflight 16] [--batch 8]
+                                        [--inflight 16] [--lanes 2]
 
 Run after ``briefbot push DATE --now`` (without ``--wait``) has enqueued the push. Each
-of ``--inflight / --batch`` lanes loops, over and over, for up to ``--batch`` tasks at once
-(so ``--inflight`` requests are in flight, as ``SENDER_CONCURRENCY`` slots are):
+of ``--lanes`` lanes loops, over and over, for up to ``--inflight / --lanes`` tasks at once
+(so up to ``--inflight`` requests are in flight, as with ``SENDER_CONCURRENCY`` slots; two
+lanes, so one sends while the other is in Redis):
 1. one read of the stream (XREADGROUP);
 2. one pipelined round trip: claim every chat in the ledger, read every subscriber's
    record, take the rate slots (a GCRA schedule, as briefbot's);
@@ -127,9 +128,10 @@ class Ceiling:
 
 async def run(args: argparse.Namespace) -> int:
     client = Redis.from_url(args.redis_url, decode_responses=True)
-    ceiling = Ceiling(client, Keys(args.prefix), args.api, args.date, args.batch)
-    lanes = max(1, args.inflight // args.batch)
-    connector = aiohttp.TCPConnector(limit=lanes * args.batch)
+    lanes = max(1, args.lanes)
+    batch = max(1, args.inflight // lanes)
+    ceiling = Ceiling(client, Keys(args.prefix), args.api, args.date, batch)
+    connector = aiohttp.TCPConnector(limit=lanes * batch)
     try:
         async with aiohttp.ClientSession(connector=connector) as session:
             await asyncio.gather(
@@ -148,7 +150,7 @@ def main() -> int:
     parser.add_argument("api", help="Bot API URL with the token, e.g. http://HOST:PORT/bot<token>")
     parser.add_argument("date")
     parser.add_argument("--inflight", type=int, default=16)
-    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--lanes", type=int, default=2)
     return asyncio.run(run(parser.parse_args()))
 
 

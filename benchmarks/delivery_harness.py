@@ -10,6 +10,7 @@ Redis is touched.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -27,12 +28,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from bot.digest.parser import load_digest
 from bot.keys import Keys
-from bot.store.digests import DigestArchive
 from bot.store.embedded import EmbeddedRedis
-from bot.store.subscriber import Subscriber
-from bot.store.subscribers import SubscriberStore
 from sandbox import EXAMPLE_TOKEN, SandboxControl
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,22 +163,21 @@ class Run:
 
 
 @asynccontextmanager
-async def prepared_run(url: str, chats: Sequence[int]) -> AsyncIterator[Run]:
-    """A fresh prefix with the digest stored and ``chats`` as active compact subscribers;
-    its keys are deleted afterwards."""
+async def prepared_run(
+    url: str, chats: Sequence[int], python: str | None = None
+) -> AsyncIterator[Run]:
+    """A fresh prefix with the digest stored and ``chats`` as active compact subscribers,
+    written by ``benchmarks/populate_run.py`` run by ``python`` (see ``engine_python``:
+    the checkout whose engine the run measures); its keys are deleted afterwards."""
     run = Run(url)
     client = Redis.from_url(url, decode_responses=True)
     try:
-        await DigestArchive(client, run.keys).save(load_digest(EXAMPLE))
-        store = SubscriberStore(client, run.keys)
-        batch = 5000
-        for start in range(0, len(chats), batch):
-            await store.put_many(
-                [
-                    Subscriber(chat, "active", "Asia/Shanghai", "08:00", "compact", (), "zh", 0)
-                    for chat in chats[start : start + batch]
-                ]
-            )
+        with tempfile.NamedTemporaryFile("w", suffix=".json") as file:
+            json.dump(list(chats), file)
+            file.flush()
+            script = ROOT / "benchmarks" / "populate_run.py"
+            command = [python or sys.executable, str(script), url, run.prefix, file.name]
+            await asyncio.to_thread(subprocess.run, command, check=True, cwd=ROOT)
         yield run
     finally:
         async for key in client.scan_iter(match=Keys(run.prefix).pattern(), count=5000):
@@ -288,7 +284,7 @@ async def push_against_limits(
     async with SandboxControl(sandbox) as control:
         await control.real_limits(flood_window=flood_window)
         await control.reset_counters()
-        async with prepared_run(url, chats) as run:
+        async with prepared_run(url, chats, python) as run:
             env = run.env(sandbox, **env_extra)
             helpers = [briefbot(env, "worker", python=python) for _ in range(workers)]
             samples: list[tuple[float, int, int]] = []

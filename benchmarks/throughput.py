@@ -102,7 +102,7 @@ async def push_once(
     url: str, target: str, chats: list[int], env_extra: dict[str, str], python: str
 ) -> tuple[float, float]:
     """One whole ``briefbot push --now --wait`` on a fresh prefix: (wall s, CPU s)."""
-    async with prepared_run(url, chats) as run:
+    async with prepared_run(url, chats, python) as run:
         env = run.env(target, RATE_LIMIT_PER_SECOND=UNLIMITED, **env_extra)
 
         def push() -> None:

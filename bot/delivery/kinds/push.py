@@ -4,7 +4,8 @@ The ledger makes delivery exactly-once where Telegram allows: a chat is claimed 
 first message and recorded as sent after its last, so a repeated or reclaimed task finds
 the record and sends nothing. Only messages in flight when a process dies can go twice.
 A step claims, renders the reader's variant (their categories, format and language) on
-the first step, then sends one message per step at the chat's pace.
+the first step, then sends one message per step at the chat's pace; the claim, the
+reader's record and the send slot come in one script call (``Deliverer.admit``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.delivery.senders.variants import DigestMissing
 from bot.keys import InvalidKeyPart, Keys
 from bot.store.ledger import Sent
 from bot.store.stores import Stores
+from bot.store.subscriber import Subscriber
 
 NAME: Final = "push"
 
@@ -69,25 +71,30 @@ class PushKind:
         return PushTask(date, chat, check_batch(push_id))
 
     async def step(self, job: Job, engine: Deliverer) -> Step:
-        """Claim, render on the first step, send one message; record after the last."""
+        """Claim, render on the first step, send one message; record after the last. The
+        claim, the reader's record (first step) and the send slot are one round trip."""
         task = _push(job)
         if job.all_sent:
             # The messages went out and only their record failed (Redis was away): retry
             # the record, never the send; the claim is still ours (it is released only
             # when nothing went out).
             return await self._record(job, task, engine)
-        claim = await engine.claims.submit((task.date, task.chat_id))
+        first = job.messages is None
+        admission = await engine.admit(task.date, task.chat_id, read_reader=first)
+        claim, slot = admission.claim, admission.slot
+        if claim is None:
+            return Later(slot.wait)  # a flood pause came first: nothing was claimed
         if not claim.granted:
             if claim.entry.sent:
                 return Finished("skipped")  # delivered already (a rerun or a reclaim)
             # Another sender holds it; if that sender died, its claim goes stale.
             stale_in = claim.entry.at + engine.policy.stale_after - time.time()
             return Later(max(1.0, stale_in))
-        if job.messages is None:
-            prepared = await self._prepare(job, task, engine)
+        if first:
+            prepared = await self._prepare(job, task, engine, admission.reader)
             if prepared is not None:
-                return prepared
-        later = await engine.send_next(job)
+                return prepared  # (a slot reserved for a reader with nothing to get is lost)
+        later = await engine.send_next(job, slot)
         if later is not None:
             return later
         return await self._record(job, task, engine)
@@ -98,9 +105,10 @@ class PushKind:
         await engine.records.submit(sent)
         return Finished("sent")
 
-    async def _prepare(self, job: Job, task: PushTask, engine: Deliverer) -> Step | None:
+    async def _prepare(
+        self, job: Job, task: PushTask, engine: Deliverer, subscriber: Subscriber | None
+    ) -> Step | None:
         """Render the job's messages; a step result when there is nothing to send."""
-        subscriber = await engine.readers.submit(task.chat_id)
         if subscriber is None or subscriber.status != "active":
             await self.release(job, engine)
             return Finished("skipped")  # unsubscribed, paused or blocked since enqueued

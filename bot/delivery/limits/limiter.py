@@ -32,7 +32,9 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.store.errors import StoreUnavailable
-from bot.store.send_slots import SendSlots
+from bot.store.ledger import ClaimResult
+from bot.store.send_slots import Claimer, SendSlots, SlotAsk
+from bot.store.subscriber import Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ class SlotVerdict(enum.Enum):
     FLOOD_PAUSE = 1
     CHAT_NOT_READY = 2
     BUSY = 3
+    NOT_CLAIMED = 4  # another sender holds the delivery, or it was sent (no slot taken)
+    NOT_ACTIVE = 5  # the reader has no record or is not active (no slot taken)
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,16 @@ class Slot:
     wait: float
     at: float = 0.0
     redis_at_us: int = 0  # the same instant on Redis's clock (what every process shares)
+
+
+@dataclass(frozen=True)
+class Admission:
+    """One ``admit_many`` answer: the slot, the claim (None when none was asked, or a
+    flood pause came first) and the reader's record (None when not read or not there)."""
+
+    slot: Slot
+    claim: ClaimResult | None = None
+    reader: Subscriber | None = None
 
 
 def pace_seconds(chat_id: int) -> float:
@@ -106,20 +120,35 @@ class RateLimiter:
     async def acquire_many(self, chat_ids: Sequence[int]) -> list[Slot]:
         """``acquire`` for one message to each of ``chat_ids``, in one script call, decided
         in order as if asked one after another; a chat listed twice gets one message."""
-        if not chat_ids:
+        admitted = await self.admit_many([self.ask(chat) for chat in chat_ids])
+        return [admission.slot for admission in admitted]
+
+    @staticmethod
+    def ask(chat_id: int, date: str | None = None, read_reader: bool = False) -> SlotAsk:
+        """A slot for one message to ``chat_id``; with ``date``, only for a granted claim of
+        that date's delivery (and with ``read_reader``, of an active reader)."""
+        return SlotAsk(chat_id, round(pace_seconds(chat_id) * 1e6), date, read_reader)
+
+    async def admit_many(
+        self, asks: Sequence[SlotAsk], claimer: Claimer | None = None
+    ) -> list[Admission]:
+        """Slots for ``asks`` (see ``ask``) in one script call, decided in order: for an
+        ask with a date, the claim first and the reader's record (``claimer`` claims), so
+        a delivery's first step is one round trip, not three."""
+        if not asks:
             return []
         rules = (self.rate, HORIZON_SECONDS * 1e6, SAFETY_MARGIN, FAST_CLIMB, SLOW_CLIMB,
                  PROBE_DOUBLING_SECONDS, self._window, GUARD_SECONDS * 1e6)  # fmt: skip
-        paces = [(chat, round(pace_seconds(chat) * 1e6)) for chat in chat_ids]
-        reserved = await self._slots.reserve(rules, paces)
+        reserved = await self._slots.reserve(rules, asks, claimer)
         answered = time.monotonic()
         self._note_rate(reserved.rate)
-        slots = []
-        for verdict, wait_us in reserved.answers:
-            wait = wait_us / 1e6
-            at_us = reserved.decided_us + wait_us
-            slots.append(Slot(SlotVerdict(verdict), wait, answered + wait, at_us))
-        return slots
+        admitted = []
+        for answer in reserved.answers:
+            wait = answer.wait_us / 1e6
+            at_us = reserved.decided_us + answer.wait_us
+            slot = Slot(SlotVerdict(answer.verdict), wait, answered + wait, at_us)
+            admitted.append(Admission(slot, answer.claim, answer.reader))
+        return admitted
 
     def on_time(self, slot: Slot) -> bool:
         """Whether a sender that slept until ``slot`` may use it now. A sender that wakes

@@ -19,7 +19,7 @@ from telegram import Bot
 
 import bot.ops.metrics as metrics
 from bot.delivery.kinds.registry import KindRegistry
-from bot.delivery.limits.limiter import RateLimiter, Slot, SlotVerdict, pace_seconds
+from bot.delivery.limits.limiter import Admission, RateLimiter, Slot, SlotVerdict, pace_seconds
 from bot.delivery.queue.held import Job
 from bot.delivery.queue.tasks import FIELD
 from bot.delivery.senders import bot_api
@@ -31,6 +31,7 @@ from bot.i18n import DEFAULT_LANGUAGE, t
 from bot.store.dead_letters import DeadLetters
 from bot.store.ledger import ClaimResult, DeliveryLedger, LedgerEntry, Sent
 from bot.store.progress import Outcome
+from bot.store.send_slots import Claimer, SlotAsk
 from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
 from bot.transport import DEPARTURES
@@ -109,28 +110,41 @@ class Deliverer:
         # make them at the same moment (one script or pipeline per batch, not per task).
         self.claims: Coalescer[tuple[str, int], ClaimResult] = Coalescer(self._claim_batch)
         self.readers: Coalescer[int, Subscriber | None] = Coalescer(subscribers.get_many)
-        self._send_slots: Coalescer[int, Slot] = Coalescer(limiter.acquire_many)
+        # Every slot ask of the process, with or without a claim, in one script call.
+        self._admissions: Coalescer[SlotAsk, Admission] = Coalescer(self._admit_batch)
         self.records: Coalescer[Sent, LedgerEntry] = Coalescer(ledger.record_many)
 
     async def drain(self) -> None:
         """Wait for the batched Redis calls still in flight (on shutdown)."""
-        for coalescer in (self.claims, self.readers, self._send_slots, self.records):
+        for coalescer in (self.claims, self.readers, self._admissions, self.records):
             await coalescer.drain()
         await self._limiter.drain()
 
     async def _claim_batch(self, items: Sequence[tuple[str, int]]) -> list[ClaimResult]:
         return await self.ledger.claim_many(items, self.claimer, self.policy.stale_after)
 
+    async def _admit_batch(self, asks: Sequence[SlotAsk]) -> list[Admission]:
+        claimer = Claimer(self.claimer, self.policy.stale_after)
+        return await self._limiter.admit_many(asks, claimer)
+
+    async def admit(self, date: str, chat_id: int, read_reader: bool) -> Admission:
+        """Claim the delivery of ``date`` to ``chat_id`` (with ``read_reader``, read the
+        reader's record too) and reserve a slot for its next message if the claim is
+        granted (and the reader active), in one batched script call."""
+        return await self._admissions.submit(self._limiter.ask(chat_id, date, read_reader))
+
     async def step(self, job: Job) -> Step:
         """Advance ``job`` by at most one message, as its kind says."""
         return await self.kinds.of(job.task).step(job, self)
 
-    async def send_next(self, job: Job) -> Step | None:
-        """Wait for a send slot and send the job's next message (``job.messages``, rendered
-        by its kind). None when that was its last message (the kind records it); else when
-        to come back: after the chat's pace, the global rate, or a failure's verdict."""
+    async def send_next(self, job: Job, slot: Slot | None = None) -> Step | None:
+        """Wait for a send slot (``slot``, when the kind reserved it with its claim) and
+        send the job's next message (``job.messages``, rendered by its kind). None when that
+        was its last message (the kind records it); else when to come back: after the
+        chat's pace, the global rate, or a failure's verdict."""
         chat_id = job.task.chat_id
-        slot = await self._send_slots.submit(chat_id)
+        if slot is None:
+            slot = (await self._admissions.submit(self._limiter.ask(chat_id))).slot
         if slot.verdict is SlotVerdict.BUSY:
             await asyncio.sleep(slot.wait)  # every chat waits for the global rate alike
             return Later(0)

@@ -1,5 +1,8 @@
 -- Send slots under every limit at once, decided atomically for every process, for one
--- or several messages (each to its own chat) asked for together, in the order given.
+-- or several messages (each to its own chat) asked for together, in the order given; for
+-- a message that needs it, first the ledger claim of its delivery and the reader's record,
+-- so one round trip does what three did, and a slot goes only to a granted claim of an
+-- active reader.
 --
 -- KEYS[1] the global schedule (string: the next free slot, Redis clock, microseconds)
 -- KEYS[2] the flood pause (string with expiry, set after a 429)
@@ -7,7 +10,9 @@
 --         absent while at the configured rate)
 -- KEYS[4] the sends of the last seconds (sorted set: slot instant -> when it was sent,
 --         the slot's instant until a late sender reports its real departure)
--- KEYS[4+i] the pace of message i's chat (string: earliest instant its next message may go)
+-- KEYS[4+3i-2] the pace of message i's chat (string: earliest instant its next message may
+--         go); KEYS[4+3i-1] its ledger hash (sent:{date}) and KEYS[4+3i] its reader's
+--         record (sub:{chat}), both unused (any key) for a message that claims nothing
 -- ARGV[1] the configured rate (messages per second)
 -- ARGV[2] how far ahead a slot may be reserved, microseconds
 -- ARGV[3] the safety margin (a fraction: slots are 1 / (rate * (1 - margin)) apart)
@@ -16,15 +21,23 @@
 --         which the climb above the knee doubles its speed
 -- ARGV[7] at most this many sends in any second, as sent (the configured rate; 0: off)
 -- ARGV[8] microseconds added to that second (room for the receiver's own jitter)
--- ARGV[8+i] microseconds between two sends to message i's chat (1 s private, 3 s group)
+-- ARGV[9..12] the claimer, now (epoch seconds), a claim older than this is stale (s),
+--         the ledger's retention (s): claim.lua's rule
+-- ARGV[12+3i-2] microseconds between two sends to message i's chat (1 s private, 3 s
+--         group); ARGV[12+3i-1] the chat; ARGV[12+3i] what to do first: 0 nothing,
+--         1 claim, 2 claim and read the reader's record
 --
--- Returns {verdict, wait_us} per message, flattened into one list, then the effective
--- rate in thousandths of a message per second, then Redis's clock (microseconds) when it
--- decided, so a granted slot's instant is that clock plus wait_us:
+-- Returns {verdict, wait_us, claimed, entry, record} per message, flattened into one list
+-- (claimed: 1 granted, 0 refused, -1 not asked; entry: the ledger entry now stored, or '';
+-- record: the reader's fields as a flat list, or empty), then the effective rate in
+-- thousandths of a message per second, then Redis's clock (microseconds) when it decided,
+-- so a granted slot's instant is that clock plus wait_us:
 --   0 granted: send after wait_us (the reserved slot; the schedule moved past it)
 --   1 flood pause: nothing may be sent for wait_us
 --   2 chat not ready: this chat may not get a message for wait_us (defer the task)
 --   3 busy: every slot within the horizon is taken; ask again after wait_us
+--   4 not claimed: another sender holds the delivery, or it was sent (see entry)
+--   5 not active: the reader has no record or is not active (no slot taken)
 -- Slots are GCRA (a token bucket with a burst of one, as a schedule) at the effective
 -- rate less the margin: any rate+1 consecutive slots span 1 / (1 - margin) seconds, so a
 -- message may leave up to margin seconds late (or the next one early) and still no
@@ -40,7 +53,7 @@ local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local configured = tonumber(ARGV[1])
 local horizon = tonumber(ARGV[2])
 local margin = tonumber(ARGV[3])
-local count = #KEYS - 4
+local count = (#KEYS - 4) / 3
 local out = {}
 
 local rate = configured
@@ -83,9 +96,10 @@ local scaled = math.floor(rate * 1000)
 local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 then
   for i = 1, count do
-    out[2 * i - 1], out[2 * i] = 1, paused * 1000
+    out[5 * i - 4], out[5 * i - 3] = 1, paused * 1000
+    out[5 * i - 2], out[5 * i - 1], out[5 * i] = -1, '', {}
   end
-  out[2 * count + 1], out[2 * count + 2] = scaled, now
+  out[5 * count + 1], out[5 * count + 2] = scaled, now
   return out
 end
 
@@ -109,27 +123,69 @@ local function after_window(at)
   return at
 end
 
-local taken = false
-for i = 1, count do
-  local pace_key = KEYS[4 + i]
-  local ready = tonumber(redis.call('GET', pace_key) or '0')
-  if ready > now then
-    out[2 * i - 1], out[2 * i] = 2, ready - now
-  else
-    slot = after_window(slot)
-    if slot - now > horizon then
-      out[2 * i - 1], out[2 * i] = 3, math.floor(slot - now - horizon)
-    else
-      local at = math.floor(slot)
-      local pace = tonumber(ARGV[8 + i])
-      local pace_ms = math.floor((at - now + pace) / 1000) + 1
-      redis.call('SET', pace_key, string.format('%.0f', at + pace), 'PX', pace_ms)
-      redis.call('ZADD', KEYS[4], at, string.format('%.0f', at))
-      out[2 * i - 1], out[2 * i] = 0, at - now
-      slot = slot + interval
-      taken = true
+-- claim.lua's rule: granted when nobody else holds a live claim and it was not sent.
+local claimer, claimed_at = ARGV[9], tonumber(ARGV[10])
+local stale_after, retention = tonumber(ARGV[11]), ARGV[12]
+local function claim(key, chat)
+  local raw = redis.call('HGET', key, chat)
+  if raw then
+    local entry = cjson.decode(raw)
+    if entry.state ~= 'claimed' then
+      return 0, raw
+    elseif entry.claimer ~= claimer and claimed_at - tonumber(entry.at) < stale_after then
+      return 0, raw
     end
   end
+  local mine = cjson.encode({state = 'claimed', claimer = claimer, at = claimed_at})
+  redis.call('HSET', key, chat, mine)
+  redis.call('EXPIRE', key, retention)
+  return 1, mine
+end
+
+local taken = false
+for i = 1, count do
+  local pace_key, ledger_key, record_key = KEYS[2 + 3 * i], KEYS[3 + 3 * i], KEYS[4 + 3 * i]
+  local pace, chat, mode = tonumber(ARGV[10 + 3 * i]), ARGV[11 + 3 * i], tonumber(ARGV[12 + 3 * i])
+  local claimed, entry, record = -1, '', {}
+  local verdict, wait = nil, 0
+  if mode >= 1 then
+    claimed, entry = claim(ledger_key, chat)
+    if claimed == 0 then
+      verdict = 4
+    elseif mode == 2 then
+      record = redis.call('HGETALL', record_key)
+      local active = false
+      for f = 1, #record, 2 do
+        if record[f] == 'status' then
+          active = record[f + 1] == 'active'
+        end
+      end
+      if not active then
+        verdict = 5
+      end
+    end
+  end
+  if verdict == nil then
+    local ready = tonumber(redis.call('GET', pace_key) or '0')
+    if ready > now then
+      verdict, wait = 2, ready - now
+    else
+      slot = after_window(slot)
+      if slot - now > horizon then
+        verdict, wait = 3, math.floor(slot - now - horizon)
+      else
+        local at = math.floor(slot)
+        local pace_ms = math.floor((at - now + pace) / 1000) + 1
+        redis.call('SET', pace_key, string.format('%.0f', at + pace), 'PX', pace_ms)
+        redis.call('ZADD', KEYS[4], at, string.format('%.0f', at))
+        verdict, wait = 0, at - now
+        slot = slot + interval
+        taken = true
+      end
+    end
+  end
+  out[5 * i - 4], out[5 * i - 3] = verdict, wait
+  out[5 * i - 2], out[5 * i - 1], out[5 * i] = claimed, entry, record
 end
 if taken then
   local keep_ms = math.floor((slot - now) / 1000) + 1000
@@ -137,5 +193,5 @@ if taken then
   redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - 2000000)
   redis.call('PEXPIRE', KEYS[4], keep_ms + 2000)
 end
-out[2 * count + 1], out[2 * count + 2] = scaled, now
+out[5 * count + 1], out[5 * count + 2] = scaled, now
 return out
