@@ -4,7 +4,7 @@ the rate over time and the 429s per 100 messages once the first 10 seconds are o
 
     python benchmarks/adaptation.py [--subscribers 1200] [--runs 3] [--limit 20]
                                     [--rate 30] [--engine-baseline CHECKOUT]
-                                    [--redis-url URL]
+                                    [--baseline-runs 1] [--redis-url URL]
 
 Side by side: this checkout and, with ``--engine-baseline``, another checkout of briefbot
 (today's engine). The sandbox is sampled every 0.5 s; after the first 10 s: the rate
@@ -69,6 +69,9 @@ def main() -> int:
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--rate", type=int, default=30)
     parser.add_argument("--engine-baseline", metavar="CHECKOUT")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=1, help="runs of the baseline (the first ones)"
+    )
     parser.add_argument("--redis-url")
     args = parser.parse_args()
     engines = {"briefbot": engine_python(None)}
@@ -82,6 +85,8 @@ def main() -> int:
               f"allowing {args.limit} in any one second; {args.runs} runs", flush=True)  # fmt: skip
         for run_number in range(1, args.runs + 1):
             for engine, python in engines.items():
+                if engine != "briefbot" and run_number > args.baseline_runs:
+                    continue
                 push = asyncio.run(push_against_limits(
                     url, sandbox, chats, env, flood_window=args.limit, python=python,
                 ))  # fmt: skip

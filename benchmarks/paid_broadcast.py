@@ -3,7 +3,7 @@ nothing else set, against the sandbox allowing at most 1,000 messages in ANY one
 interval (``flood_window``) and Telegram's per-chat limits, one process.
 
     python benchmarks/paid_broadcast.py [--subscribers 6000] [--runs 3]
-                                        [--engine-baseline CHECKOUT]
+                                        [--engine-baseline CHECKOUT] [--baseline-runs 1]
                                         [--baseline-subscribers 600] [--redis-url URL]
 
 Side by side: this checkout and, with ``--engine-baseline``, another checkout of briefbot
@@ -37,6 +37,9 @@ def main() -> int:
     parser.add_argument("--baseline-subscribers", type=int, default=600)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--engine-baseline", metavar="CHECKOUT")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=1, help="runs of the baseline (the first ones)"
+    )
     parser.add_argument("--redis-url")
     args = parser.parse_args()
     engines = {"briefbot": (engine_python(None), args.subscribers)}
@@ -50,6 +53,8 @@ def main() -> int:
               f"{args.runs} runs", flush=True)  # fmt: skip
         for run_number in range(1, args.runs + 1):
             for engine, (python, readers) in engines.items():
+                if engine != "briefbot" and run_number > args.baseline_runs:
+                    continue
                 label = f"{engine}, push --wait, {readers:,} readers"
                 push = asyncio.run(push_against_limits(
                     url, sandbox, chats[:readers], {"PAID_BROADCAST": "true"},
