@@ -77,7 +77,11 @@ FIELDS: tuple[Setting, ...] = (
         "",
         "Optional TOML/JSON file of category aliases and keyword rules (see docs/digest.md).",
     ),
-    Setting("BOT_TIMEZONE", "Asia/Shanghai", "Time zone of new subscribers and of 'today'."),
+    Setting(
+        "BOT_TIMEZONE",
+        "Asia/Shanghai",
+        "Time zone of new subscribers (and of 'today' for a chat that has not subscribed).",
+    ),
     Setting("DEFAULT_PUSH_TIME", "08:00", "Local push time of new subscribers (HH:MM)."),
     Setting(
         "PUSH_CUTOFF_HOURS",

@@ -207,9 +207,8 @@ class ReadingService:
         readers already in tomorrow, waits), else the newest of all."""
         dates = await self._archive.dates(LATEST_LOOKBACK)
         past = [day for day in dates if day <= today.isoformat()]
-        for day in past[:1] or dates[:1]:
-            return await self._load(day)
-        return None
+        chosen = past or dates
+        return await self._load(chosen[0]) if chosen else None
 
     async def _digest(self, lang: str, day_text: str | None, today: date) -> Digest:
         """The digest of ``day_text`` (typed by the reader), else today's, else the latest."""
