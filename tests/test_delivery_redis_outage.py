@@ -31,6 +31,7 @@ from bot.transport import AiohttpRequest
 from sandbox import Sandbox, SandboxControl
 from tests.fixtures.delivery import EXAMPLE, DeliveryWorld, store_long_digest
 from tests.fixtures.redis_server import open_client
+from tests.test_delivery_cli import _briefbot, _env
 
 OUTAGE_SECONDS = 1.5  # longer than the Redis client's own retries (about 0.4 s)
 
@@ -163,3 +164,24 @@ async def test_redis_away_between_the_parts_of_a_full_digest_sends_each_part_onc
     assert first.startswith(digest.title) and "第2条" in second
     entry = await world.stores.ledger.get(digest.date, chat)
     assert entry is not None and entry.message_ids == tuple(m.message_id for m in messages)
+
+
+async def test_push_wait_rides_out_a_redis_restart_and_reports_every_delivery(
+    outage_world: DeliveryWorld, own_redis: EmbeddedRedis, tmp_path: Path
+) -> None:
+    world = outage_world
+    chats = await world.readers(20)
+    await world.control.set_faults(latency_ms=150)  # the push lasts a few seconds
+    assert own_redis.url is not None
+    env = _env(world, own_redis.url, tmp_path, SENDER_CONCURRENCY="2")
+    push = asyncio.create_task(_briefbot(env, "push", "2025-07-21", "--now", "--wait"))
+    await world.control.wait_for_messages(chats[0], 1, timeout=30)
+    await asyncio.to_thread(own_redis.stop)
+    await asyncio.sleep(OUTAGE_SECONDS)
+    await asyncio.to_thread(own_redis.start)
+    status, output = await push
+    assert status == 0, output
+    assert "waiting for it to come back" in output
+    assert "20 sent, 0 failed" in output
+    for chat in chats:
+        assert len(await world.bot_texts(chat)) == 1

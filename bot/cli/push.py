@@ -15,6 +15,7 @@ import asyncio
 import sys
 import time
 import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import PurePath
@@ -27,6 +28,7 @@ from bot.delivery.senders.startup import own_senders
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.sources.folder import store_folder
+from bot.store.errors import StoreUnavailable
 from bot.store.progress import BatchProgress
 
 PLAIN_REPORT_SECONDS = 2.0  # a progress line this often when stderr is not a terminal
@@ -126,7 +128,7 @@ async def _watch(outbox: Outbox, push_id: str, stop: asyncio.Event) -> BatchProg
     first: BatchProgress | None = None
     started = last_line = time.monotonic()
     drawn = ""
-    async for snapshot in outbox.progress.watch(push_id, every=0.2):
+    async for snapshot in _snapshots(outbox, push_id, stop):
         now = time.monotonic()
         first = first or snapshot
         rate = (snapshot.handled - first.handled) / max(now - started, 1e-9)
@@ -142,3 +144,26 @@ async def _watch(outbox: Outbox, push_id: str, stop: asyncio.Event) -> BatchProg
         if stop.is_set():
             return None
     return None
+
+
+async def _snapshots(
+    outbox: Outbox, push_id: str, stop: asyncio.Event
+) -> AsyncIterator[BatchProgress]:
+    """The push's counters every 0.2 s until it is finished or ``stop`` is set, riding out
+    a Redis outage (the senders hold their work meanwhile): one line when Redis goes away,
+    the progress again once it is back, never an exit in the middle of a push."""
+    away = False
+    while not stop.is_set():
+        try:
+            snapshot = await outbox.progress.get(push_id)
+        except StoreUnavailable as error:
+            if not away:
+                print(f"\n{error}; waiting for it to come back", file=sys.stderr, flush=True)
+            away = True
+            await asyncio.sleep(1.0)
+            continue
+        away = False
+        yield snapshot
+        if snapshot.finished:
+            return
+        await asyncio.sleep(0.2)
