@@ -27,6 +27,7 @@ from bot.context import BotApplication, BotData, Hook
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime, open_runtime
 from bot.services.audit import AuditTrail
+from bot.services.broadcasts import BroadcastService
 from bot.services.container import BotServices
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
@@ -125,7 +126,8 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     )
     search = SearchService(stores.digests, stores.subscribers)
     audit = AuditTrail(stores.audit)
-    return BotServices(runtime, reading, subscriptions, search, throttle, audit)
+    broadcasts = BroadcastService(stores, runtime.rules, audit)
+    return BotServices(runtime, reading, subscriptions, search, throttle, audit, broadcasts)
 
 
 async def load_digest_folder(runtime: Runtime) -> None:

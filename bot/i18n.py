@@ -7,6 +7,8 @@ keys and the same ``{placeholders}``. Strings are plain text: the renderer escap
 
 from __future__ import annotations
 
+from bot.i18n_admin import ADMIN_EN, ADMIN_ZH
+
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
@@ -324,6 +326,8 @@ EN: dict[str, str] = {
     ),
 }
 
+ZH.update(ADMIN_ZH)
+EN.update(ADMIN_EN)
 CATALOGUES: dict[str, dict[str, str]] = {"zh": ZH, "en": EN}
 
 

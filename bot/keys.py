@@ -163,6 +163,21 @@ class Keys:
         """stream (capped): the audit log of admin actions and refused admin attempts."""
         return self._key("audit")
 
+    def broadcast(self, broadcast_id: str) -> str:
+        """hash with expiry: one broadcast: its HTML text, audience filters, state
+        (draft, sending, cancelled), who made it, the admin's status message."""
+        return self._key("broadcast", _part(broadcast_id))
+
+    def broadcast_sent(self, broadcast_id: str) -> str:
+        """hash with expiry: chat id -> JSON ledger entry (claimed, then sent) of one
+        broadcast: at most one copy per reader, across every sender process."""
+        return self._key("broadcast", _part(broadcast_id), "sent")
+
+    def broadcasts(self) -> str:
+        """sorted set: broadcast id -> creation instant (epoch seconds): the newest one is
+        what ``/broadcast status`` and ``/broadcast cancel`` act on."""
+        return self._key("broadcasts")
+
     # --- scheduling and digest sources -------------------------------------------------
     def waiting(self, date: str) -> str:
         """sorted set: chat id -> give-up instant (UTC epoch seconds) of readers whose push

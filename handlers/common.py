@@ -155,4 +155,4 @@ def for_reader(handler: ReaderHandler) -> Handler:
 
 def refusal_text(refused: Refused) -> str:
     """What the reader is told when a service refuses."""
-    return t(refused.lang, f"bot.{refused.key}", **refused.params)
+    return refused.message

@@ -58,15 +58,15 @@ class NoteKind:
         pass  # a note holds no claim
 
 
-def with_notes() -> KindRegistry:
-    kinds = builtin_kinds()
+def with_notes(world: DeliveryWorld) -> KindRegistry:
+    kinds = builtin_kinds(world.stores)
     kinds.register(NoteKind())
     return kinds
 
 
 async def test_a_registered_kind_is_delivered_end_to_end(world: DeliveryWorld) -> None:
     chats = await world.readers(3)
-    await world.pool(kinds=with_notes())
+    await world.pool(kinds=with_notes(world))
     notes = [NoteTask(chat, "notes-1", f"note for {chat}") for chat in chats]
     assert await world.outbox.enqueue("notes-1", notes) == 3
     progress = await world.finished("notes-1")

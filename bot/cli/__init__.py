@@ -17,6 +17,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "shell",
     "subscribers",
     "push",
+    "broadcast",
     "worker",
     "deadletters",
     "sandbox",

@@ -11,27 +11,19 @@ is handled.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-import time
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from datetime import date as Date
 from pathlib import PurePath
 
-from bot.cli.process import run_with_runtime, stop_signals
+from bot.cli.process import run_with_runtime
+from bot.cli.watch import send_and_watch
 from bot.delivery.kinds.push import enqueue_push_for_active
 from bot.delivery.queue.outbox import Outbox
-from bot.delivery.queue.report import progress_line, redraw, summary
-from bot.delivery.senders.startup import own_senders
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.sources.folder import store_folder
-from bot.store.errors import StoreUnavailable
-from bot.store.progress import BatchProgress
-
-PLAIN_REPORT_SECONDS = 2.0  # a progress line this often when stderr is not a terminal
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -68,7 +60,7 @@ async def push(runtime: Runtime, args: argparse.Namespace) -> int:
     print(f"enqueued {count} deliveries of {date} (push {push_id})", file=sys.stderr)
     if not args.wait or count == 0:
         return 0
-    return await _send_and_watch(runtime, outbox, push_id)
+    return await send_and_watch(runtime, outbox, push_id)
 
 
 async def _resolve_date(runtime: Runtime, given: str | None) -> str | None:
@@ -105,65 +97,3 @@ async def _store_folder(runtime: Runtime) -> dict[str, list[str]]:
     for found in await store_folder(settings.digest_dir, runtime.rules, runtime.stores.digests):
         problems.setdefault(PurePath(found.origin).stem, []).extend(found.problems)
     return problems
-
-
-async def _send_and_watch(runtime: Runtime, outbox: Outbox, push_id: str) -> int:
-    """Send with this process's pool and report until the push is handled or stopped."""
-    stop = asyncio.Event()
-    started = time.monotonic()
-    with stop_signals(stop):
-        async with own_senders(runtime):
-            final = await _watch(outbox, push_id, stop)
-    elapsed = time.monotonic() - started
-    if final is None:
-        print("\ninterrupted: unsent tasks stay queued for the other senders", file=sys.stderr)
-        return 130
-    print(("\n" if sys.stderr.isatty() else "") + summary(final, elapsed), file=sys.stderr)
-    return 0
-
-
-async def _watch(outbox: Outbox, push_id: str, stop: asyncio.Event) -> BatchProgress | None:
-    """Draw progress until the push is finished (its last snapshot) or ``stop`` is set."""
-    tty = sys.stderr.isatty()
-    first: BatchProgress | None = None
-    started = last_line = time.monotonic()
-    drawn = ""
-    async for snapshot in _snapshots(outbox, push_id, stop):
-        now = time.monotonic()
-        first = first or snapshot
-        rate = (snapshot.handled - first.handled) / max(now - started, 1e-9)
-        if tty:
-            line = progress_line(snapshot, rate)
-            print(redraw(line, drawn), end="", file=sys.stderr, flush=True)
-            drawn = line
-        elif now - last_line >= PLAIN_REPORT_SECONDS or snapshot.finished:
-            print(progress_line(snapshot, rate), file=sys.stderr, flush=True)
-            last_line = now
-        if snapshot.finished:
-            return snapshot
-        if stop.is_set():
-            return None
-    return None
-
-
-async def _snapshots(
-    outbox: Outbox, push_id: str, stop: asyncio.Event
-) -> AsyncIterator[BatchProgress]:
-    """The push's counters every 0.2 s until it is finished or ``stop`` is set, riding out
-    a Redis outage (the senders hold their work meanwhile): one line when Redis goes away,
-    the progress again once it is back, never an exit in the middle of a push."""
-    away = False
-    while not stop.is_set():
-        try:
-            snapshot = await outbox.progress.get(push_id)
-        except StoreUnavailable as error:
-            if not away:
-                print(f"\n{error}; waiting for it to come back", file=sys.stderr, flush=True)
-            away = True
-            await asyncio.sleep(1.0)
-            continue
-        away = False
-        yield snapshot
-        if snapshot.finished:
-            return
-        await asyncio.sleep(0.2)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime
 from bot.services.audit import AuditTrail
+from bot.services.broadcasts import BroadcastService
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
 from bot.services.subscriptions import SubscriptionService
@@ -27,3 +28,4 @@ class BotServices:
     search: SearchService
     throttle: ReaderThrottle
     audit: AuditTrail  # every admin action, and every refused attempt at one
+    broadcasts: BroadcastService

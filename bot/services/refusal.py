@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.i18n import t
+
 
 class Refused(Exception):
     """The request cannot be served; ``key`` names the interface string that says why
@@ -13,3 +15,8 @@ class Refused(Exception):
         self.lang = lang
         self.key = key
         self.params = params
+
+    @property
+    def message(self) -> str:
+        """The reason, in ``lang``."""
+        return t(self.lang, f"bot.{self.key}", **self.params)

@@ -11,6 +11,7 @@ from bot.keys import Keys
 from bot.settings import Settings
 from bot.store.alert_claims import AlertClaims
 from bot.store.audit import AuditLog
+from bot.store.broadcasts import BroadcastStore
 from bot.store.clock import Clock, utc_now
 from bot.store.connection import RedisConnection
 from bot.store.dead_letters import DeadLetters
@@ -45,6 +46,7 @@ class Stores:
     url_validators: UrlValidators
     lease: Lease  # the scheduler lease, as this process holds it
     audit: AuditLog
+    broadcasts: BroadcastStore
 
     @classmethod
     def build(
@@ -87,4 +89,5 @@ class Stores:
             url_validators=UrlValidators(client, keys),
             lease=Lease(client, keys, lease_seconds),
             audit=AuditLog(client, keys, clock),
+            broadcasts=BroadcastStore(client, keys, clock),
         )

@@ -10,18 +10,18 @@ reader's record and the send slot come in one script call (``Deliverer.admit``).
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 import bot.ops.metrics as metrics
+from bot.delivery.kinds.claims import refused_claim
 from bot.delivery.kinds.push_audience import undelivered_active
 from bot.delivery.queue.held import Job
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.tasks import BadTask, Task, chat_of, check_batch, text_of
-from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
+from bot.delivery.senders.deliverer import Deliverer, Finished, Step
 from bot.delivery.senders.variants import DigestMissing
 from bot.keys import InvalidKeyPart, Keys
 from bot.store.ledger import Sent
@@ -85,11 +85,7 @@ class PushKind:
         if claim is None:
             return Later(slot.wait)  # a flood pause came first: nothing was claimed
         if not claim.granted:
-            if claim.entry.sent:
-                return Finished("skipped")  # delivered already (a rerun or a reclaim)
-            # Another sender holds it; if that sender died, its claim goes stale.
-            stale_in = claim.entry.at + engine.policy.stale_after - time.time()
-            return Later(max(1.0, stale_in))
+            return refused_claim(claim, engine.policy.stale_after)
         if first:
             prepared = await self._prepare(job, task, engine, admission.reader)
             if prepared is not None:

@@ -110,7 +110,7 @@ class SenderPool:
         digest_cache: DigestCache | None = None,
     ) -> None:
         self.name = name or consumer_name()
-        self.kinds = kinds or builtin_kinds()
+        self.kinds = kinds or builtin_kinds(stores)
         self.bot = bot
         self.outbox = stores.outbox
         self._config = config

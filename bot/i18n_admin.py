@@ -1,0 +1,82 @@
+"""The admin side's interface strings (broadcasts, /whoami, /audit), kept apart from the
+readers' so each area's strings stay together; ``bot.i18n`` merges them into its
+catalogues (same keys and placeholders in every language, checked by tests/test_i18n.py).
+"""
+
+from __future__ import annotations
+
+ADMIN_ZH: dict[str, str] = {
+    "bot.cmd.broadcast": "群发消息：/broadcast 文本（或回复一条消息），/broadcast status|cancel",
+    "bot.cmd.audit": "最近的管理操作",
+    "bot.cmd.whoami": "你的用户 ID 和聊天 ID",
+    "bot.whoami": (
+        "你的用户 ID：{user}\n这个聊天的 ID：{chat}\n（管理员需要把用户 ID 写进 ADMIN_IDS。）"
+    ),
+    "bot.audit.empty": "审计日志还是空的。",
+    "bot.audit.header": "最近 {count} 条管理操作（最新在前）：",
+    "bot.audit.line": "{at} · {who} · {action} · {outcome} {details}",
+    "bot.admin.broadcast.usage": (
+        "用法：/broadcast [lang=zh|en] [category=分类] 文本，或回复一条消息发送 /broadcast；"
+        "/broadcast status 查看进度，/broadcast cancel 取消。"
+    ),
+    "bot.admin.broadcast.invalid_html": "这段文本 Telegram 无法显示，没有发送：{reason}",
+    "bot.admin.broadcast.bad_lang": "「{text}」不是支持的语言（zh 或 en）。",
+    "bot.admin.broadcast.none": "还没有群发。",
+    "bot.admin.broadcast.unknown": "这次群发已不存在（过期或从未创建）。",
+    "bot.admin.broadcast.not_draft": "这次群发已经{state}，不会重复发送。",
+    "bot.admin.broadcast.not_running": "这次群发已经{state}，没有可以取消的。",
+    "bot.admin.broadcast.preview": "以上是读者将看到的消息。",
+    "bot.admin.broadcast.confirm": "发送给 {audience} 位读者{filters}？",
+    "bot.admin.broadcast.filters": "（语言：{language}，分类：{category}）",
+    "bot.admin.broadcast.any": "全部",
+    "bot.admin.broadcast.send": "✅ 发送",
+    "bot.admin.broadcast.cancel": "✖ 取消",
+    "bot.admin.broadcast.cancelled": "群发 {broadcast} 已取消。",
+    "bot.admin.broadcast.status": (
+        "群发 {broadcast}：{state}\n已发送 {sent} · 失败 {failed} · 已屏蔽 {blocked} · "
+        "跳过 {skipped}（{handled}/{total}）\n速度 {rate}/秒 · 预计还需 {eta}"
+    ),
+    "bot.admin.broadcast.state.draft": "等待确认",
+    "bot.admin.broadcast.state.sending": "发送中",
+    "bot.admin.broadcast.state.done": "已完成",
+    "bot.admin.broadcast.state.cancelled": "已取消",
+}
+
+ADMIN_EN: dict[str, str] = {
+    "bot.cmd.broadcast": "Broadcast: /broadcast TEXT (or reply to a message), status, cancel",
+    "bot.cmd.audit": "Recent admin actions",
+    "bot.cmd.whoami": "Your user id and chat id",
+    "bot.whoami": (
+        "Your user id: {user}\nThis chat's id: {chat}\n(An admin's user id goes into ADMIN_IDS.)"
+    ),
+    "bot.audit.empty": "The audit log is empty.",
+    "bot.audit.header": "The last {count} admin actions (newest first):",
+    "bot.audit.line": "{at} · {who} · {action} · {outcome} {details}",
+    "bot.admin.broadcast.usage": (
+        "Usage: /broadcast [lang=zh|en] [category=NAME] TEXT, or reply to a message with "
+        "/broadcast; /broadcast status shows progress, /broadcast cancel stops it."
+    ),
+    "bot.admin.broadcast.invalid_html": (
+        "Telegram cannot show this text; nothing was sent: {reason}"
+    ),
+    "bot.admin.broadcast.bad_lang": "“{text}” is not a supported language (zh or en).",
+    "bot.admin.broadcast.none": "There is no broadcast yet.",
+    "bot.admin.broadcast.unknown": "This broadcast no longer exists (expired or never made).",
+    "bot.admin.broadcast.not_draft": "This broadcast is {state} already; it is not sent again.",
+    "bot.admin.broadcast.not_running": "This broadcast is {state}; there is nothing to cancel.",
+    "bot.admin.broadcast.preview": "Above is the message readers will get.",
+    "bot.admin.broadcast.confirm": "Send it to {audience} readers{filters}?",
+    "bot.admin.broadcast.filters": " (language: {language}, category: {category})",
+    "bot.admin.broadcast.any": "all",
+    "bot.admin.broadcast.send": "✅ Send",
+    "bot.admin.broadcast.cancel": "✖ Cancel",
+    "bot.admin.broadcast.cancelled": "Broadcast {broadcast} is cancelled.",
+    "bot.admin.broadcast.status": (
+        "Broadcast {broadcast}: {state}\nsent {sent} · failed {failed} · blocked {blocked} · "
+        "skipped {skipped} ({handled}/{total})\nrate {rate}/s · ETA {eta}"
+    ),
+    "bot.admin.broadcast.state.draft": "waiting for Send",
+    "bot.admin.broadcast.state.sending": "sending",
+    "bot.admin.broadcast.state.done": "done",
+    "bot.admin.broadcast.state.cancelled": "cancelled",
+}
