@@ -11,7 +11,8 @@ from __future__ import annotations
 import getpass
 import logging
 
-from bot.store.audit import AuditEntry, AuditLog
+from bot.store.audit import AuditEntry as AuditEntry  # what /audit shows
+from bot.store.audit import AuditLog
 from bot.store.errors import StoreUnavailable
 
 logger = logging.getLogger(__name__)

@@ -19,7 +19,8 @@ from bot.i18n import t
 from bot.render.html_check import InvalidHtml, check_html
 from bot.services.audit import AuditTrail
 from bot.services.refusal import Refused
-from bot.store.broadcasts import STATES, Broadcast
+from bot.store.broadcasts import STATES
+from bot.store.broadcasts import Broadcast as Broadcast  # what the admin's screens show
 from bot.store.progress import BatchProgress
 from bot.store.stores import Stores
 from bot.store.subscriber import LANGUAGES

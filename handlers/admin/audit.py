@@ -11,8 +11,8 @@ from telegram import Update
 from bot.commands import Audience, Command
 from bot.context import BotContext
 from bot.i18n import t
+from bot.services.audit import AuditEntry
 from bot.services.reader import Reader
-from bot.store.audit import AuditEntry
 from handlers.common import Screen, for_reader, send
 from handlers.declarations import Area
 

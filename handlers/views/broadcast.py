@@ -7,8 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callback_data import TOKEN, Action
 from bot.i18n import t
-from bot.services.broadcasts import BroadcastStatus
-from bot.store.broadcasts import Broadcast
+from bot.services.broadcasts import Broadcast, BroadcastStatus
 from handlers.common import Screen
 
 SEND = Action("broadcast_send", "bcs", (TOKEN,))
