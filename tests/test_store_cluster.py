@@ -27,6 +27,7 @@ SAMPLES: dict[str, object] = {
     "chat_id": -1001234567890,
     "date": DATE,
     "push_id": "20250721-abc",
+    "broadcast_id": "0b1c73ee",
     "dedupe_key": "digest 2025-07-21 invalid",
 }
 
