@@ -22,6 +22,7 @@ from sandbox import ChatMessage, SandboxControl
 from tests.fixtures import forged
 from tests.fixtures.reader_bot import BotRunner, ChatDriver, button_data
 from tests.fixtures.stores import MovableClock
+from tests.test_bot_updates_checked import status_becomes
 
 ADMIN_ID = 626262
 
@@ -77,6 +78,10 @@ async def test_preview_send_once_and_the_status_follows_to_the_end(
     reached = await readers(sandbox_control, 3)
     [gone] = await readers(sandbox_control, 1)
     await sandbox_control.block(gone.chat_id)  # the bot hears it (my_chat_member): blocked
+    assert runner.application is not None
+    await status_becomes(
+        runner.application.bot_data.services.runtime.stores.subscribers, gone.chat_id, "blocked"
+    )
     text = "/broadcast Maintenance tonight, details"
     entities = [
         {"type": "bot_command", "offset": 0, "length": 10},
