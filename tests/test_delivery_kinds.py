@@ -126,7 +126,7 @@ async def test_an_unexpected_error_in_a_step_is_retried_not_dead_lettered(
 ) -> None:
     admin = (await world.control.create_private_chat(first_name="Admin")).chat_id
     chats = await world.readers(3)
-    kinds = builtin_kinds()
+    kinds = builtin_kinds(world.stores)
     kinds.register(BuggyNoteKind(failures=2))
     await world.pool(kinds=kinds, admin_ids=frozenset({admin}))
     await world.outbox.enqueue("notes", [NoteTask(chat, "notes", "hi") for chat in chats])
@@ -142,7 +142,7 @@ async def test_an_error_that_never_stops_is_dead_lettered_once_the_budget_is_spe
     world: DeliveryWorld,
 ) -> None:
     (chat,) = await world.readers(1)
-    kinds = builtin_kinds()
+    kinds = builtin_kinds(world.stores)
     kinds.register(BuggyNoteKind(failures=10**9))
     policy = dataclasses.replace(FAST.policy, retry_seconds=0.3, backoff_cap=0.05)
     await world.pool(kinds=kinds, config=dataclasses.replace(FAST, policy=policy))

@@ -72,7 +72,7 @@ def describe(letter: DeadLetter, task: Task | BadTask) -> str:
 
 async def list_letters(runtime: Runtime) -> int:
     """Print every dead letter; exit 0."""
-    kinds = builtin_kinds()
+    kinds = builtin_kinds(runtime.stores)
     count = 0
     async for letter in runtime.stores.dead_letters:
         print(describe(letter, _task(kinds, letter)))
@@ -83,7 +83,7 @@ async def list_letters(runtime: Runtime) -> int:
 
 async def retry_letters(runtime: Runtime, ids: list[str] | None) -> int:
     """Re-enqueue the dead letters ``ids`` (None: all); exit 1 if any could not be."""
-    store, kinds = runtime.stores.dead_letters, builtin_kinds()
+    store, kinds = runtime.stores.dead_letters, builtin_kinds(runtime.stores)
     if ids is None:
         letters = [letter async for letter in store]
     else:
