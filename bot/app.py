@@ -31,6 +31,7 @@ from bot.services.broadcasts import BroadcastService
 from bot.services.container import BotServices
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
+from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 from bot.settings import Settings
 from bot.sources.folder import store_folder
@@ -127,7 +128,8 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     search = SearchService(stores.digests, stores.subscribers)
     audit = AuditTrail(stores.audit)
     broadcasts = BroadcastService(stores, runtime.rules, audit)
-    return BotServices(runtime, reading, subscriptions, search, throttle, audit, broadcasts)
+    stats = StatsService(stores)
+    return BotServices(runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats)
 
 
 async def load_digest_folder(runtime: Runtime) -> None:

@@ -40,6 +40,20 @@ ADMIN_ZH: dict[str, str] = {
     "bot.admin.broadcast.state.sending": "发送中",
     "bot.admin.broadcast.state.done": "已完成",
     "bot.admin.broadcast.state.cancelled": "已取消",
+    "bot.cmd.stats": "统计：订阅者、某天的推送、每条的阅读率，如 /stats 2025-07-21",
+    "bot.stats.none": "没有 {date} 的简报。",
+    "bot.stats.header": "{date} 的统计",
+    "bot.stats.subscribers": (
+        "订阅者：活跃 {active} · 暂停 {paused} · 退订 {stopped} · 已屏蔽 {blocked}"
+    ),
+    "bot.stats.languages": "活跃订阅者的语言：{languages}",
+    "bot.stats.push": (
+        "推送：已送达 {delivered} · 失败 {failed} · 已屏蔽 {blocked} · 待送 {pending}"
+    ),
+    "bot.stats.items": "每条的阅读（打开过的读者，占已送达的比例）：",
+    "bot.stats.item": "{number}. {title} — {reads}（{percent}）",
+    "bot.stats.trend": "最近 7 期：",
+    "bot.stats.day": "{date}：送达 {delivered} · 打开 {reads}",
 }
 
 ADMIN_EN: dict[str, str] = {
@@ -79,4 +93,18 @@ ADMIN_EN: dict[str, str] = {
     "bot.admin.broadcast.state.sending": "sending",
     "bot.admin.broadcast.state.done": "done",
     "bot.admin.broadcast.state.cancelled": "cancelled",
+    "bot.cmd.stats": "Statistics: subscribers, a day's push, reads per item (/stats DATE)",
+    "bot.stats.none": "There is no digest of {date}.",
+    "bot.stats.header": "Statistics of {date}",
+    "bot.stats.subscribers": (
+        "Subscribers: active {active} · paused {paused} · stopped {stopped} · blocked {blocked}"
+    ),
+    "bot.stats.languages": "Languages of the active ones: {languages}",
+    "bot.stats.push": (
+        "Push: delivered {delivered} · failed {failed} · blocked {blocked} · pending {pending}"
+    ),
+    "bot.stats.items": "Reads per item (readers who opened it, share of delivered):",
+    "bot.stats.item": "{number}. {title} — {reads} ({percent})",
+    "bot.stats.trend": "The last 7 digests:",
+    "bot.stats.day": "{date}: delivered {delivered} · opened {reads}",
 }

@@ -18,6 +18,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "subscribers",
     "push",
     "broadcast",
+    "stats",
     "worker",
     "deadletters",
     "sandbox",

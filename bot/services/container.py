@@ -15,6 +15,7 @@ from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
+from bot.services.stats import StatsService
 from bot.services.subscriptions import SubscriptionService
 
 
@@ -29,3 +30,4 @@ class BotServices:
     throttle: ReaderThrottle
     audit: AuditTrail  # every admin action, and every refused attempt at one
     broadcasts: BroadcastService
+    stats: StatsService
