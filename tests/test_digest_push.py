@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tests.fixtures.delivery import EXAMPLE, DeliveryWorld
 from tests.fixtures.digests import HOSTILE
+from tests.fixtures.redis_server import CLUSTER
 
 
 async def test_push_stores_and_sends_the_valid_digest_beside_every_hostile_file(
@@ -29,6 +30,7 @@ async def test_push_stores_and_sends_the_valid_digest_beside_every_hostile_file(
         TELEGRAM_BOT_TOKEN=world.bot_token,
         TELEGRAM_API_BASE_URL=world.sandbox.bot_api_base_url,
         REDIS_URL=redis_url,
+        REDIS_CLUSTER=str(CLUSTER).lower(),
         BRIEFBOT_PREFIX=world.keys.prefix,
         DIGEST_DIR=str(folder),
         BRIEFBOT_DATA_DIR=str(tmp_path),
