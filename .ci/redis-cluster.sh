@@ -7,16 +7,24 @@
 #   .ci/redis-cluster.sh stop     # stops it and deletes its folder
 #
 # Three primaries, no replicas, no persistence (--save '' --appendonly no): test data only.
-# CLUSTER_PORTS (default "7101 7102 7103") and CLUSTER_DIR change where it runs; each node
-# also uses its port + 10000 for the cluster bus.
+# Each cluster lives in its own folder, CLUSTER_DIR (default: briefbot-redis-cluster in
+# the temporary folder), which records its ports and servers; `stop` stops only the
+# servers of that folder, so two clusters on one machine (two CI runs, say) never stop
+# each other. The ports are CLUSTER_PORTS if given, else the first free three of
+# 7101-7103, 7111-7113, ... 7191-7193 (each node also uses its port + 10000 for the bus).
 set -euo pipefail
 
-read -r -a PORTS <<<"${CLUSTER_PORTS:-7101 7102 7103}"
 DIR="${CLUSTER_DIR:-${TMPDIR:-/tmp}/briefbot-redis-cluster}"
 WAIT_SECONDS=30
 
 port_in_use() {
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+all_free() {
+    for port in "$@"; do
+        if port_in_use "$port" || port_in_use $((port + 10000)); then return 1; fi
+    done
 }
 
 wait_until() { # wait_until DESCRIPTION COMMAND...: retry COMMAND for WAIT_SECONDS
@@ -36,16 +44,29 @@ cluster_ok() {
     done
 }
 
-start() {
-    for port in "${PORTS[@]}"; do
-        for used in "$port" $((port + 10000)); do
-            if port_in_use "$used"; then
-                echo "redis-cluster: port $used is taken; set CLUSTER_PORTS to free ports" >&2
-                exit 1
-            fi
-        done
+choose_ports() {
+    if [[ -n ${CLUSTER_PORTS:-} ]]; then
+        read -r -a PORTS <<<"$CLUSTER_PORTS"
+        all_free "${PORTS[@]}" && return 0
+        echo "redis-cluster: a port of $CLUSTER_PORTS (or its bus port +10000) is taken" >&2
+        return 1
+    fi
+    for base in $(seq 7101 10 7191); do
+        PORTS=("$base" $((base + 1)) $((base + 2)))
+        all_free "${PORTS[@]}" && return 0
     done
-    rm -rf "$DIR"
+    echo "redis-cluster: no three free ports in 7101-7193; set CLUSTER_PORTS" >&2
+    return 1
+}
+
+start() {
+    if [[ -f $DIR/ports ]]; then
+        echo "redis-cluster: $DIR holds a cluster already; stop it first" >&2
+        exit 1
+    fi
+    choose_ports
+    mkdir -p "$DIR"
+    echo "${PORTS[*]}" >"$DIR/ports"
     nodes=()
     for port in "${PORTS[@]}"; do
         mkdir -p "$DIR/$port"
@@ -64,6 +85,8 @@ start() {
 }
 
 stop() {
+    [[ -f $DIR/ports ]] || return 0 # nothing of ours runs
+    read -r -a PORTS <"$DIR/ports"
     for port in "${PORTS[@]}"; do
         pidfile="$DIR/$port/redis.pid"
         if [[ -f $pidfile ]]; then
@@ -73,7 +96,7 @@ stop() {
     for port in "${PORTS[@]}"; do
         pidfile="$DIR/$port/redis.pid"
         # redis-server deletes its pid file when it has exited.
-        [[ -f $pidfile ]] && wait_until "node $port stopping" test ! -e "$pidfile"
+        if [[ -f $pidfile ]]; then wait_until "node $port stopping" test ! -e "$pidfile"; fi
     done
     rm -rf "$DIR"
 }
