@@ -29,6 +29,7 @@ from bot.runtime import Runtime, open_runtime
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
 from bot.services.container import BotServices
+from bot.services.push_now import PushNowService
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
 from bot.services.stats import StatsService
@@ -128,8 +129,10 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     search = SearchService(stores.digests, stores.subscribers)
     audit = AuditTrail(stores.audit)
     broadcasts = BroadcastService(stores, runtime.rules, audit)
-    stats = StatsService(stores)
-    return BotServices(runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats)
+    stats, push_now = StatsService(stores), PushNowService(stores, audit)
+    return BotServices(
+        runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats, push_now
+    )
 
 
 async def load_digest_folder(runtime: Runtime) -> None:

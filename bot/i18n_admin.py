@@ -54,6 +54,20 @@ ADMIN_ZH: dict[str, str] = {
     "bot.stats.item": "{number}. {title} — {reads}（{percent}）",
     "bot.stats.trend": "最近 7 期：",
     "bot.stats.day": "{date}：送达 {delivered} · 打开 {reads}",
+    "bot.cmd.push": "立即推送某天的简报（先确认），如 /push 2025-07-21",
+    "bot.cmd.preview": "读者将收到的消息（简洁版和全文版），如 /preview 2025-07-21",
+    "bot.admin.confirm.used": "这个按钮已经用过或已过期，什么也没做。",
+    "bot.admin.push.offer": "现在把 {date} 的简报推送给 {audience} 位还没收到的活跃读者？",
+    "bot.admin.push.confirm": "✅ 推送",
+    "bot.admin.push.drop": "✖ 取消",
+    "bot.admin.push.dropped": "已取消，没有推送。",
+    "bot.admin.push.status": (
+        "推送 {date}：{state}\n已发送 {sent} · 失败 {failed} · 已屏蔽 {blocked} · "
+        "跳过 {skipped}（{handled}/{total}）\n速度 {rate}/秒 · 预计还需 {eta}"
+    ),
+    "bot.admin.preview.compact": "{date} · 简洁版（一条消息）：",
+    "bot.admin.preview.full": "全文版（{count} 条消息）：",
+    "bot.admin.preview.full.one": "全文版（{count} 条消息）：",
 }
 
 ADMIN_EN: dict[str, str] = {
@@ -107,4 +121,20 @@ ADMIN_EN: dict[str, str] = {
     "bot.stats.item": "{number}. {title} — {reads} ({percent})",
     "bot.stats.trend": "The last 7 digests:",
     "bot.stats.day": "{date}: delivered {delivered} · opened {reads}",
+    "bot.cmd.push": "Push a day's digest now (after a confirmation): /push DATE",
+    "bot.cmd.preview": "What readers get, compact and full: /preview DATE",
+    "bot.admin.confirm.used": "This button was used already or has expired; nothing was done.",
+    "bot.admin.push.offer": (
+        "Push the digest of {date} now to {audience} active readers who do not have it?"
+    ),
+    "bot.admin.push.confirm": "✅ Push",
+    "bot.admin.push.drop": "✖ Cancel",
+    "bot.admin.push.dropped": "Cancelled; nothing was pushed.",
+    "bot.admin.push.status": (
+        "Push {date}: {state}\nsent {sent} · failed {failed} · blocked {blocked} · "
+        "skipped {skipped} ({handled}/{total})\nrate {rate}/s · ETA {eta}"
+    ),
+    "bot.admin.preview.compact": "{date} · compact (one message):",
+    "bot.admin.preview.full": "Full ({count} messages):",
+    "bot.admin.preview.full.one": "Full ({count} message):",
 }

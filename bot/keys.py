@@ -173,6 +173,12 @@ class Keys:
         broadcast: at most one copy per reader, across every sender process."""
         return self._key("broadcast", _part(broadcast_id), "sent")
 
+    def confirmation(self, token: str) -> str:
+        """string with expiry: JSON {action, date, who} of an admin action waiting for
+        its confirm button; taken (deleted) by the first press, so a replayed button finds
+        nothing."""
+        return self._key("confirm", _part(token))
+
     def broadcasts(self) -> str:
         """sorted set: broadcast id -> creation instant (epoch seconds): the newest one is
         what ``/broadcast status`` and ``/broadcast cancel`` act on."""

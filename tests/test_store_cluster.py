@@ -28,6 +28,7 @@ SAMPLES: dict[str, object] = {
     "date": DATE,
     "push_id": "20250721-abc",
     "broadcast_id": "0b1c73ee",
+    "token": "5d41402a",
     "dedupe_key": "digest 2025-07-21 invalid",
 }
 

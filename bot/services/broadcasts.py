@@ -8,7 +8,6 @@ and the command line prints it.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 from bot.delivery.kinds.broadcast import enqueue_broadcast
@@ -18,6 +17,7 @@ from bot.digest.categories import CategoryRules
 from bot.i18n import t
 from bot.render.html_check import InvalidHtml, check_html
 from bot.services.audit import AuditTrail
+from bot.services.pace import pace
 from bot.services.refusal import Refused
 from bot.store.broadcasts import STATES
 from bot.store.broadcasts import Broadcast as Broadcast  # what the admin's screens show
@@ -147,11 +147,7 @@ class BroadcastService:
         """Where a broadcast is (the newest when ``broadcast_id`` is None)."""
         broadcast = await self._find(broadcast_id, lang)
         progress = await self._stores.progress.get(broadcast.batch_id)
-        elapsed = time.time() - progress.started_at if progress.started_at else 0.0
-        rate = progress.handled / elapsed if elapsed > 0 else 0.0
-        remaining = progress.enqueued - progress.handled
-        eta = remaining / rate if rate > 0 and remaining > 0 else None
-        return BroadcastStatus(broadcast, progress, rate, eta)
+        return BroadcastStatus(broadcast, progress, *pace(progress))
 
     async def record_status_message(self, broadcast_id: str, chat: int, message_id: int) -> None:
         """Where the admin's status message is."""

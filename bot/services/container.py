@@ -13,6 +13,7 @@ from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
+from bot.services.push_now import PushNowService
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
 from bot.services.stats import StatsService
@@ -31,3 +32,4 @@ class BotServices:
     audit: AuditTrail  # every admin action, and every refused attempt at one
     broadcasts: BroadcastService
     stats: StatsService
+    push_now: PushNowService

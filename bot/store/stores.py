@@ -13,6 +13,7 @@ from bot.store.alert_claims import AlertClaims
 from bot.store.audit import AuditLog
 from bot.store.broadcasts import BroadcastStore
 from bot.store.clock import Clock, utc_now
+from bot.store.confirmations import Confirmations
 from bot.store.connection import RedisConnection
 from bot.store.dead_letters import DeadLetters
 from bot.store.digests import DigestArchive
@@ -47,6 +48,7 @@ class Stores:
     lease: Lease  # the scheduler lease, as this process holds it
     audit: AuditLog
     broadcasts: BroadcastStore
+    confirmations: Confirmations
 
     @classmethod
     def build(
@@ -90,4 +92,5 @@ class Stores:
             lease=Lease(client, keys, lease_seconds),
             audit=AuditLog(client, keys, clock),
             broadcasts=BroadcastStore(client, keys, clock),
+            confirmations=Confirmations(client, keys),
         )

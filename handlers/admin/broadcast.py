@@ -8,27 +8,22 @@ broadcasts the replied message's text with its formatting.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import re
 from dataclasses import dataclass
-from typing import Final
 
 from telegram import Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
 
 from bot.callback_data import Callback
 from bot.commands import Audience, Command
 from bot.context import BotContext
 from bot.services.audit import telegram_actor
 from bot.services.reader import Reader
-from bot.services.refusal import Refused
-from handlers.common import Screen, edit, for_reader, outgoing, say, send
+from handlers.admin.progress import follow
+from handlers.common import Screen, edit, for_reader, say, send
 from handlers.declarations import Area, Button
 from handlers.views import broadcast as views
 
-STATUS_SECONDS: Final = 3.0  # the status message is edited this often while it sends
 _COMMAND = re.compile(r"^/\S+")
 _OPTION = re.compile(r"^\s+(lang|category)=(\S+)")
 
@@ -102,9 +97,12 @@ async def send_button(
     await services.broadcasts.record_status_message(
         broadcast_id, message.chat_id, message.message_id
     )
-    context.application.create_task(
-        _follow(context, message, broadcast_id, lang), name=f"broadcast-status-{broadcast_id}"
-    )
+
+    async def snapshot() -> tuple[Screen, bool]:
+        now = await services.broadcasts.status(broadcast_id, lang=lang)
+        return views.status(now, lang), now.finished
+
+    follow(context, message, snapshot, f"broadcast-status-{broadcast_id}")
 
 
 async def cancel_button(
@@ -120,37 +118,6 @@ async def cancel_button(
         telegram_actor(user.id), str(callback.args[0]), lang=lang
     )
     await edit(update, views.cancelled(cancelled, lang))
-
-
-async def _follow(context: BotContext, message: Message, broadcast_id: str, lang: str) -> None:
-    """Edit the status message every ``STATUS_SECONDS`` until the broadcast is done or
-    cancelled (or this bot stops: the broadcast itself goes on in the senders)."""
-    services = context.bot_data.services
-    shown = ""
-    while context.application.running:
-        await asyncio.sleep(STATUS_SECONDS)
-        try:
-            status = await services.broadcasts.status(broadcast_id, lang=lang)
-            screen = views.status(status, lang)
-            if screen.html != shown:
-                await _edit_status(context, message, screen)
-                shown = screen.html
-        except (Refused, TelegramError):
-            return  # expired, or the admin deleted the message: nothing left to follow
-        if status.finished:
-            return
-
-
-async def _edit_status(context: BotContext, message: Message, screen: Screen) -> None:
-    body = outgoing(screen)
-    try:
-        await context.bot.edit_message_text(
-            body.text, message.chat_id, message.message_id, parse_mode=ParseMode.HTML,
-            link_preview_options=body.preview,
-        )  # fmt: skip
-    except BadRequest as error:
-        if "not modified" not in error.message.lower():
-            raise
 
 
 AREA = Area(

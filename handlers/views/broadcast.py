@@ -9,6 +9,7 @@ from bot.callback_data import TOKEN, Action
 from bot.i18n import t
 from bot.services.broadcasts import Broadcast, BroadcastStatus
 from handlers.common import Screen
+from handlers.views.counts import progress_params
 
 SEND = Action("broadcast_send", "bcs", (TOKEN,))
 CANCEL = Action("broadcast_cancel", "bcc", (TOKEN,))
@@ -53,21 +54,13 @@ def state_name(status: BroadcastStatus) -> str:
 def status(status: BroadcastStatus, lang: str) -> Screen:
     """Sent / failed / blocked / skipped, the rate and the time left."""
     progress = status.progress
-    eta = "-" if status.eta is None else f"{status.eta:.0f}s"
     return Screen.plain(
         t(
             lang,
             "bot.admin.broadcast.status",
             broadcast=status.broadcast.broadcast_id,
             state=t(lang, f"bot.admin.broadcast.state.{state_name(status)}"),
-            sent=progress.sent,
-            failed=progress.failed,
-            blocked=progress.blocked,
-            skipped=progress.skipped,
-            handled=progress.handled,
-            total=progress.enqueued,
-            rate=f"{status.rate:.1f}",
-            eta=eta,
+            **progress_params(progress, status.rate, status.eta),
         )
     )
 
