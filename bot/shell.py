@@ -35,8 +35,11 @@ from sandbox import EXAMPLE_TOKEN, ChatMessage, Sandbox, SandboxControl, Sandbox
 READER_ID = 10_001
 # After the first answer, more may follow (a full digest is several messages).
 QUIET_SECONDS = 0.4
-# How long a line waits for an answer before the shell says "(no reply)".
+# How long a line waits for an answer before the shell says "(no reply)": short at a
+# terminal, where a person waits; longer for piped input, whose transcript must come out
+# the same on a busy machine.
 NO_REPLY_SECONDS = 4.0
+PIPED_NO_REPLY_SECONDS = 10.0
 # How often messages the bot sends on its own (a push) are looked for between lines.
 WATCH_SECONDS = 1.0
 # How many stored digests the demo's "today" is chosen from.
@@ -158,12 +161,18 @@ class Conversation:
     on its own between lines (``watch``)."""
 
     def __init__(
-        self, control: SandboxControl, chat_id: int, user_id: int, transcript: Transcript
+        self,
+        control: SandboxControl,
+        chat_id: int,
+        user_id: int,
+        transcript: Transcript,
+        no_reply_seconds: float = NO_REPLY_SECONDS,
     ) -> None:
         self._control = control
         self._chat_id = chat_id
         self._user_id = user_id
         self._transcript = transcript
+        self._no_reply_seconds = no_reply_seconds
         self._busy = False
 
     async def say(self, line: str) -> None:
@@ -199,9 +208,9 @@ class Conversation:
 
     async def _settle(self, *, pressed: bool) -> bool:
         """Wait for the bot's first answer, then print until it has been quiet a moment;
-        False when nothing came within ``NO_REPLY_SECONDS``. A tap may be answered with
+        False when nothing came within ``no_reply_seconds``. A tap may be answered with
         an alert (or nothing) and no message at all."""
-        deadline = asyncio.get_running_loop().time() + NO_REPLY_SECONDS
+        deadline = asyncio.get_running_loop().time() + self._no_reply_seconds
         answered = False
         while answered or asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(QUIET_SECONDS if answered else 0.05)
@@ -258,7 +267,10 @@ async def run_shell(
                 screen.write(welcome(options.user_id))
                 screen.flush()
                 transcript = Transcript(screen, options.color)
-                conversation = Conversation(control, chat.chat_id, options.user_id, transcript)
+                wait = NO_REPLY_SECONDS if lines.interactive else PIPED_NO_REPLY_SECONDS
+                conversation = Conversation(
+                    control, chat.chat_id, options.user_id, transcript, wait
+                )
                 await _converse(lines, screen, conversation)
     finally:
         await sandbox.stop()
