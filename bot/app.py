@@ -26,6 +26,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from bot.context import BotApplication, BotData, Hook
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime, open_runtime
+from bot.services.admins import AdminProfiles
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
 from bot.services.container import BotServices
@@ -130,9 +131,11 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     audit = AuditTrail(stores.audit)
     broadcasts = BroadcastService(stores, runtime.rules, audit)
     stats, push_now = StatsService(stores), PushNowService(stores, audit)
+    admins = AdminProfiles(stores.admin_languages, subscriptions)
     return BotServices(
-        runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats, push_now
-    )
+        runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats, push_now,
+        admins,
+    )  # fmt: skip
 
 
 async def load_digest_folder(runtime: Runtime) -> None:

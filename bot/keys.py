@@ -173,6 +173,11 @@ class Keys:
         broadcast: at most one copy per reader, across every sender process."""
         return self._key("broadcast", _part(broadcast_id), "sent")
 
+    def admin_languages(self) -> str:
+        """hash: admin user id -> the Telegram ``language_code`` their app sent last, the
+        language of their alerts when they have no subscriber record of their own."""
+        return self._key("adminlang")
+
     def confirmation(self, token: str) -> str:
         """string with expiry: JSON {action, date, who} of an admin action waiting for
         its confirm button; taken (deleted) by the first press, so a replayed button finds

@@ -166,7 +166,7 @@ def build_scheduling(runtime: Runtime, bot: Bot) -> Scheduling:
     poller = DigestPoller(
         build_sources(runtime, session),
         stores.digests,
-        AdminAlerts(stores.alert_claims, bot, settings.admin_ids),
+        AdminAlerts(stores.alert_claims, bot, settings.admin_ids, languages=stores.admin_languages),
         runtime.clock,
         settings.bot_timezone,
         waiting_dates=planner.waiting.dates,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime
+from bot.services.admins import AdminProfiles
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
 from bot.services.push_now import PushNowService
@@ -33,3 +34,4 @@ class BotServices:
     broadcasts: BroadcastService
     stats: StatsService
     push_now: PushNowService
+    admins: AdminProfiles  # the admin's language, remembered for their alerts

@@ -85,7 +85,9 @@ class DigestPoller:
             logger.warning(
                 "digest %s refused: %s", item.origin, plural(len(item.problems), "problem")
             )
-            await self._alerts.send_once(f"digest-invalid:{item.problems_hash}", alert_text(item))
+            await self._alerts.send_once(
+                f"digest-invalid:{item.problems_hash}", lambda lang: alert_text(item, lang)
+            )
         else:
             result = await self._archive.save(item.digest)
             # A URL without validators is downloaded every poll: only news is worth a line.
@@ -97,10 +99,10 @@ class DigestPoller:
         await source.acknowledge(item)
 
 
-def alert_text(item: Found) -> str:
-    """The admins' message about a refused digest: where, and its ``path:line`` problems
-    (as many as one Telegram message holds, then how many more)."""
-    lines = [t(DEFAULT_LANGUAGE, "alert.digest_invalid", origin=item.origin)]
+def alert_text(item: Found, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The admins' message about a refused digest, in ``lang``: where, and its
+    ``path:line`` problems (as many as one Telegram message holds, then how many more)."""
+    lines = [t(lang, "alert.digest_invalid", origin=item.origin)]
     used = _utf16(lines[0])
     for problem in item.problems[:MAX_LISTED_PROBLEMS]:
         if used + 1 + _utf16(problem) > MAX_ALERT_UTF16:
@@ -109,7 +111,7 @@ def alert_text(item: Found) -> str:
         used += 1 + _utf16(problem)
     more = len(item.problems) - (len(lines) - 1)
     if more:
-        lines.append(t(DEFAULT_LANGUAGE, "alert.more_problems", count=more))
+        lines.append(t(lang, "alert.more_problems", count=more))
     return "\n".join(lines)
 
 

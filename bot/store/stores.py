@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 
 from bot.keys import Keys
 from bot.settings import Settings
+from bot.store.admin_languages import AdminLanguages
 from bot.store.alert_claims import AlertClaims
 from bot.store.audit import AuditLog
 from bot.store.broadcasts import BroadcastStore
@@ -49,6 +50,7 @@ class Stores:
     audit: AuditLog
     broadcasts: BroadcastStore
     confirmations: Confirmations
+    admin_languages: AdminLanguages
 
     @classmethod
     def build(
@@ -76,8 +78,9 @@ class Stores:
     ) -> Stores:
         """The stores over ``client`` under ``keys``' prefix; new subscribers get
         ``defaults`` (the built-in ones when None)."""
+        subscribers = SubscriberStore(client, keys, defaults, clock)
         return cls(
-            subscribers=SubscriberStore(client, keys, defaults, clock),
+            subscribers=subscribers,
             due=DueIndex(client, keys),
             digests=DigestArchive(client, keys, clock),
             reads=ReadState(client, keys),
@@ -93,4 +96,5 @@ class Stores:
             audit=AuditLog(client, keys, clock),
             broadcasts=BroadcastStore(client, keys, clock),
             confirmations=Confirmations(client, keys),
+            admin_languages=AdminLanguages(client, keys, subscribers),
         )

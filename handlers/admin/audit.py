@@ -36,7 +36,7 @@ def entry_line(entry: AuditEntry, lang: str) -> str:
 async def audit(update: Update, context: BotContext, reader: Reader) -> None:
     """The newest ``SHOWN`` entries."""
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     entries = await services.audit.recent(SHOWN)
     if not entries:
         await send(update, context, Screen.plain(t(lang, "bot.audit.empty")))

@@ -56,7 +56,7 @@ async def broadcast(update: Update, context: BotContext, reader: Reader) -> None
     if message is None or user is None:
         return
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     who = telegram_actor(user.id)
     word = (context.args or [""])[0].lower() if len(context.args or []) == 1 else ""
     if word == "status" and message.reply_to_message is None:
@@ -88,7 +88,7 @@ async def send_button(
     if query is None or user is None or not isinstance(query.message, Message):
         return
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     broadcast_id = str(callback.args[0])
     await services.broadcasts.send(telegram_actor(user.id), broadcast_id, lang=lang)
     status = await services.broadcasts.status(broadcast_id, lang=lang)
@@ -113,7 +113,7 @@ async def cancel_button(
     if user is None:
         return
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     cancelled = await services.broadcasts.cancel(
         telegram_actor(user.id), str(callback.args[0]), lang=lang
     )

@@ -17,7 +17,7 @@ from handlers.declarations import Area
 async def preview(update: Update, context: BotContext, reader: Reader) -> None:
     """A heading, the compact message, a heading, the full messages."""
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     date = admin_date(" ".join(context.args or ()), lang, services)
     shown = await services.push_now.preview(date, lang=lang)
     await send(

@@ -22,7 +22,7 @@ from handlers.views import push as views
 async def push(update: Update, context: BotContext, reader: Reader) -> None:
     """Ask to confirm a push of DATE (the newest digest by default)."""
     services, user = context.bot_data.services, update.effective_user
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     date = admin_date(" ".join(context.args or ()), lang, services)
     offer = await services.push_now.offer(
         telegram_actor(user.id if user else None), date, lang=lang
@@ -38,7 +38,7 @@ async def confirm_button(
     if query is None or user is None or not isinstance(query.message, Message):
         return
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     token = str(callback.args[0])
     started = await services.push_now.confirm(telegram_actor(user.id), token, lang=lang)
     await edit(update, views.status(await services.push_now.status(started.date, token), lang))
@@ -56,7 +56,7 @@ async def drop_button(
     """Cancel: forget the offer."""
     user = update.effective_user
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     await services.push_now.cancel(
         telegram_actor(user.id if user else None), str(callback.args[0]), lang=lang
     )

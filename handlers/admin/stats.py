@@ -19,7 +19,7 @@ from handlers.declarations import Area
 async def stats(update: Update, context: BotContext, reader: Reader) -> None:
     """The statistics of DATE (the newest digest by default)."""
     services = context.bot_data.services
-    lang = await services.subscriptions.language(reader)
+    lang = await services.admins.language(reader)
     date = admin_date(" ".join(context.args or ()), lang, services)
     try:
         result = await services.stats.of(date)

@@ -27,7 +27,7 @@ from bot.delivery.senders.alerts import AdminAlerts
 from bot.delivery.senders.coalesce import Coalescer
 from bot.delivery.senders.failures import ErrorKind, Failure, classify
 from bot.delivery.senders.variants import ContentCache
-from bot.i18n import DEFAULT_LANGUAGE, t
+from bot.i18n import t
 from bot.store.dead_letters import DeadLetters
 from bot.store.ledger import ClaimResult, DeliveryLedger, LedgerEntry, Sent
 from bot.store.progress import Outcome
@@ -231,12 +231,10 @@ class Deliverer:
             job.entry.fields.get(FIELD, ""), reason, job.attempts, self.claimer
         )
         await self.kinds.of(task).release(job, self)
-        text = t(
-            DEFAULT_LANGUAGE,
-            "alert.push_failed",
-            push=task.batch_id,
-            chat=task.chat_id,
-            error=reason,
-        )
-        await self._alerts.send_once(f"deadletter:{task.batch_id}", text)
+        batch, chat = task.batch_id, task.chat_id
+
+        def text(lang: str) -> str:  # each admin reads it in their own language
+            return t(lang, "alert.push_failed", push=batch, chat=chat, error=reason)
+
+        await self._alerts.send_once(f"deadletter:{batch}", text)
         return Finished("failed")

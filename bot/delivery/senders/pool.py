@@ -115,7 +115,9 @@ class SenderPool:
         self.outbox = stores.outbox
         self._config = config
         self._held = HeldJobs()
-        self._alerts = AdminAlerts(stores.alert_claims, bot, admin_ids)
+        self._alerts = AdminAlerts(
+            stores.alert_claims, bot, admin_ids, languages=stores.admin_languages
+        )
         self._deliverer = Deliverer(
             bot=bot,
             claimer=self.name,
