@@ -24,6 +24,7 @@ from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot.context import BotApplication, BotData, Hook
+from bot.corrections.service import CorrectionService
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime, open_runtime
 from bot.services.admins import AdminProfiles
@@ -132,9 +133,10 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     broadcasts = BroadcastService(stores, runtime.rules, audit)
     stats, push_now = StatsService(stores), PushNowService(stores, audit)
     admins = AdminProfiles(stores.admin_languages, subscriptions)
+    corrections = CorrectionService(stores, runtime.rules, audit)
     return BotServices(
         runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats, push_now,
-        admins,
+        admins, corrections,
     )  # fmt: skip
 
 

@@ -13,6 +13,45 @@ LANGUAGES: tuple[str, ...] = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
 
 ZH: dict[str, str] = {
+    # --- corrections (admins) ----------------------------------------------------------
+    "bot.cmd.correct": "更正已推送的简报：/correct 日期 条目",
+    "correction.part.title": "标题",
+    "correction.part.intro": "导语",
+    "correction.part.commentary": "评论",
+    "correction.part.item_headline": "第 {number} 条 · 标题",
+    "correction.part.item_link": "第 {number} 条 · 链接",
+    "correction.part.item_summary": "第 {number} 条 · 摘要",
+    "correction.part.item_item": "第 {number} 条（新增或删除）",
+    "correction.more_changes": "……另有 {count} 处改动",
+    "correction.more_changes.one": "……另有 {count} 处改动",
+    "correction.found": "{date} 的简报已推送，但文件改了。读者看到的改动：",
+    "correction.proposed": "{date} 的更正，读者看到的改动：",
+    "correction.count": "应用后将编辑 {messages} 条已发送的消息（{chats} 位读者）。",
+    "correction.count_in_flight": "另有 {count} 位读者正在推送中，会收到更正后的版本或随后被编辑。",
+    "correction.no_changes": "{date} 的这个版本与读者看到的没有差别。",
+    "correction.button.apply": "应用",
+    "correction.button.ignore": "忽略",
+    "correction.button.confirm": "确认，编辑消息",
+    "correction.button.confirm_notify": "确认并通知读者",
+    "correction.button.cancel": "取消",
+    "correction.confirm": "确认应用 {date} 的更正？将编辑 {messages} 条消息（{chats} 位读者）。",
+    "correction.applied": "已应用 {date} 的更正：正在编辑 {chats} 位读者的消息。",
+    "correction.applied_nothing": "已应用 {date} 的更正；没有需要编辑的已发送消息。",
+    "correction.ignored": "已忽略 {date} 的这个版本；读者继续看到原来的版本。",
+    "correction.cancelled": "已取消，什么都没有改。",
+    "correction.stale": "这个更正已经处理过（或已有更新的版本），这次什么都没做。",
+    "correction.notice": "更正：{date} 简报的第 {items} 条已更新，上面的消息已改为更正后的内容。",
+    "correction.usage": (
+        "用法：/correct 日期 条目，例如 /correct 2025-07-21 3，"
+        "然后回复新的标题（或以“摘要：”开头回复新的摘要）。"
+    ),
+    "correction.ask": (
+        "/correct {date} {item}\n请回复这条消息：新的标题，或以“摘要：”开头写新的摘要。"
+        "\n现在的标题：{title}"
+    ),
+    "correction.no_digest": "没有 {date} 的简报。",
+    "correction.no_item": "{date} 的简报没有第 {item} 条。",
+    "correction.empty": "新内容是空的，什么都没有改。",
     # Renderer labels.
     "render.items": "今日条目",
     "render.prev": "◀ 上一条",
@@ -164,6 +203,64 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    # --- corrections (admins) ----------------------------------------------------------
+    "bot.cmd.correct": "Correct a delivered digest: /correct DATE ITEM",
+    "correction.part.title": "Title",
+    "correction.part.intro": "Intro",
+    "correction.part.commentary": "Commentary",
+    "correction.part.item_headline": "Item {number} · headline",
+    "correction.part.item_link": "Item {number} · link",
+    "correction.part.item_summary": "Item {number} · summary",
+    "correction.part.item_item": "Item {number} (added or removed)",
+    "correction.more_changes": "… and {count} more changes",
+    "correction.more_changes.one": "… and {count} more change",
+    "correction.found": (
+        "The {date} digest was delivered, and its file has changed since. "
+        "What readers would see change:"
+    ),
+    "correction.proposed": "Correction of {date}; what readers would see change:",
+    "correction.count": "Applying it edits {messages} delivered messages ({chats} readers).",
+    "correction.count_in_flight": (
+        "{count} more readers are being pushed right now; they get the "
+        "corrected version or an edit after."
+    ),
+    "correction.no_changes": "This version of {date} shows readers nothing different.",
+    "correction.button.apply": "Apply",
+    "correction.button.ignore": "Ignore",
+    "correction.button.confirm": "Confirm, edit messages",
+    "correction.button.confirm_notify": "Confirm and notify readers",
+    "correction.button.cancel": "Cancel",
+    "correction.confirm": (
+        "Apply the {date} correction? This edits {messages} messages ({chats} readers)."
+    ),
+    "correction.applied": (
+        "The {date} correction is applied: editing the messages of {chats} readers."
+    ),
+    "correction.applied_nothing": (
+        "The {date} correction is applied; no delivered message needs an edit."
+    ),
+    "correction.ignored": (
+        "This version of {date} is ignored; readers keep seeing the delivered one."
+    ),
+    "correction.cancelled": "Cancelled; nothing changed.",
+    "correction.stale": (
+        "This correction was handled already (or a newer version exists); nothing was done."
+    ),
+    "correction.notice": (
+        "Correction: item {items} of the {date} digest was updated; the "
+        "message above now shows the corrected text."
+    ),
+    "correction.usage": (
+        "Usage: /correct DATE ITEM, e.g. /correct 2025-07-21 3, then "
+        "reply with the new headline (or “summary: ” and the new summary)."
+    ),
+    "correction.ask": (
+        "/correct {date} {item}\nReply to this message with the new headline, "
+        "or “summary: ” and the new summary.\nHeadline now: {title}"
+    ),
+    "correction.no_digest": "There is no digest for {date}.",
+    "correction.no_item": "The {date} digest has no item {item}.",
+    "correction.empty": "The new text is empty; nothing changed.",
     "render.items": "Items",
     "render.prev": "◀ Previous",
     "render.next": "Next ▶",

@@ -91,6 +91,11 @@ class Keys:
         what was delivered stays identifiable after a correction."""
         return self._key("digest", _date(date), "versions")
 
+    def corrections(self, date: str) -> str:
+        """hash: content hash -> state (``pending`` / ``applied`` / ``ignored``) of each
+        changed version of an already delivered date that waited for an admin."""
+        return self._key("digest", _date(date), "corrections")
+
     def digest_dates(self) -> str:
         """sorted set: every stored digest date (score = days since 1970-01-01)."""
         return self._key("digests")
@@ -109,6 +114,11 @@ class Keys:
         """hash: chat id -> JSON {message ids, content hash}: the idempotency ledger of a
         push and what a correction edits."""
         return self._key("sent", _date(date))
+
+    def edits(self, date: str, content_hash: str) -> str:
+        """hash: chat id -> JSON entry (claimed, then sent) of the correction of ``date`` to
+        the version ``content_hash``: the idempotency ledger of its message edits."""
+        return self._key("edits", _date(date), _part(content_hash))
 
     def outbox(self) -> str:
         """stream (consumer group ``senders``): delivery tasks shared by every process."""

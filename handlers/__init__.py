@@ -30,6 +30,7 @@ from handlers import (
     throttle,
     unread,
 )
+from handlers.admin import corrections
 from handlers.declarations import Area
 
 # In menu (and /help) order.
@@ -65,6 +66,7 @@ def register_all(
         application.add_handler(CommandHandler(command.names, callback, filters=only))
     buttons.register(application, (button for area in areas for button in area.buttons))
     inline.register(application)
+    corrections.register_replies(application, admins)
     # Last: only what no command handler took.
     fallback.register(application)
     errors.register(application)

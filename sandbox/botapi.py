@@ -135,10 +135,11 @@ class BotApi:
         return replied
 
     def own_message(self, params: Params, missing: str) -> Message:
-        """A message of the bot's in the addressed chat, for editing or deleting."""
+        """A message of the bot's in the addressed chat, for editing. A chat that blocked
+        the bot refuses edits with 403 as it refuses sends."""
         if params.has("inline_message_id"):
             raise bad_request(missing)
-        chat = self.target_chat(params, sending=False)
+        chat = self.target_chat(params, sending=True)
         message_id = params.get_int("message_id", empty="message identifier is not specified")
         assert message_id is not None
         message = chat.messages.get(message_id)

@@ -19,6 +19,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "push",
     "broadcast",
     "stats",
+    "correct",
     "worker",
     "deadletters",
     "sandbox",

@@ -23,10 +23,12 @@ def full_groups(digest: Digest) -> list[list[Block]]:
 def render_full(digest: Digest, lang: str = "zh") -> list[RenderedMessage]:
     """Every part of the digest, split at item, then paragraph, then character boundaries."""
     del lang  # the full format shows only the digest's own words
-    return [
-        RenderedMessage(
-            text=blocks_html(message),
-            disable_link_preview=message_cost(message).links != 1,
-        )
-        for message in pack(full_groups(digest))
-    ]
+    return [full_message(message) for message in pack(full_groups(digest))]
+
+
+def full_message(blocks: list[Block]) -> RenderedMessage:
+    """One message of the full format from its packed blocks (a link preview only when it
+    holds exactly one link); what a correction re-renders a delivered message with."""
+    return RenderedMessage(
+        text=blocks_html(blocks), disable_link_preview=message_cost(blocks).links != 1
+    )

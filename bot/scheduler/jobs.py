@@ -17,10 +17,13 @@ import aiohttp
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from telegram import Bot
 
+from bot.corrections.messages import CorrectionAlerts
+from bot.corrections.service import CorrectionService
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.runtime import Runtime
 from bot.scheduler.planner import Planner
+from bot.services.audit import AuditTrail
 from bot.settings import Settings
 from bot.sources.folder import FolderSource
 from bot.sources.found import DigestSource
@@ -171,6 +174,12 @@ def build_scheduling(runtime: Runtime, bot: Bot) -> Scheduling:
         settings.bot_timezone,
         waiting_dates=planner.waiting.dates,
         on_stored=planner.digest_arrived,
+        on_held=CorrectionAlerts(
+            CorrectionService(stores, runtime.rules, AuditTrail(stores.audit)),
+            stores.alert_claims,
+            bot,
+            settings.admin_ids,
+        ).found,
     )
     return Scheduling(
         settings, stores.lease, planner, poller, AsyncIOScheduler(timezone=UTC), session

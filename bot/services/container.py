@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.corrections.service import CorrectionService
 from bot.reader_throttle import ReaderThrottle
 from bot.runtime import Runtime
 from bot.services.admins import AdminProfiles
@@ -35,3 +36,4 @@ class BotServices:
     stats: StatsService
     push_now: PushNowService
     admins: AdminProfiles  # the admin's language, remembered for their alerts
+    corrections: CorrectionService

@@ -148,5 +148,5 @@ async def store_folder(folder: Path, rules: CategoryRules, archive: DigestArchiv
         if found.digest is None:
             refused.append(found)
         else:
-            await archive.save(found.digest)
+            await archive.offer(found.digest)  # a changed delivered date waits for an admin
     return refused

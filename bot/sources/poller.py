@@ -44,6 +44,7 @@ class DigestPoller:
         timezone: ZoneInfo,
         waiting_dates: Callable[[], Awaitable[list[str]]],
         on_stored: Callable[[str], Awaitable[object]],
+        on_held: Callable[[str, str], Awaitable[object]] | None = None,
     ) -> None:
         self._sources = sources
         self._archive = archive
@@ -52,6 +53,7 @@ class DigestPoller:
         self._timezone = timezone
         self._waiting_dates = waiting_dates
         self._on_stored = on_stored
+        self._on_held = on_held
 
     async def dates_to_poll(self) -> list[date]:
         """Today and yesterday in the bot's time zone, and every date readers wait for
@@ -89,11 +91,18 @@ class DigestPoller:
                 f"digest-invalid:{item.problems_hash}", lambda lang: alert_text(item, lang)
             )
         else:
-            result = await self._archive.save(item.digest)
+            # A changed version of a date already delivered is held for an admin (``held``),
+            # never put in front of readers by itself: what they were sent stays what they
+            # can read until an admin applies the correction, which edits the messages too.
+            result = await self._archive.offer(item.digest)
             # A URL without validators is downloaded every poll: only news is worth a line.
-            level = logging.DEBUG if result.status == "unchanged" else logging.INFO
+            quiet = result.status in ("unchanged", "ignored")
+            level = logging.DEBUG if quiet else logging.INFO
             logger.log(level, "digest %s from %s: %s", item.digest.date, item.origin, result.status)
-            if result.status != "unchanged":
+            if result.status == "held":
+                if self._on_held is not None:
+                    await self._on_held(item.digest.date, result.content_hash)
+            elif not quiet:
                 report.stored.append(item.digest.date)
                 await self._on_stored(item.digest.date)
         await source.acknowledge(item)

@@ -19,9 +19,10 @@ from bot.keys import Keys
 from bot.store.clock import Clock, utc_now
 from bot.store.errors import translate_errors
 from bot.store.lua import load_script
-from bot.store.redis_types import text_list
+from bot.store.redis_types import text_hash, text_list
 
-SaveStatus = Literal["new", "unchanged", "changed"]
+SaveStatus = Literal["new", "unchanged", "changed", "held", "ignored"]
+CorrectionState = Literal["pending", "applied", "ignored"]
 EPOCH = Date(1970, 1, 1)
 
 
@@ -46,16 +47,29 @@ class DigestArchive:
         self._save = load_script(client, "save_digest")
         self._hashes = load_script(client, "current_hashes")
 
-    @translate_errors
     async def save(self, digest: Digest) -> SaveResult:
         """Store ``digest`` as its date's current version (atomic; idempotent)."""
+        return await self._store(digest, offer=False)
+
+    async def offer(self, digest: Digest) -> SaveResult:
+        """Store ``digest`` as ``save`` does, except a changed version of a date already
+        delivered (or being pushed): that one is kept among the versions and ``held``
+        (pending) for an admin to apply, or ``ignored`` if an admin ignored it before;
+        what readers see does not change."""
+        return await self._store(digest, offer=True)
+
+    @translate_errors
+    async def _store(self, digest: Digest, offer: bool) -> SaveResult:
         day_number = (Date.fromisoformat(digest.date) - EPOCH).days
+        keys = [
+            self._keys.digest(digest.date),
+            self._keys.digest_versions(digest.date),
+            self._keys.digest_dates(),
+        ]
+        if offer:
+            keys += [self._keys.sent(digest.date), self._keys.corrections(digest.date)]
         status, previous, version = await self._save(
-            keys=[
-                self._keys.digest(digest.date),
-                self._keys.digest_versions(digest.date),
-                self._keys.digest_dates(),
-            ],
+            keys=keys,
             args=[
                 digest.to_json(),
                 digest.content_hash,
@@ -84,6 +98,18 @@ class DigestArchive:
         """The version of ``date`` with ``content_hash`` (e.g. what a reader was sent)."""
         text = await self._client.hget(self._keys.digest_versions(date), content_hash)
         return None if text is None else Digest.from_json(text)
+
+    @translate_errors
+    async def set_correction_state(
+        self, date: str, content_hash: str, state: CorrectionState
+    ) -> None:
+        """Mark a changed version of ``date`` applied or ignored by an admin."""
+        await self._client.hset(self._keys.corrections(date), content_hash, state)
+
+    @translate_errors
+    async def correction_states(self, date: str) -> dict[str, str]:
+        """Content hash -> state of every changed version of ``date`` held for an admin."""
+        return text_hash(await self._client.hgetall(self._keys.corrections(date)))
 
     @translate_errors
     async def current_hash(self, date: str) -> str | None:

@@ -25,6 +25,39 @@ from bot.store.redis_types import text_hash, text_list
 
 LEDGER_RETENTION_DAYS = 30
 EntryState = Literal["claimed", "sent"]
+Parts = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Variant:
+    """What a reader's messages were rendered as: format, language and categories (sorted;
+    empty = all). Recorded with each delivery so a correction re-renders exactly what the
+    reader got, even after they changed their settings; absent in records written before
+    it existed (a correction then falls back to the reader's current settings)."""
+
+    format: str
+    language: str
+    categories: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, object]:
+        """The ledger's JSON form."""
+        return {
+            "format": self.format,
+            "language": self.language,
+            "categories": list(self.categories),
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> Variant | None:
+        """The variant of a stored entry; None when absent or unreadable."""
+        if not isinstance(data, dict):
+            return None
+        categories = data.get("categories") or ()
+        return cls(
+            str(data.get("format", "compact")),
+            str(data.get("language", "zh")),
+            tuple(str(c) for c in categories) if isinstance(categories, list) else (),
+        )
 
 
 @dataclass(frozen=True)
@@ -37,6 +70,10 @@ class LedgerEntry:
     claimer: str | None = None
     message_ids: tuple[int, ...] = ()
     content_hash: str | None = None
+    variant: Variant | None = None
+    # Which parts of the digest each message shows ("head", "i3", "end"), once a correction
+    # edited them: the messages keep the split of the version first sent.
+    parts: Parts | None = None
 
     @property
     def sent(self) -> bool:
@@ -55,7 +92,29 @@ class LedgerEntry:
             # cjson encodes an empty Lua table as {}; we only ever store lists of ids.
             message_ids=tuple(int(i) for i in data.get("message_ids") or ()),
             content_hash=data.get("content_hash"),
+            variant=Variant.from_json(data.get("variant")),
+            parts=_parts(data.get("parts")),
         )
+
+    def payload(self) -> dict[str, object]:
+        """The stored JSON of a ``sent`` entry."""
+        payload: dict[str, object] = {
+            "state": "sent",
+            "at": self.at,
+            "message_ids": list(self.message_ids),
+            "content_hash": self.content_hash,
+        }
+        if self.variant is not None:
+            payload["variant"] = self.variant.to_json()
+        if self.parts is not None:
+            payload["parts"] = [list(part) for part in self.parts]
+        return payload
+
+
+def _parts(data: object) -> Parts | None:
+    if not isinstance(data, list) or not all(isinstance(part, list) for part in data):
+        return None
+    return tuple(tuple(str(key) for key in part) for part in data)
 
 
 @dataclass(frozen=True)
@@ -66,6 +125,8 @@ class Sent:
     chat_id: int
     message_ids: tuple[int, ...]
     content_hash: str
+    variant: Variant | None = None
+    parts: Parts | None = None
 
 
 @dataclass(frozen=True)
@@ -136,15 +197,12 @@ class DeliveryLedger:
         args: list[str | int] = [LEDGER_RETENTION_DAYS * 86400]
         for sent in deliveries:
             ids = tuple(int(i) for i in sent.message_ids)
-            entries.append(LedgerEntry(sent.chat_id, "sent", at, None, ids, sent.content_hash))
-            payload = {
-                "state": "sent",
-                "at": at,
-                "message_ids": list(ids),
-                "content_hash": sent.content_hash,
-            }
+            entry = LedgerEntry(
+                sent.chat_id, "sent", at, None, ids, sent.content_hash, sent.variant, sent.parts
+            )
+            entries.append(entry)
             keys.append(self._keys.sent(sent.date))
-            args.extend((sent.chat_id, json.dumps(payload)))
+            args.extend((sent.chat_id, json.dumps(entry.payload(), ensure_ascii=False)))
         if keys:
             await self._record(keys=keys, args=args)
         return entries

@@ -19,6 +19,7 @@ from bot.store.connection import RedisConnection
 from bot.store.dead_letters import DeadLetters
 from bot.store.digests import DigestArchive
 from bot.store.due import DueIndex
+from bot.store.edits import EditLedger
 from bot.store.lease import Lease
 from bot.store.ledger import DeliveryLedger
 from bot.store.outbox import OutboxStream
@@ -39,6 +40,7 @@ class Stores:
     digests: DigestArchive
     reads: ReadState
     ledger: DeliveryLedger
+    edits: EditLedger
     outbox: OutboxStream
     progress: ProgressStore
     dead_letters: DeadLetters
@@ -85,6 +87,7 @@ class Stores:
             digests=DigestArchive(client, keys, clock),
             reads=ReadState(client, keys),
             ledger=DeliveryLedger(client, keys, clock),
+            edits=EditLedger(client, keys, clock),
             outbox=OutboxStream(client, keys),
             progress=ProgressStore(client, keys),
             dead_letters=DeadLetters(client, keys),

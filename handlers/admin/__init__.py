@@ -10,7 +10,9 @@ admins' own command menus and ``/help``.
 
 from __future__ import annotations
 
-from handlers.admin import audit, broadcast, preview, push, stats, whoami
+from handlers.admin import audit, broadcast, corrections, preview, push, stats, whoami
 from handlers.declarations import merged
 
-AREA = merged(broadcast.AREA, push.AREA, preview.AREA, stats.AREA, audit.AREA, whoami.AREA)
+AREA = merged(
+    broadcast.AREA, push.AREA, preview.AREA, corrections.AREA, stats.AREA, audit.AREA, whoami.AREA
+)

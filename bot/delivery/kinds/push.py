@@ -97,7 +97,7 @@ class PushKind:
 
     async def _record(self, job: Job, task: PushTask, engine: Deliverer) -> Step:
         """Record the messages sent (a Redis outage raises here; the job keeps them)."""
-        sent = Sent(task.date, task.chat_id, tuple(job.message_ids), job.content_hash)
+        sent = Sent(task.date, task.chat_id, tuple(job.message_ids), job.content_hash, job.variant)
         await engine.records.submit(sent)
         return Finished("sent")
 
@@ -121,6 +121,7 @@ class PushKind:
             topic = {"message_thread_id": subscriber.thread_id}
             messages = tuple({**message, **topic} for message in messages)
         job.messages, job.content_hash = messages, content.content_hash
+        job.variant = content.variant
         metrics.observe_delivery_lag(task.date, subscriber.zone, subscriber.clock)
         return None
 

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 
 from bot.delivery.queue.tasks import Task
+from bot.store.ledger import Variant
 from bot.store.outbox import Entry
 
 
@@ -29,6 +30,7 @@ class Job:
     # rendered), the content they came from, and the ids of those already sent.
     messages: tuple[dict[str, object], ...] | None = None
     content_hash: str = ""
+    variant: Variant | None = None  # what the messages were rendered as (the ledger keeps it)
     message_ids: list[int] = field(default_factory=list)
     # When the failures still going on began (monotonic seconds; None while none is): the
     # retry budget is counted from there.

@@ -11,9 +11,9 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, TypeVar
 
 from telegram import Bot
 
@@ -32,9 +32,12 @@ from bot.store.dead_letters import DeadLetters
 from bot.store.ledger import ClaimResult, DeliveryLedger, LedgerEntry, Sent
 from bot.store.progress import Outcome
 from bot.store.send_slots import Claimer, SlotAsk
+from bot.store.stores import Stores
 from bot.store.subscriber import Subscriber
 from bot.store.subscribers import SubscriberStore
 from bot.transport import DEPARTURES
+
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -93,8 +96,10 @@ class Deliverer:
         dead_letters: DeadLetters,
         alerts: AdminAlerts,
         policy: DeliveryPolicy,
+        stores: Stores,
     ) -> None:
         self.bot = bot
+        self.stores = stores  # every store, for kinds that need more than the above
         self.claimer = claimer
         self.kinds = kinds
         self.ledger = ledger
@@ -143,6 +148,26 @@ class Deliverer:
         was its last message (the kind records it); else when to come back: after the
         chat's pace, the global rate, or a failure's verdict."""
         chat_id = job.task.chat_id
+        ready = await self.wait_for_slot(chat_id, slot)
+        if not isinstance(ready, Slot):
+            return ready
+        assert job.messages is not None and not job.all_sent
+        params = job.messages[len(job.message_ids)]
+        try:
+            message_id = await self.call_in(ready, lambda: self._send(chat_id, params))
+        except Exception as error:  # every failure is classified; none may kill a sender
+            return await self._failed(job, classify(error))
+        metrics.MESSAGES_SENT.labels(kind=job.task.kind).inc()
+        job.message_ids.append(message_id)
+        job.failing_since, job.attempts = None, 0  # progress: a fresh budget for what follows
+        if len(job.message_ids) < len(job.messages):
+            return Later(pace_seconds(chat_id))
+        return None
+
+    async def wait_for_slot(self, chat_id: int, slot: Slot | None = None) -> Slot | Step:
+        """Wait for the moment a message to ``chat_id`` may go (the global rate and the
+        chat's pace, shared by every kind that calls Telegram; ``slot`` when the kind
+        reserved it with its claim): the granted slot, or when to come back."""
         if slot is None:
             slot = (await self._admissions.submit(self._limiter.ask(chat_id))).slot
         if slot.verdict is SlotVerdict.BUSY:
@@ -153,24 +178,23 @@ class Deliverer:
         await asyncio.sleep(slot.wait)
         if not self._limiter.on_time(slot):
             return Later(0)  # woke too late: sending now could bunch with later slots
-        assert job.messages is not None and not job.all_sent
-        params = job.messages[len(job.message_ids)]
+        return slot
+
+    async def call_in(self, slot: Slot, call: Callable[[], Awaitable[T]]) -> T:
+        """Make one Bot API call in the granted ``slot`` (a send, an edit), telling the
+        limiter when the request really left."""
         departures: list[float] = []  # when the request really left (the transport says)
         token = DEPARTURES.set(departures)
         try:
             with metrics.IN_PROGRESS.track_inprogress():
-                message_id = await self._send(chat_id, params)
-        except Exception as error:  # every failure is classified; none may kill a sender
-            return await self._failed(job, classify(error))
+                return await call()
         finally:
             DEPARTURES.reset(token)
             self._limiter.departed(slot, departures[0] if departures else None)
-        metrics.MESSAGES_SENT.labels(kind=job.task.kind).inc()
-        job.message_ids.append(message_id)
-        job.failing_since, job.attempts = None, 0  # progress: a fresh budget for what follows
-        if len(job.message_ids) < len(job.messages):
-            return Later(pace_seconds(chat_id))
-        return None
+
+    async def failed(self, job: Job, failure: Failure) -> Step:
+        """What a failed call means for the job (for kinds that make their own calls)."""
+        return await self._failed(job, failure)
 
     async def _send(self, chat_id: int, params: dict[str, object]) -> int:
         """Send one rendered message (raw Bot API parameters); the new message's id."""

@@ -129,6 +129,7 @@ class SenderPool:
             dead_letters=stores.dead_letters,
             alerts=self._alerts,
             policy=config.policy,
+            stores=stores,
         )
         self._dead_letters = stores.dead_letters
         self._finished: dict[str, list[tuple[str, Outcome]]] = defaultdict(list)

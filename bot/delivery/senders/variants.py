@@ -20,7 +20,9 @@ from bot.digest.keywords import KeywordFilter
 from bot.digest.model import Digest
 from bot.render import render_compact, render_full
 from bot.render.filter_note import filter_note, with_note
+from bot.render.message import RenderedMessage
 from bot.store.digest_cache import DigestCache
+from bot.store.ledger import Variant
 from bot.store.subscriber import Subscriber
 
 RECHECK_SECONDS: Final = 5.0
@@ -37,6 +39,7 @@ class Content:
 
     messages: tuple[dict[str, object], ...]
     content_hash: str
+    variant: Variant | None = None  # what they were rendered as (the ledger keeps it)
 
 
 def restrict(digest: Digest, categories: tuple[str, ...], rules: CategoryRules) -> Digest:
@@ -59,6 +62,11 @@ class ContentCache:
     def __init__(self, digests: DigestCache, rules: CategoryRules | None = None) -> None:
         self._digests = digests
         self._rules = rules or CategoryRules.default()
+
+    @property
+    def rules(self) -> CategoryRules:
+        """The category rules a reader's categories are matched with."""
+        return self._rules
 
     async def digest(self, date: str) -> Digest:
         """The current digest of ``date``; ``DigestMissing`` when there is none."""
@@ -94,19 +102,43 @@ def _render(
     keywords: tuple[str, ...],
     rules: CategoryRules,
 ) -> Content:
-    restricted = restrict(digest, categories, rules)
-    if keywords:
-        kept = KeywordFilter.from_stored(keywords).keep(restricted.items)
+    variant = Variant(subscriber.format, subscriber.language, categories, keywords)
+    rendered = render_variant(digest, variant, rules)
+    return Content(tuple(m.api_params() for m in rendered), digest.content_hash, variant)
+
+
+def filtered(digest: Digest, variant: Variant, rules: CategoryRules) -> Digest:
+    """The digest with only the items the variant's categories and keywords let through."""
+    restricted = restrict(digest, variant.categories, rules)
+    if variant.keywords:
+        kept = KeywordFilter.from_stored(variant.keywords).keep(restricted.items)
         restricted = dataclasses.replace(restricted, items=kept)
-    lang = subscriber.language
-    rendered = []
-    if restricted.items:
-        if subscriber.format == "full":
-            rendered = render_full(restricted, lang)
-        else:
-            rendered = [render_compact(restricted, lang)]
-    if len(restricted.items) < len(digest.items):
-        shown, total = len(restricted.items), len(digest.items)
-        note = filter_note(lang, digest.date, shown, total, subscriber.categories, keywords)
-        rendered = with_note(rendered, note)
-    return Content(tuple(m.api_params() for m in rendered), digest.content_hash)
+    return restricted
+
+
+def note_of(digest: Digest, restricted: Digest, variant: Variant) -> RenderedMessage | None:
+    """The filter note of a restricted digest; None when every item passed."""
+    if len(restricted.items) >= len(digest.items):
+        return None
+    shown, total = len(restricted.items), len(digest.items)
+    return filter_note(
+        variant.language, digest.date, shown, total, variant.categories, variant.keywords
+    )
+
+
+def render_items(restricted: Digest, variant: Variant) -> list[RenderedMessage]:
+    """The messages of the items that passed, in the variant's format and language."""
+    if not restricted.items:
+        return []
+    if variant.format == "full":
+        return render_full(restricted, variant.language)
+    return [render_compact(restricted, variant.language)]
+
+
+def render_variant(digest: Digest, variant: Variant, rules: CategoryRules) -> list[RenderedMessage]:
+    """Exactly the messages a reader of ``variant`` gets for ``digest`` (what a correction
+    re-renders to find the messages that change)."""
+    restricted = filtered(digest, variant, rules)
+    rendered = render_items(restricted, variant)
+    note = note_of(digest, restricted, variant)
+    return rendered if note is None else with_note(rendered, note)

@@ -1,10 +1,25 @@
 -- Store a digest version; a no-op when the date already holds this content hash.
 -- KEYS[1] = digest:{date} (hash), KEYS[2] = its versions (hash), KEYS[3] = dates (zset)
+-- Offered by a source (the poller, the folder at start), two more keys: KEYS[4] =
+-- sent:{date} (the delivery ledger), KEYS[5] = digest:{date}:corrections (hash). Then a
+-- changed version of a date already delivered (or being pushed) is only kept among the
+-- versions and marked pending for an admin (held): it never replaces what readers see
+-- on its own.
 -- ARGV = json, content hash, date, day number (zset score), saved at (epoch seconds)
--- Returns {status, previous hash or '', version}.
+-- Returns {status, previous hash or '', version}; status is new, unchanged, changed,
+-- held (pending an admin) or ignored (an admin ignored this version before).
 local previous = redis.call('HGET', KEYS[1], 'hash')
 if previous == ARGV[2] then
   return {'unchanged', previous, tonumber(redis.call('HGET', KEYS[1], 'version'))}
+end
+if KEYS[5] and previous and redis.call('EXISTS', KEYS[4]) == 1 then
+  redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[1])
+  local version = tonumber(redis.call('HGET', KEYS[1], 'version'))
+  if redis.call('HGET', KEYS[5], ARGV[2]) == 'ignored' then
+    return {'ignored', previous, version}
+  end
+  redis.call('HSET', KEYS[5], ARGV[2], 'pending')
+  return {'held', previous, version}
 end
 redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[1])
 redis.call('HSET', KEYS[1], 'json', ARGV[1], 'hash', ARGV[2], 'saved_at', ARGV[5])

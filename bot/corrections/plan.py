@@ -1,0 +1,168 @@
+"""Which delivered messages show a changed part of a digest, and what each becomes.
+
+A reader's delivery is re-rendered exactly as it was sent (the ledger's variant: format,
+language, categories) from the version they got, and again from the corrected version:
+
+- ``compact`` is one message (headlines, links and buttons): edited when it renders
+  differently, so a summary-only correction leaves it alone;
+- ``full`` keeps the split of the version first sent: each message holds the same parts
+  ("head": title and intro, "i3": item 3, "end": the commentary), re-rendered from the
+  corrected version; only messages holding a changed part are edited. A part split over
+  several messages (a very long item) is re-split over the same messages. An item the
+  correction adds joins the message of the item before it; a corrected message that
+  would no longer fit Telegram's limits keeps what fits (``overflow`` counts those).
+
+Pure functions over ``Digest``s; the edit kind and the preview's count share them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.delivery.senders.variants import render_variant, restrict
+from bot.digest.categories import CategoryRules
+from bot.digest.model import Digest
+from bot.render.blocks import Block
+from bot.render.full import full_groups, full_message
+from bot.render.split import pack
+from bot.store.ledger import Parts, Variant
+
+HEAD, END = "head", "end"
+
+
+@dataclass(frozen=True)
+class PlannedEdit:
+    """Edit the delivery's message number ``index`` (0-based) to ``params``
+    (``editMessageText`` parameters without ``chat_id`` and ``message_id``)."""
+
+    index: int
+    params: dict[str, object]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one reader's delivery needs: the edits, the parts each message holds after
+    them (full format), the changed items those messages show, how many messages the
+    delivery must have for the plan to apply, and corrected messages cut to fit."""
+
+    edits: tuple[PlannedEdit, ...]
+    parts: Parts | None
+    items: tuple[int, ...]
+    messages: int
+    overflow: int = 0
+
+
+def keyed_groups(digest: Digest) -> list[tuple[str, list[Block]]]:
+    """The full format's groups of blocks, each with its part key."""
+    keys = [HEAD, *(f"i{item.number}" for item in digest.items)]
+    if digest.commentary is not None:
+        keys.append(END)
+    return list(zip(keys, full_groups(digest), strict=True))
+
+
+def parts_of(keyed: Sequence[tuple[str, list[Block]]]) -> Parts:
+    """The part keys each message of the full format holds, as ``render_full`` packs
+    them. ``pack`` keeps whole blocks as the very objects it was given and cuts only an
+    oversized block into new ones, so walking its output in order against the groups'
+    blocks tells which part every piece came from."""
+    flat = [(key, block) for key, blocks in keyed for block in blocks]
+    parts: list[tuple[str, ...]] = []
+    position, inside = 0, False  # inside: among the pieces of a cut flat[position]
+    for message in pack([blocks for _, blocks in keyed]):
+        keys: list[str] = []
+        for block in message:
+            if inside and position + 1 < len(flat) and block is flat[position + 1][1]:
+                position, inside = position + 1, False
+            key = flat[min(position, len(flat) - 1)][0]
+            if not inside and position < len(flat) and block is flat[position][1]:
+                position += 1
+            else:
+                inside = True
+            if key not in keys:
+                keys.append(key)
+        parts.append(tuple(keys))
+    return tuple(parts)
+
+
+def plan_edits(
+    before: Digest,
+    after: Digest,
+    variant: Variant,
+    rules: CategoryRules,
+    parts: Parts | None = None,
+) -> Plan:
+    """The edits that turn a delivery of ``before`` (rendered as ``variant``, its messages
+    holding ``parts`` when a correction edited it before) into ``after``."""
+    old = restrict(before, variant.categories, rules)
+    new = restrict(after, variant.categories, rules)
+    if variant.format == "full":
+        return _plan_full(old, new, parts)
+    old_message, new_messages = render_variant(old, variant)[0], render_variant(new, variant)
+    if (not new.items and variant.categories) or new_messages[0] == old_message:
+        return Plan((), None, (), 1)
+    shown = {(i.number, i.title, i.url) for i in old.items} ^ {
+        (i.number, i.title, i.url) for i in new.items
+    }
+    items = tuple(sorted({number for number, _, _ in shown}))
+    return Plan((PlannedEdit(0, new_messages[0].api_params()),), None, items, 1)
+
+
+def _runs(parts: Parts) -> list[list[int]]:
+    """Consecutive messages sharing a part (one cut over several messages) belong together."""
+    runs: list[list[int]] = []
+    for index, keys in enumerate(parts):
+        if runs and set(parts[runs[-1][-1]]) & set(keys):
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def _plan_full(old: Digest, new: Digest, parts: Parts | None) -> Plan:
+    old_keyed, new_keyed = keyed_groups(old), keyed_groups(new)
+    parts = parts if parts is not None else parts_of(old_keyed)
+    old_groups, new_groups = dict(old_keyed), dict(new_keyed)
+    changed = {
+        k for k in old_groups.keys() | new_groups.keys() if old_groups.get(k) != new_groups.get(k)
+    }
+    holding = [list(keys) for keys in parts]
+    _place_added(holding, [key for key, _ in new_keyed], old_groups)
+    edits: list[PlannedEdit] = []
+    items: set[str] = set()
+    overflow = 0
+    for run in _runs(parts):
+        keys = list(dict.fromkeys(key for index in run for key in holding[index]))
+        if not set(keys) & changed or not any(k in new_groups for k in keys):
+            continue
+        was = [full_message(m) for m in pack([old_groups[k] for k in keys if k in old_groups])]
+        now = [full_message(m) for m in pack([new_groups[k] for k in keys if k in new_groups])]
+        overflow += len(now) > len(run)
+        for position, index in enumerate(run[: len(now)]):
+            if position < len(was) and was[position] == now[position]:
+                continue
+            edits.append(PlannedEdit(index, now[position].api_params()))
+        items |= set(keys) & changed
+        # A run of several messages is re-split as a whole next time too: each holds all.
+        for index in run:
+            holding[index] = [k for k in keys if k in new_groups]
+    numbers = tuple(sorted(int(key[1:]) for key in items if key.startswith("i")))
+    return Plan(tuple(edits), tuple(tuple(keys) for keys in holding), numbers, len(parts), overflow)
+
+
+def _place_added(
+    holding: list[list[str]], new_order: list[str], old_groups: dict[str, list[Block]]
+) -> None:
+    """Put each part only the new version has right after the part before it (in the
+    message holding that one; the first message when there is none)."""
+    for position, key in enumerate(new_order):
+        if key in old_groups:
+            continue
+        for previous in reversed(new_order[:position]):
+            found = [i for i, keys in enumerate(holding) if previous in keys]
+            if found:
+                keys = holding[found[-1]]
+                keys.insert(keys.index(previous) + 1, key)
+                break
+        else:
+            holding[0].insert(0, key)
