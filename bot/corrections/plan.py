@@ -3,11 +3,13 @@
 A reader's delivery is re-rendered exactly as it was sent (the ledger's variant: format,
 language, categories) from the version they got, and again from the corrected version:
 
-- ``compact`` is one message (headlines, links and buttons): edited when it renders
-  differently, so a summary-only correction leaves it alone;
+- ``compact`` is one message (headlines, links and buttons; the filter note of a reader
+  with filters): edited when it renders differently, so a summary-only correction leaves
+  it alone;
 - ``full`` keeps the split of the version first sent: each message holds the same parts
   ("head": title and intro, "i3": item 3, "end": the commentary), re-rendered from the
-  corrected version; only messages holding a changed part are edited. A part split over
+  corrected version; only messages holding a changed part are edited (the filter note
+  stays where it was: in the last message, or as a message of its own). A part split over
   several messages (a very long item) is re-split over the same messages. An item the
   correction adds joins the message of the item before it; a corrected message that
   would no longer fit Telegram's limits keeps what fits (``overflow`` counts those).
@@ -20,15 +22,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.delivery.senders.variants import render_variant, restrict
+from bot.delivery.senders.variants import filtered, note_of, render_variant
 from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest
 from bot.render.blocks import Block
+from bot.render.filter_note import with_note
 from bot.render.full import full_groups, full_message
 from bot.render.split import pack
 from bot.store.ledger import Parts, Variant
 
-HEAD, END = "head", "end"
+HEAD, END, NOTE = "head", "end", "note"  # NOTE: the filter note, a message of its own
 
 
 @dataclass(frozen=True)
@@ -94,18 +97,19 @@ def plan_edits(
 ) -> Plan:
     """The edits that turn a delivery of ``before`` (rendered as ``variant``, its messages
     holding ``parts`` when a correction edited it before) into ``after``."""
-    old = restrict(before, variant.categories, rules)
-    new = restrict(after, variant.categories, rules)
     if variant.format == "full":
-        return _plan_full(old, new, parts)
-    old_message, new_messages = render_variant(old, variant)[0], render_variant(new, variant)
-    if (not new.items and variant.categories) or new_messages[0] == old_message:
-        return Plan((), None, (), 1)
-    shown = {(i.number, i.title, i.url) for i in old.items} ^ {
-        (i.number, i.title, i.url) for i in new.items
+        return _plan_full(before, after, variant, rules, parts)
+    was, now = render_variant(before, variant, rules), render_variant(after, variant, rules)
+    edits = tuple(
+        PlannedEdit(index, new.api_params())
+        for index, (old, new) in enumerate(zip(was, now, strict=False))
+        if old != new
+    )
+    shown = {(i.number, i.title, i.url) for i in filtered(before, variant, rules).items} ^ {
+        (i.number, i.title, i.url) for i in filtered(after, variant, rules).items
     }
-    items = tuple(sorted({number for number, _, _ in shown}))
-    return Plan((PlannedEdit(0, new_messages[0].api_params()),), None, items, 1)
+    items = tuple(sorted({number for number, _, _ in shown})) if edits else ()
+    return Plan(edits, None, items, len(was), max(0, len(now) - len(was)))
 
 
 def _runs(parts: Parts) -> list[list[int]]:
@@ -119,35 +123,54 @@ def _runs(parts: Parts) -> list[list[int]]:
     return runs
 
 
-def _plan_full(old: Digest, new: Digest, parts: Parts | None) -> Plan:
-    old_keyed, new_keyed = keyed_groups(old), keyed_groups(new)
-    parts = parts if parts is not None else parts_of(old_keyed)
-    old_groups, new_groups = dict(old_keyed), dict(new_keyed)
+def _plan_full(
+    before: Digest, after: Digest, variant: Variant, rules: CategoryRules, parts: Parts | None
+) -> Plan:
+    old, new = filtered(before, variant, rules), filtered(after, variant, rules)
+    old_note, new_note = note_of(before, old, variant), note_of(after, new, variant)
+    old_keyed, new_keyed = keyed_groups(old) if old.items else [], keyed_groups(new)
+    if parts is None:
+        content = parts_of(old_keyed) if old_keyed else ()
+        separate = len(render_variant(before, variant, rules)) > len(content)
+    else:
+        separate = bool(parts) and parts[-1] == (NOTE,)
+        content = parts[:-1] if separate else parts
+    old_groups, new_groups = dict(old_keyed), dict(new_keyed) if new.items else {}
     changed = {
         k for k in old_groups.keys() | new_groups.keys() if old_groups.get(k) != new_groups.get(k)
     }
-    holding = [list(keys) for keys in parts]
-    _place_added(holding, [key for key, _ in new_keyed], old_groups)
+    holding = [list(keys) for keys in content]
+    if holding:
+        _place_added(holding, [key for key, _ in new_keyed if new.items], old_groups)
     edits: list[PlannedEdit] = []
     items: set[str] = set()
     overflow = 0
-    for run in _runs(parts):
+    for run in _runs(content):
         keys = list(dict.fromkeys(key for index in run for key in holding[index]))
-        if not set(keys) & changed or not any(k in new_groups for k in keys):
+        with_note_here = run[-1] == len(content) - 1 and not separate
+        if not (set(keys) & changed or (with_note_here and old_note != new_note)):
             continue
+        if not any(k in new_groups for k in keys):
+            continue  # everything it showed is gone from the reader's digest: leave it
         was = [full_message(m) for m in pack([old_groups[k] for k in keys if k in old_groups])]
         now = [full_message(m) for m in pack([new_groups[k] for k in keys if k in new_groups])]
+        if with_note_here and old_note is not None:
+            was = with_note(was, old_note)
+        if with_note_here and new_note is not None:
+            now = with_note(now, new_note)
         overflow += len(now) > len(run)
         for position, index in enumerate(run[: len(now)]):
-            if position < len(was) and was[position] == now[position]:
-                continue
-            edits.append(PlannedEdit(index, now[position].api_params()))
+            if position >= len(was) or was[position] != now[position]:
+                edits.append(PlannedEdit(index, now[position].api_params()))
         items |= set(keys) & changed
         # A run of several messages is re-split as a whole next time too: each holds all.
         for index in run:
             holding[index] = [k for k in keys if k in new_groups]
+    if separate and new_note is not None and old_note != new_note:
+        edits.append(PlannedEdit(len(content), new_note.api_params()))
     numbers = tuple(sorted(int(key[1:]) for key in items if key.startswith("i")))
-    return Plan(tuple(edits), tuple(tuple(keys) for keys in holding), numbers, len(parts), overflow)
+    stored = tuple(tuple(keys) for keys in holding) + (((NOTE,),) if separate else ())
+    return Plan(tuple(edits), stored, numbers, len(content) + separate, overflow)
 
 
 def _place_added(

@@ -168,7 +168,10 @@ class CorrectionService:
             if subscriber is None:
                 return None
             variant = Variant(
-                subscriber.format, subscriber.language, tuple(sorted(subscriber.categories))
+                subscriber.format,
+                subscriber.language,
+                tuple(sorted(subscriber.categories)),
+                subscriber.keywords,
             )
         if before is None:
             return None

@@ -38,6 +38,7 @@ class Variant:
     format: str
     language: str
     categories: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # the /filter terms (``+word`` / ``-word``)
 
     def to_json(self) -> dict[str, object]:
         """The ledger's JSON form."""
@@ -45,6 +46,7 @@ class Variant:
             "format": self.format,
             "language": self.language,
             "categories": list(self.categories),
+            "keywords": list(self.keywords),
         }
 
     @classmethod
@@ -52,11 +54,11 @@ class Variant:
         """The variant of a stored entry; None when absent or unreadable."""
         if not isinstance(data, dict):
             return None
-        categories = data.get("categories") or ()
         return cls(
             str(data.get("format", "compact")),
             str(data.get("language", "zh")),
-            tuple(str(c) for c in categories) if isinstance(categories, list) else (),
+            _texts(data.get("categories")),
+            _texts(data.get("keywords")),
         )
 
 
@@ -109,6 +111,10 @@ class LedgerEntry:
         if self.parts is not None:
             payload["parts"] = [list(part) for part in self.parts]
         return payload
+
+
+def _texts(data: object) -> tuple[str, ...]:
+    return tuple(str(value) for value in data) if isinstance(data, list) else ()
 
 
 def _parts(data: object) -> Parts | None:

@@ -208,7 +208,7 @@ class EditKind:
         if subscriber is None:
             return None
         categories = tuple(sorted(subscriber.categories))
-        return Variant(subscriber.format, subscriber.language, categories)
+        return Variant(subscriber.format, subscriber.language, categories, subscriber.keywords)
 
     async def release(self, job: Job, engine: Deliverer) -> None:
         """Give the edit claim back."""
