@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 import pytest
 
 from bot.context import BotApplication
+from bot.delivery.kinds.push import enqueue_push
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.senders.pool import SenderPool
 from bot.scheduler.jobs import build_scheduling
@@ -63,7 +64,7 @@ async def _delivered_to(runner: BotRunner, control: SandboxControl, count: int) 
         readers.append(reader)
     stores = _app(runner).bot_data.services.runtime.stores
     outbox = Outbox.of(stores)
-    await outbox.enqueue_push(DATE, [r.chat_id for r in readers], "push-1")
+    await enqueue_push(outbox, DATE, [r.chat_id for r in readers], "push-1")
     async for state in outbox.progress.watch("push-1", every=0.05):
         if state.finished:
             break
