@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from telegram.error import BadRequest
 
-from bot.corrections import cache
+import bot.corrections.cache as cache
 from bot.corrections.plan import Plan
 from bot.delivery.kinds.claims import refused_claim
 from bot.delivery.limits.limiter import Slot, pace_seconds
