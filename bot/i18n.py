@@ -39,6 +39,7 @@ ZH: dict[str, str] = {
     "correction.applied_nothing": "已应用 {date} 的更正；没有需要编辑的已发送消息。",
     "correction.ignored": "已忽略 {date} 的这个版本；读者继续看到原来的版本。",
     "correction.cancelled": "已取消，什么都没有改。",
+    "correction.applying": "正在应用 {date} 的更正……",
     "correction.stale": "这个更正已经处理过（或已有更新的版本），这次什么都没做。",
     "correction.notice": "更正：{date} 简报的第 {items} 条已更新，上面的消息已改为更正后的内容。",
     "correction.usage": (
@@ -243,6 +244,7 @@ EN: dict[str, str] = {
         "This version of {date} is ignored; readers keep seeing the delivered one."
     ),
     "correction.cancelled": "Cancelled; nothing changed.",
+    "correction.applying": "Applying the {date} correction…",
     "correction.stale": (
         "This correction was handled already (or a newer version exists); nothing was done."
     ),

@@ -94,6 +94,17 @@ class CorrectionService:
         self._audit = audit
         self._settle = settle_seconds
 
+    async def claim_confirmation(self, after: Digest) -> bool:
+        """True for the first confirmation of applying ``after`` (across processes); a
+        replayed or second press gets False."""
+        return await self._stores.alert_claims.claim(
+            f"correction-confirm:{after.date}:{after.content_hash}"
+        )
+
+    async def current(self, date: str) -> Digest | None:
+        """The version of ``date`` readers see now."""
+        return await self._stores.digests.load(date)
+
     async def find_version(self, date: str, prefix: str) -> Digest | None:
         """A stored version of ``date`` whose content hash starts with ``prefix``."""
         for content_hash in await self._stores.digests.version_hashes(date):

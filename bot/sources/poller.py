@@ -96,7 +96,7 @@ class DigestPoller:
             # can read until an admin applies the correction, which edits the messages too.
             result = await self._archive.offer(item.digest)
             # A URL without validators is downloaded every poll: only news is worth a line.
-            quiet = result.status in ("unchanged", "ignored")
+            quiet = result.status in ("unchanged", "ignored", "superseded")
             level = logging.DEBUG if quiet else logging.INFO
             logger.log(level, "digest %s from %s: %s", item.digest.date, item.origin, result.status)
             if result.status == "held":

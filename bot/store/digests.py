@@ -21,7 +21,7 @@ from bot.store.errors import translate_errors
 from bot.store.lua import load_script
 from bot.store.redis_types import text_hash, text_list
 
-SaveStatus = Literal["new", "unchanged", "changed", "held", "ignored"]
+SaveStatus = Literal["new", "unchanged", "changed", "held", "ignored", "superseded"]
 CorrectionState = Literal["pending", "applied", "ignored"]
 EPOCH = Date(1970, 1, 1)
 
@@ -54,8 +54,9 @@ class DigestArchive:
     async def offer(self, digest: Digest) -> SaveResult:
         """Store ``digest`` as ``save`` does, except a changed version of a date already
         delivered (or being pushed): that one is kept among the versions and ``held``
-        (pending) for an admin to apply, or ``ignored`` if an admin ignored it before;
-        what readers see does not change."""
+        (pending) for an admin to apply, ``ignored`` if an admin ignored it before, or
+        ``superseded`` if it was current once and corrected since (the file a /correct
+        fixed); what readers see does not change."""
         return await self._store(digest, offer=True)
 
     @translate_errors

@@ -52,14 +52,16 @@ class EditLedger:
         return ClaimResult(bool(int(granted)), LedgerEntry.from_json(chat_id, raw))
 
     @translate_errors
-    async def finish(self, date: str, edited: tuple[int, ...], delivery: LedgerEntry) -> None:
-        """Record the chat's edits as done and its delivery as now showing ``delivery``'s
-        version (its ``content_hash``, variant and parts), atomically."""
-        assert delivery.content_hash is not None
+    async def finish(
+        self, date: str, content_hash: str, edited: tuple[int, ...], delivery: LedgerEntry
+    ) -> None:
+        """Record the chat's edits for version ``content_hash`` as done and its delivery
+        record as ``delivery`` (what its messages show now: the corrected version, its
+        variant and parts), atomically."""
         chat = delivery.chat_id
         done = {"state": "sent", "at": self._clock().timestamp(), "message_ids": list(edited)}
         await self._record(
-            keys=[self._keys.edits(date, delivery.content_hash), self._keys.sent(date)],
+            keys=[self._keys.edits(date, content_hash), self._keys.sent(date)],
             args=[
                 LEDGER_RETENTION_DAYS * 86400,
                 chat,

@@ -109,11 +109,8 @@ async def _confirm(
 ) -> None:
     services = context.bot_data.services
     after = await _version(context, callback)
-    claims = services.runtime.stores.alert_claims
     # One press applies, across processes; a replay or a second press finds the claim.
-    if after is None or not await claims.claim(
-        f"correction-confirm:{after.date}:{after.content_hash}"
-    ):
+    if after is None or not await services.corrections.claim_confirmation(after):
         await _refuse_stale(update, context, reader, callback)
         return
     lang = await _lang(context, reader)
@@ -133,10 +130,7 @@ async def _confirm(
     # Applying waits for every sender's digest cache to see the new version; the bot
     # keeps answering meanwhile.
     context.application.create_task(apply(), update=update)
-    await edit(
-        update,
-        Screen.plain(t(lang, "correction.confirm", date=after.date, messages="…", chats="…")),
-    )
+    await edit(update, Screen.plain(t(lang, "correction.applying", date=after.date)))
 
 
 async def on_confirm(
@@ -163,11 +157,8 @@ async def correct_command(update: Update, context: BotContext, reader: Reader) -
         await send(update, context, Screen.plain(t(lang, "correction.usage")))
         return
     date, number = args[0], int(args[1])
-    digest = (
-        await context.bot_data.services.runtime.stores.digests.load(date)
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
-        else None
-    )
+    corrections = context.bot_data.services.corrections
+    digest = await corrections.current(date) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", date) else None
     if digest is None:
         await send(update, context, Screen.plain(t(lang, "correction.no_digest", date=date[:20])))
         return
@@ -196,7 +187,7 @@ async def correction_reply(update: Update, context: BotContext, reader: Reader) 
     lang = await _lang(context, reader)
     services = context.bot_data.services
     date, number = match.group(1), int(match.group(2))
-    digest = await services.runtime.stores.digests.load(date)
+    digest = await services.corrections.current(date)
     item = digest.item(number) if digest else None
     if digest is None or item is None:
         await send(

@@ -81,6 +81,7 @@ class _Progress:
 
     delivery: LedgerEntry
     plan: Plan
+    applies: bool = True  # False: the record does not match its version; nothing edited
     edited: int = 0  # messages really changed (not "not modified", not gone)
 
 
@@ -130,11 +131,10 @@ class EditKind:
             if len(job.message_ids) < len(job.messages):
                 return Later(pace_seconds(task.chat_id))
         progress = self._progress[job]
-        await edits.finish(
-            task.date,
-            tuple(job.message_ids),
-            replace(progress.delivery, content_hash=task.to, parts=progress.plan.parts),
-        )
+        shows = progress.delivery  # left as it is when the plan could not apply
+        if progress.applies:
+            shows = replace(shows, content_hash=task.to, parts=progress.plan.parts)
+        await edits.finish(task.date, task.to, tuple(job.message_ids), shows)
         return Finished("sent" if progress.edited else "skipped")
 
     async def _call(
@@ -172,6 +172,9 @@ class EditKind:
         if not delivery.sent:  # its push is in flight: edit once it is recorded
             await self.release(job, engine)
             return Later(PUSH_IN_FLIGHT_RECHECK)
+        if await stores.digests.current_hash(task.date) != task.to:
+            await self.release(job, engine)
+            return Finished("skipped")  # a newer correction (or a removal) replaced this one
         before_hash = delivery.content_hash or ""
         after = await cache.version(stores.digests, task.date, task.to)
         before = await cache.version(stores.digests, task.date, before_hash)
@@ -191,6 +194,9 @@ class EditKind:
                 task.chat_id, len(delivery.message_ids), task.date, plan.messages,
             )  # fmt: skip
             plan = Plan((), delivery.parts, (), len(delivery.message_ids))
+            applies = False
+        else:
+            applies = True
         messages = [
             {"message_id": delivery.message_ids[edit.index], **edit.params} for edit in plan.edits
         ]
@@ -198,7 +204,8 @@ class EditKind:
             items = ", ".join(str(number) for number in plan.items) or "—"
             text = t(variant.language, "correction.notice", date=task.date, items=items)
             messages.append({"text": text, "disable_notification": True})
-        self._progress[job] = _Progress(replace(delivery, variant=variant), plan)
+        shown = delivery if not applies else replace(delivery, variant=variant)
+        self._progress[job] = _Progress(shown, plan, applies)
         job.messages, job.content_hash, job.variant = tuple(messages), task.to, variant
         return None
 

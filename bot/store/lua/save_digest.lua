@@ -7,16 +7,22 @@
 -- on its own.
 -- ARGV = json, content hash, date, day number (zset score), saved at (epoch seconds)
 -- Returns {status, previous hash or '', version}; status is new, unchanged, changed,
--- held (pending an admin) or ignored (an admin ignored this version before).
+-- held (pending an admin), ignored (an admin ignored this version before) or superseded
+-- (a version that was current once and was corrected since).
 local previous = redis.call('HGET', KEYS[1], 'hash')
 if previous == ARGV[2] then
   return {'unchanged', previous, tonumber(redis.call('HGET', KEYS[1], 'version'))}
 end
 if KEYS[5] and previous and redis.call('EXISTS', KEYS[4]) == 1 then
-  redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[1])
   local version = tonumber(redis.call('HGET', KEYS[1], 'version'))
-  if redis.call('HGET', KEYS[5], ARGV[2]) == 'ignored' then
+  local state = redis.call('HGET', KEYS[5], ARGV[2])
+  if state == 'ignored' then
     return {'ignored', previous, version}
+  end
+  if state ~= 'pending' and redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[1]) == 0 then
+    -- Current once and replaced since (by an applied correction, a /correct fix): the
+    -- source still holding it is not news. Reverting is an admin's briefbot correct.
+    return {'superseded', previous, version}
   end
   redis.call('HSET', KEYS[5], ARGV[2], 'pending')
   return {'held', previous, version}
