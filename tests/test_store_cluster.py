@@ -30,6 +30,7 @@ SAMPLES: dict[str, object] = {
     "broadcast_id": "0b1c73ee",
     "token": "5d41402a",
     "dedupe_key": "digest 2025-07-21 invalid",
+    "content_hash": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 }
 
 
