@@ -21,7 +21,7 @@ from bot.delivery.kinds.push_audience import undelivered_active
 from bot.delivery.queue.held import Job
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.tasks import BadTask, Task, chat_of, check_batch, text_of
-from bot.delivery.senders.deliverer import Deliverer, Finished, Step
+from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
 from bot.delivery.senders.variants import DigestMissing
 from bot.keys import InvalidKeyPart, Keys
 from bot.store.ledger import Sent
