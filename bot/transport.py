@@ -20,8 +20,6 @@ from typing import Final
 
 import aiohttp
 from telegram import Bot
-from telegram._utils.defaultvalue import DefaultValue
-from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
@@ -54,9 +52,16 @@ def _departure_trace() -> aiohttp.TraceConfig:
     return trace
 
 
-def _seconds(value: ODVInput[float], default: float | None) -> float | None:
-    """A per-call timeout, or this request object's default when the caller passed none."""
-    return default if isinstance(value, DefaultValue) else value
+def _seconds(value: object, default: float | None) -> float | None:
+    """A per-call timeout, or this request object's default when the caller passed none.
+
+    python-telegram-bot marks "not passed" with ``BaseRequest.DEFAULT_NONE``, an instance of
+    a private class; the parameters are typed ``object`` (wider than the base class's, so a
+    valid override) and anything that is neither a number nor ``None`` counts as not passed,
+    which keeps us off its private modules."""
+    if value is None or isinstance(value, int | float):
+        return None if value is None else float(value)
+    return default
 
 
 class AiohttpRequest(BaseRequest):
@@ -132,10 +137,10 @@ class AiohttpRequest(BaseRequest):
         url: str,
         method: str,
         request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        read_timeout: object = BaseRequest.DEFAULT_NONE,
+        write_timeout: object = BaseRequest.DEFAULT_NONE,
+        connect_timeout: object = BaseRequest.DEFAULT_NONE,
+        pool_timeout: object = BaseRequest.DEFAULT_NONE,
     ) -> tuple[int, bytes]:
         """Send one request; return (HTTP status, body). See ``BaseRequest.do_request``."""
         session = self._session
