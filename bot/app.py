@@ -153,18 +153,25 @@ async def load_digest_folder(runtime: Runtime) -> None:
 
 @contextlib.asynccontextmanager
 async def polling(
-    application: BotApplication, *, poll_seconds: float = 10.0
+    application: BotApplication,
+    *,
+    poll_seconds: float = 10.0,
+    allowed_updates: Sequence[str] | None = None,
 ) -> AsyncIterator[BotApplication]:
-    """Run ``application`` with long polling inside the current event loop (tests,
-    ``briefbot shell``, benchmarks): what ``run_polling`` does, without owning the loop or
-    the signals. ``post_init`` and ``post_shutdown`` run as they do there."""
+    """Run ``application`` with long polling inside the current event loop (``briefbot
+    run``, tests, ``briefbot shell``, benchmarks): what ``run_polling`` does, without owning
+    the loop or the signals. ``post_init`` and ``post_shutdown`` run as they do there."""
     await application.initialize()
     try:
         if application.post_init is not None:
             await application.post_init(application)
         updater = application.updater
         assert updater is not None  # ApplicationBuilder always makes one
-        await updater.start_polling(timeout=timedelta(seconds=poll_seconds), poll_interval=0)
+        await updater.start_polling(
+            timeout=timedelta(seconds=poll_seconds),
+            poll_interval=0,
+            allowed_updates=allowed_updates,
+        )
         await application.start()
         try:
             yield application

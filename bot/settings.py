@@ -132,6 +132,12 @@ FIELDS: tuple[Setting, ...] = (
         "How long a failing delivery (Bot API down, 5xx, timeouts) is retried before it is "
         "dead-lettered.",
     ),
+    Setting(
+        "SHUTDOWN_TIMEOUT_SECONDS",
+        "20",
+        "After SIGTERM / SIGINT: seconds to finish the sends in flight, hand the rest back and "
+        "exit 0; past it the process exits 3. Keep it below the container's stop grace period.",
+    ),
     Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR."),
     Setting(
         "LOG_FORMAT",
@@ -188,6 +194,7 @@ class Settings:
     sender_concurrency: int
     delivery_reclaim_seconds: float
     delivery_retry_seconds: float
+    shutdown_timeout_seconds: float
     log_level: str
     log_format: str
 
@@ -230,6 +237,7 @@ class Settings:
             sender_concurrency=concurrency,
             delivery_reclaim_seconds=reader.number("DELIVERY_RECLAIM_SECONDS", minimum=0.1),
             delivery_retry_seconds=reader.number("DELIVERY_RETRY_SECONDS", minimum=0),
+            shutdown_timeout_seconds=reader.number("SHUTDOWN_TIMEOUT_SECONDS", minimum=1),
             log_level=reader.choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR")),
             log_format=reader.choice("LOG_FORMAT", ("TEXT", "JSON")).lower(),
         )

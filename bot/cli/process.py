@@ -1,13 +1,16 @@
 """What the ``briefbot`` commands share, written once: settings loaded with clear errors,
 the no-token message, the runtime opened and closed around a command, and a stop on
-SIGINT / SIGTERM."""
+SIGINT / SIGTERM with a deadline (``SHUTDOWN_TIMEOUT_SECONDS``)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import os
 import signal
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterator
 
 from bot.digest.categories import CategoryRulesError
@@ -24,6 +27,10 @@ NO_TOKEN = (
     "to try the bot without a token, run `briefbot shell`."
 )
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# The exit status of a process whose shutdown outran SHUTDOWN_TIMEOUT_SECONDS.
+OVERDUE_STATUS = 3
+
+logger = logging.getLogger(__name__)
 
 
 def settings_or_status(*, needs_token: bool) -> Settings | int:
@@ -67,17 +74,49 @@ async def _with_runtime(settings: Settings, main: Main) -> int:
 
 
 @contextlib.contextmanager
-def stop_signals(stop: asyncio.Event) -> Iterator[None]:
+def stop_signals(stop: asyncio.Event, deadline_seconds: float | None = None) -> Iterator[None]:
     """Set ``stop`` on SIGINT or SIGTERM while the block runs (where the platform has
-    signal handlers)."""
+    signal handlers). With ``deadline_seconds``, the first signal also starts the
+    shutdown's deadline (``exit_when_overdue``)."""
     loop = asyncio.get_running_loop()
+
+    def on_signal() -> None:
+        if deadline_seconds is not None and not stop.is_set():
+            exit_when_overdue(deadline_seconds)
+        stop.set()
+
     added = []
     for sig in STOP_SIGNALS:
         with contextlib.suppress(NotImplementedError):  # not on Windows
-            loop.add_signal_handler(sig, stop.set)
+            loop.add_signal_handler(sig, on_signal)
             added.append(sig)
     try:
         yield
     finally:
         for sig in added:
             loop.remove_signal_handler(sig)
+
+
+def exit_when_overdue(seconds: float) -> None:
+    """End the process with ``OVERDUE_STATUS`` and one clear line if it is still running
+    ``seconds`` from now. A timer thread, not a task: it fires even when the event loop is
+    stuck (a Redis call that never returns), and as a daemon it never delays a clean exit.
+    Nothing is lost by it: what was not acknowledged stays in the outbox for the others."""
+
+    def overdue() -> None:
+        logger.critical(
+            "shutdown did not finish within SHUTDOWN_TIMEOUT_SECONDS=%gs; exiting with "
+            "status %d (unacknowledged tasks stay in the outbox: another sender takes them "
+            "over after DELIVERY_RECLAIM_SECONDS)",
+            seconds,
+            OVERDUE_STATUS,
+            extra={"shutdown_timeout_seconds": seconds},
+        )
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        sys.stderr.flush()
+        os._exit(OVERDUE_STATUS)
+
+    timer = threading.Timer(seconds, overdue)
+    timer.daemon = True
+    timer.start()

@@ -1,5 +1,7 @@
 """``briefbot run``: the bot, by long polling, or as a webhook server when ``WEBHOOK_URL``
-is set. SIGINT and SIGTERM stop it cleanly (updates in hand are finished, Redis closed)."""
+is set. SIGINT and SIGTERM stop it cleanly within ``SHUTDOWN_TIMEOUT_SECONDS``: no new
+updates are taken, updates in hand are finished, the scheduler lease is released, the
+senders hand back what they hold, Redis and HTTP are closed, and the status is 0."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ import sys
 
 from telegram import Update
 
-from bot.app import build_application
-from bot.cli.process import STOP_SIGNALS, settings_or_status, stop_signals
+from bot.app import build_application, polling
+from bot.cli.process import settings_or_status, stop_signals
 from bot.context import BotApplication
 from bot.delivery.senders.startup import sender_hooks
 from bot.digest.categories import CategoryRulesError
@@ -50,18 +52,25 @@ def run_command(args: argparse.Namespace) -> int:
         if settings.webhook_url is not None:
             asyncio.run(_webhook(settings))
         else:
-            build_bot_process(settings).run_polling(
-                allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS
-            )
+            asyncio.run(_polling(settings))
     except (StoreUnavailable, EmbeddedRedisError, CategoryRulesError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
     return 0
 
 
+async def _polling(settings: Settings) -> None:
+    # Not run_polling: it owns the signals, and the shutdown's deadline starts with them.
+    stop = asyncio.Event()
+    with stop_signals(stop, settings.shutdown_timeout_seconds):
+        application = build_bot_process(settings)
+        async with polling(application, allowed_updates=Update.ALL_TYPES):
+            await stop.wait()
+
+
 async def _webhook(settings: Settings) -> None:
     stop = asyncio.Event()
-    with stop_signals(stop):
+    with stop_signals(stop, settings.shutdown_timeout_seconds):
         await serve_webhook(build_bot_process(settings), settings, stop)
 
 

@@ -1,8 +1,9 @@
 """``briefbot worker``: a process that only sends, to add delivery capacity.
 
 It joins the outbox's consumer group and sends until SIGINT or SIGTERM; then it finishes
-the messages in flight, acknowledges them and exits, leaving every other task it held
-pending for the other senders to reclaim after ``DELIVERY_RECLAIM_SECONDS``.
+the messages in flight, acknowledges them, hands every other task it held back to the
+outbox for the other senders, and exits 0, all within ``SHUTDOWN_TIMEOUT_SECONDS`` (past
+it, status 3).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ async def work(runtime: Runtime) -> int:
         log_format=settings.log_format,
     )
     stop = asyncio.Event()
-    with stop_signals(stop):
+    with stop_signals(stop, settings.shutdown_timeout_seconds):
         async with serving_ops(runtime, "worker"), own_senders(runtime) as pool:
             print(f"worker {pool.name} sending; stop with SIGTERM or Ctrl-C", file=sys.stderr)
             await stop.wait()

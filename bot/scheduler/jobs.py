@@ -34,7 +34,8 @@ from bot.store.lease import Lease
 logger = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[None]]
-# How long shutdown waits for a running job before cancelling it.
+# How long shutdown waits for a running job before cancelling it (at most a quarter of
+# SHUTDOWN_TIMEOUT_SECONDS).
 STOP_GRACE_SECONDS = 5.0
 
 
@@ -130,7 +131,8 @@ class Scheduling:
             self.scheduler.shutdown(wait=False)
         running = set(self._running)
         if running:
-            _, late = await asyncio.wait(running, timeout=STOP_GRACE_SECONDS)
+            grace = min(STOP_GRACE_SECONDS, self.settings.shutdown_timeout_seconds / 4)
+            _, late = await asyncio.wait(running, timeout=grace)
             # A fetch still retrying, or a tick cut mid-batch: safe to drop, since the
             # next leader plans unrescheduled readers again and the ledger stops repeats.
             for task in late:

@@ -4,8 +4,9 @@
 Producers ``add`` encoded tasks in pipelined batches. Senders ``read`` new entries,
 ``finish`` them when they have an outcome (acknowledged entries are deleted, so the stream
 holds only work in progress), ``touch`` the entries they still hold so they are not taken
-from a live sender, and ``reclaim`` entries that sat unacknowledged longer than the reclaim
-timeout: the pending entries of a sender that died. What an entry means is the delivery
+from a live sender, ``hand_back`` what they hold when they stop, and ``reclaim`` entries
+that sat unacknowledged longer than the reclaim timeout: the pending entries of a sender
+that died. What an entry means is the delivery
 engine's business (``bot.delivery.queue.tasks``); this store only moves fields.
 """
 
@@ -50,6 +51,7 @@ class OutboxStream:
         self._keys = keys
         self._stream = keys.outbox()
         self._ack = load_script(client, "ack")
+        self._hand_back = load_script(client, "hand_back")
 
     @translate_errors
     async def ensure_group(self) -> None:
@@ -109,6 +111,16 @@ class OutboxStream:
             args += (entry_id, outcome)
         keys = [self._stream, self._keys.push_progress(batch_id)]
         return int(await self._ack(keys=keys, args=args))
+
+    @translate_errors
+    async def hand_back(self, consumer: str, entry_ids: Sequence[str]) -> int:
+        """Give entries ``consumer`` holds but will not finish (it is stopping) back to the
+        stream as new entries, so another sender reads them now rather than reclaiming
+        them after the reclaim timeout. Returns how many were handed back."""
+        if not entry_ids:
+            return 0
+        args = [GROUP, consumer, *entry_ids]
+        return int(await self._hand_back(keys=[self._stream], args=args))
 
     @translate_errors
     async def ack(self, entry_ids: Sequence[str]) -> None:

@@ -83,6 +83,10 @@ class HeldJobs:
         """Every held entry id (for the heartbeat that keeps them ours)."""
         return list(self._held)
 
+    def jobs(self) -> list[Job]:
+        """Every job held (ready, deferred or in a step)."""
+        return list(self._held.values())
+
     def holds(self, entry_id: str) -> bool:
         """Whether this process already holds the entry (a reclaim may return it again)."""
         return entry_id in self._held

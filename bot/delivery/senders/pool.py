@@ -11,7 +11,9 @@ Loops of a pool (``asyncio.Task`` objects the pool keeps and ends on ``stop``):
 - slots: run delivery steps (``Deliverer.step``).
 
 ``stop()`` stops reading, lets the slots finish the step they are in, acknowledges what
-finished and leaves everything else pending for another sender to reclaim; ``abort()``
+finished and hands everything else back to the stream, where another sender reads it at
+once (a task cut mid-step keeps its ledger claim, so it waits until that goes stale);
+``abort()``
 ends everything at once, as a crash would.
 """
 
@@ -141,6 +143,8 @@ class SenderPool:
         self._idle = asyncio.Event()  # set while no slot is in the middle of a step
         self._idle.set()
         self._in_step = 0
+        self._stepping: set[str] = set()  # entry ids of the jobs in a step right now
+        self._cut: set[str] = set()  # those still in a step when stop() gave up waiting
         self.delivered = 0  # tasks this process finished (any outcome), for reports
 
     async def start(self) -> None:
@@ -164,9 +168,9 @@ class SenderPool:
 
     async def stop(self, grace: float = 10.0) -> None:
         """Stop reading, let the sends in flight finish (up to ``grace`` seconds), take no
-        new task, acknowledge what finished; every other held task stays pending for a
-        reclaim. Redis commands are left to complete rather than cancelled (a cancelled
-        blocking read would leave its connection unusable)."""
+        new task, acknowledge what finished, hand every other held task back (``hand_back``)
+        for the other senders to read at once. Redis commands are left to complete rather
+        than cancelled (a cancelled blocking read would leave its connection unusable)."""
         self._stopping.set()
         self._room.set()
         _, late = await asyncio.wait(self._loops, timeout=self._config.read_block_ms / 1000 + 2)
@@ -175,6 +179,7 @@ class SenderPool:
         await asyncio.gather(*self._loops, *self._timers(), return_exceptions=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._idle.wait(), grace)
+        self._cut = set(self._stepping)  # no await before the cancel: exactly those cut
         for task in self._slots:
             task.cancel()
         await asyncio.gather(*self._slots, return_exceptions=True)
@@ -183,8 +188,37 @@ class SenderPool:
             await self._flush()
         except StoreUnavailable:  # left pending: whoever reclaims them finds the ledger
             logger.warning("sender %s could not acknowledge its last tasks", self.name)
+        handed = await self._hand_back()
         await self._alerts.close()
-        logger.info("sender %s stopped; %d tasks left for others", self.name, len(self._held))
+        logger.info(
+            "sender %s stopped; %d tasks handed back to the other senders",
+            self.name,
+            handed,
+            extra={"sender": self.name, "handed_back": handed},
+        )
+
+    async def _hand_back(self) -> int:
+        """Put every task still held back in the stream for the other senders to read at
+        once (not after ``reclaim_after``); if Redis cannot take them, they stay pending
+        and are reclaimed as a dead sender's would be.
+
+        A task that sent nothing and was not cut mid-step gives its ledger claim back
+        first, so its next sender need not wait for the claim to go stale. A task cut
+        mid-step, or with some of its messages sent, keeps its claim: whether its send
+        went out is unknown, so it waits for the claim to go stale, as after a crash."""
+        try:
+            for job in self._held.jobs():
+                if job.entry_id not in self._cut and not job.message_ids:
+                    await self.kinds.of(job.task).release(job, self._deliverer)
+            return await self.outbox.hand_back(self.name, self._held.entry_ids())
+        except StoreUnavailable:
+            logger.warning(
+                "sender %s could not hand back its %d unfinished tasks; they are taken "
+                "over after the reclaim timeout",
+                self.name,
+                len(self._held),
+            )
+            return 0
 
     async def abort(self) -> None:
         """Stop as a crash would: cancel everything at once and acknowledge nothing (what
@@ -265,11 +299,13 @@ class SenderPool:
                 return  # the job stays pending; another sender reclaims it
             self._room.set()
             self._in_step += 1
+            self._stepping.add(job.entry_id)
             self._idle.clear()
             try:
                 step = await self._run_step(job)
                 _raise_if_cancelled()
             finally:
+                self._stepping.discard(job.entry_id)
                 self._in_step -= 1
                 if not self._in_step:
                     self._idle.set()

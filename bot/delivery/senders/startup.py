@@ -27,7 +27,9 @@ async def own_senders(runtime: Runtime) -> AsyncIterator[SenderPool]:
         try:
             yield pool
         finally:
-            await pool.stop()
+            # Half the shutdown's time for the sends in flight: the rest is for the reads
+            # to return, the hand-back, the scheduler and closing Redis and HTTP.
+            await pool.stop(grace=runtime.settings.shutdown_timeout_seconds / 2)
 
 
 def sender_hooks() -> tuple[Hook, Hook]:
