@@ -38,12 +38,14 @@ OUTAGE_SECONDS = 1.5  # longer than the Redis client's own retries (about 0.4 s)
 
 class OutageAfterSends(AiohttpRequest):
     """The real transport; after the listed ``sendMessage`` answers (1-based), Redis is
-    stopped before the answer reaches the sender and started again a moment later."""
+    stopped before the answer reaches the sender and (unless ``restart`` is False: the
+    test starts it) started again a moment later."""
 
-    def __init__(self, server: EmbeddedRedis, after: set[int]) -> None:
+    def __init__(self, server: EmbeddedRedis, after: set[int], *, restart: bool = True) -> None:
         super().__init__(16)
         self._server = server
         self._after = after
+        self._restart_by_itself = restart
         self.sends = 0
         self.outages = 0
         self._restarts: list[asyncio.Task[None]] = []
@@ -55,7 +57,8 @@ class OutageAfterSends(AiohttpRequest):
             if self.sends in self._after:
                 await asyncio.to_thread(self._server.stop)
                 self.outages += 1
-                self._restarts.append(asyncio.create_task(self._restart()))
+                if self._restart_by_itself:
+                    self._restarts.append(asyncio.create_task(self._restart()))
         return answer
 
     async def _restart(self) -> None:
@@ -185,3 +188,20 @@ async def test_push_wait_rides_out_a_redis_restart_and_reports_every_delivery(
     assert "20 sent, 0 failed" in output
     for chat in chats:
         assert len(await world.bot_texts(chat)) == 1
+
+
+async def test_a_sender_stopped_before_it_could_record_records_on_its_way_out(
+    outage_world: DeliveryWorld, own_redis: EmbeddedRedis
+) -> None:
+    world = outage_world
+    (chat,) = await world.readers(1)
+    pool = await world.pool(request=OutageAfterSends(own_redis, after={1}, restart=False))
+    await world.push([chat], "stopped")
+    await world.control.wait_for_messages(chat, 1, timeout=10)
+    await asyncio.sleep(1.0)  # its record has failed; it retries 2 s after that
+    await asyncio.to_thread(own_redis.start)
+    await pool.stop(grace=1.0)  # SIGTERM before that retry: it records on its way out
+    await world.pool()  # would take the task over (reclaim after 1 s) and send it again
+    progress = await finished(world, "stopped", within=20)
+    assert (progress.sent, progress.skipped) == (1, 0)
+    assert len(await world.bot_texts(chat)) == 1

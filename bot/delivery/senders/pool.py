@@ -183,6 +183,7 @@ class SenderPool:
         for task in self._slots:
             task.cancel()
         await asyncio.gather(*self._slots, return_exceptions=True)
+        await self._record_what_went_out()
         await self._deliverer.drain()
         try:
             await self._flush()
@@ -219,6 +220,22 @@ class SenderPool:
                 len(self._held),
             )
             return 0
+
+    async def _record_what_went_out(self) -> None:
+        """Before leaving, one more try at the records that failed while Redis was away
+        (their messages went out): left pending, they would be sent again by whoever
+        reclaims them."""
+        for job in self._held.jobs():
+            if not job.all_sent:
+                continue
+            try:
+                step = await self._deliverer.step(job)
+            except Exception as error:  # still away: the reclaimer's ledger check is all left
+                logger.warning("sender %s could not record its delivery to %s: %s",
+                               self.name, job.task.chat_id, error)  # fmt: skip
+                continue
+            if isinstance(step, Finished):
+                self._finish(job, step.outcome)
 
     async def abort(self) -> None:
         """Stop as a crash would: cancel everything at once and acknowledge nothing (what
