@@ -31,6 +31,7 @@ from bot.services.admins import AdminProfiles
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
 from bot.services.container import BotServices
+from bot.services.digests_admin import DigestAdmin
 from bot.services.push_now import PushNowService
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
@@ -136,7 +137,7 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     corrections = CorrectionService(stores, runtime.rules, audit)
     return BotServices(
         runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats, push_now,
-        admins, corrections,
+        admins, corrections, DigestAdmin(stores, audit),
     )  # fmt: skip
 
 

@@ -68,6 +68,20 @@ ADMIN_ZH: dict[str, str] = {
     "bot.admin.preview.compact": "{date} · 简洁版（一条消息）：",
     "bot.admin.preview.full": "全文版（{count} 条消息）：",
     "bot.admin.preview.full.one": "全文版（{count} 条消息）：",
+    "bot.cmd.digests": "简报列表；/digests remove 日期 删除误发的一期",
+    "bot.digests.none": "还没有保存任何简报。",
+    "bot.digests.header": "简报（最新在前）：",
+    "bot.digests.row": "{date} · {title} · {items} 条 · {versions} 个版本 · 送达 {delivered}",
+    "bot.digests.removed_header": "已删除：",
+    "bot.digests.removed_row": "{date} · 版本 {version} · 删除者 {who}",
+    "bot.admin.digests.usage": "用法：/digests 列出简报，/digests remove 日期 删除一期。",
+    "bot.admin.digests.confirm": (
+        "删除 {date} 的简报？读者已收到的消息不受影响，存档会保留这个版本。"
+    ),
+    "bot.admin.digests.remove": "🗑 删除",
+    "bot.admin.digests.keep": "✖ 保留",
+    "bot.admin.digests.removed": "{date} 的简报已删除（版本 {version} 保留在存档中）。",
+    "bot.admin.digests.kept": "没有删除任何内容。",
 }
 
 ADMIN_EN: dict[str, str] = {
@@ -137,4 +151,20 @@ ADMIN_EN: dict[str, str] = {
     "bot.admin.preview.compact": "{date} · compact (one message):",
     "bot.admin.preview.full": "Full ({count} messages):",
     "bot.admin.preview.full.one": "Full ({count} message):",
+    "bot.cmd.digests": "Stored digests; /digests remove DATE for one published by mistake",
+    "bot.digests.none": "No digest is stored.",
+    "bot.digests.header": "Digests (newest first):",
+    "bot.digests.row": (
+        "{date} · {title} · {items} items · {versions} versions · delivered to {delivered}"
+    ),
+    "bot.digests.removed_header": "Removed:",
+    "bot.digests.removed_row": "{date} · version {version} · removed by {who}",
+    "bot.admin.digests.usage": "Usage: /digests lists them, /digests remove DATE removes one.",
+    "bot.admin.digests.confirm": (
+        "Remove the digest of {date}? What readers received stays; the archive keeps this version."
+    ),
+    "bot.admin.digests.remove": "🗑 Remove",
+    "bot.admin.digests.keep": "✖ Keep",
+    "bot.admin.digests.removed": "The digest of {date} is removed (version {version} is kept).",
+    "bot.admin.digests.kept": "Nothing was removed.",
 }

@@ -96,6 +96,12 @@ class Keys:
         changed version of an already delivered date that waited for an admin."""
         return self._key("digest", _date(date), "corrections")
 
+    def digests_removed(self) -> str:
+        """hash: digest date -> JSON {hash, at, who} of a digest an admin removed (its
+        versions stay in ``digest_versions`` for the audit); the same file is not stored
+        again, a changed one is."""
+        return self._key("digests", "removed")
+
     def digest_dates(self) -> str:
         """sorted set: every stored digest date (score = days since 1970-01-01)."""
         return self._key("digests")

@@ -20,6 +20,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "broadcast",
     "stats",
     "correct",
+    "digests",
     "worker",
     "deadletters",
     "sandbox",

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date as Date
 
+from bot.cli.dates import iso_date
 from bot.cli.process import run_with_runtime
 from bot.runtime import Runtime
 from bot.services.stats import NoDigest, StatsService
@@ -25,13 +25,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 async def stats(runtime: Runtime, args: argparse.Namespace) -> int:
     """Print the statistics; exit 1 when there is no such digest."""
-    date = None
-    if args.date is not None:
-        try:
-            date = Date.fromisoformat(args.date).isoformat()
-        except ValueError:
-            print(f"briefbot: {args.date!r} is not a date like 2025-07-21", file=sys.stderr)
-            return 2
+    date = None if args.date is None else iso_date(args.date)
+    if args.date is not None and date is None:
+        return 2
     try:
         result = await StatsService(runtime.stores).of(date)
     except NoDigest:

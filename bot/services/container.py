@@ -15,6 +15,7 @@ from bot.runtime import Runtime
 from bot.services.admins import AdminProfiles
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
+from bot.services.digests_admin import DigestAdmin
 from bot.services.push_now import PushNowService
 from bot.services.reading import ReadingService
 from bot.services.search import SearchService
@@ -37,3 +38,4 @@ class BotServices:
     push_now: PushNowService
     admins: AdminProfiles  # the admin's language, remembered for their alerts
     corrections: CorrectionService
+    digests: DigestAdmin

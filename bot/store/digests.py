@@ -66,6 +66,7 @@ class DigestArchive:
             self._keys.digest(digest.date),
             self._keys.digest_versions(digest.date),
             self._keys.digest_dates(),
+            self._keys.digests_removed(),
         ]
         if offer:
             keys += [self._keys.sent(digest.date), self._keys.corrections(digest.date)]

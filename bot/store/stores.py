@@ -17,6 +17,7 @@ from bot.store.clock import Clock, utc_now
 from bot.store.confirmations import Confirmations
 from bot.store.connection import RedisConnection
 from bot.store.dead_letters import DeadLetters
+from bot.store.digest_removals import DigestRemovals
 from bot.store.digests import DigestArchive
 from bot.store.due import DueIndex
 from bot.store.edits import EditLedger
@@ -53,6 +54,7 @@ class Stores:
     broadcasts: BroadcastStore
     confirmations: Confirmations
     admin_languages: AdminLanguages
+    removals: DigestRemovals
 
     @classmethod
     def build(
@@ -100,4 +102,5 @@ class Stores:
             broadcasts=BroadcastStore(client, keys, clock),
             confirmations=Confirmations(client, keys),
             admin_languages=AdminLanguages(client, keys, subscribers),
+            removals=DigestRemovals(client, keys, clock),
         )

@@ -10,9 +10,16 @@ admins' own command menus and ``/help``.
 
 from __future__ import annotations
 
-from handlers.admin import audit, broadcast, corrections, preview, push, stats, whoami
+from handlers.admin import audit, broadcast, corrections, digests, preview, push, stats, whoami
 from handlers.declarations import merged
 
 AREA = merged(
-    broadcast.AREA, push.AREA, preview.AREA, corrections.AREA, stats.AREA, audit.AREA, whoami.AREA
+    broadcast.AREA,
+    push.AREA,
+    preview.AREA,
+    corrections.AREA,
+    stats.AREA,
+    digests.AREA,
+    audit.AREA,
+    whoami.AREA,
 )
