@@ -20,30 +20,22 @@ import pytest
 from bot.cli.process import OVERDUE_STATUS
 from sandbox import Sandbox
 from tests.fixtures.bot_process import clean_env
-from tests.fixtures.delivery import EXAMPLE, DeliveryWorld
-from tests.fixtures.redis_server import CLUSTER
+from tests.fixtures.delivery import DeliveryWorld, process_env
 
 READERS = 30
 SHUTDOWN_TIMEOUT = 15
 
 
-def _env(world: DeliveryWorld, tmp_path: Path, **extra: str) -> dict[str, str]:
-    return clean_env(
-        TELEGRAM_BOT_TOKEN=world.bot_token,
-        TELEGRAM_API_BASE_URL=world.sandbox.bot_api_base_url,
-        REDIS_URL=world.redis_url,
-        REDIS_CLUSTER=str(CLUSTER).lower(),
-        BRIEFBOT_PREFIX=world.keys.prefix,
-        DIGEST_DIR=str(EXAMPLE.parent),
-        BRIEFBOT_DATA_DIR=str(tmp_path),
+def _env(world: DeliveryWorld, tmp_path: Path) -> dict[str, str]:
+    return process_env(
+        world,
+        tmp_path,
         # Slow enough that SIGTERM lands mid-push; long enough timeouts that only the
         # hand-back and the lease release can make the second process quick.
         RATE_LIMIT_PER_SECOND="6",
         DELIVERY_RECLAIM_SECONDS="60",
         SCHEDULER_LEASE_SECONDS="60",
         SHUTDOWN_TIMEOUT_SECONDS=str(SHUTDOWN_TIMEOUT),
-        OPS_PORT="0",
-        **extra,
     )
 
 

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from bot.keys import Keys
 from bot.store.errors import translate_errors
+from bot.store.lua import load_script
 
 Outcome = Literal["sent", "failed", "blocked", "skipped"]
 OUTCOMES: Final[tuple[Outcome, ...]] = ("sent", "failed", "blocked", "skipped")
@@ -51,6 +52,7 @@ class ProgressStore:
     def __init__(self, client: Redis, keys: Keys) -> None:
         self._client = client
         self._keys = keys
+        self._claim_summary = load_script(client, "claim_summary")
 
     @translate_errors
     async def start(self, batch_id: str) -> None:
@@ -73,6 +75,15 @@ class ProgressStore:
     async def count(self, batch_id: str, outcome: Outcome, amount: int = 1) -> None:
         """One more task of the batch ended with ``outcome``."""
         await self._client.hincrby(self._keys.push_progress(batch_id), outcome, amount)
+
+    @translate_errors
+    async def claim_summary(self, batch_id: str) -> BatchProgress | None:
+        """The batch's counters if it has just finished and nobody has summarised this
+        finish yet (then this caller logs it, exactly once across processes), else None."""
+        key = self._keys.push_progress(batch_id)
+        if not await self._claim_summary(keys=[key]):
+            return None
+        return await self.get(batch_id)
 
     @translate_errors
     async def get(self, batch_id: str) -> BatchProgress:

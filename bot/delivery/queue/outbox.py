@@ -14,6 +14,7 @@ import itertools
 from collections.abc import AsyncIterable, AsyncIterator, Iterable
 from typing import Final, TypeVar
 
+from bot.delivery.queue.batch_summary import summarise_if_finished
 from bot.delivery.queue.tasks import Task, encode
 from bot.store.outbox import OutboxStream
 from bot.store.progress import ProgressStore
@@ -65,7 +66,9 @@ class Outbox:
         await self.stream.ensure_group()
         await self.progress.start(batch_id)
         total = 0
+        kind: str | None = None
         async for batch in _batches(tasks):
+            kind = batch[0].kind
             await self.stream.add([encode(task) for task in batch])
             # Counted after the entries exist: a sender can never finish more tasks of a
             # batch than its counter says were enqueued.
@@ -73,4 +76,7 @@ class Outbox:
             total += len(batch)
         if finish:
             await self.progress.enqueue_finished(batch_id)
+            # The senders may have finished every task before enqueueing was marked done
+            # (or there were none): then the summary is this call's to log.
+            await summarise_if_finished(self.progress, batch_id, kind)
         return total

@@ -36,6 +36,7 @@ import bot.ops.metrics as metrics
 from bot.delivery.kinds.builtin import builtin_kinds
 from bot.delivery.kinds.registry import KindRegistry
 from bot.delivery.limits.limiter import RateLimiter
+from bot.delivery.queue.batch_summary import summarise_if_finished
 from bot.delivery.queue.held import HeldJobs, Job
 from bot.delivery.queue.tasks import FIELD, BadTask
 from bot.delivery.senders.alerts import AdminAlerts
@@ -134,6 +135,8 @@ class SenderPool:
             stores=stores,
         )
         self._dead_letters = stores.dead_letters
+        self._progress = stores.progress
+        self._batch_kinds: dict[str, str] = {}  # kind of each batch with tasks to flush
         self._finished: dict[str, list[tuple[str, Outcome]]] = defaultdict(list)
         self._room = asyncio.Event()
         self._loops: list[asyncio.Task[None]] = []
@@ -370,6 +373,7 @@ class SenderPool:
     def _finish(self, job: Job, outcome: Outcome) -> None:
         metrics.task_finished(job.task.kind, outcome)
         self._finished[job.task.batch_id].append((job.entry_id, outcome))
+        self._batch_kinds[job.task.batch_id] = job.task.kind
         self._held.drop(job)
         self.delivered += 1
         self._room.set()
@@ -381,15 +385,23 @@ class SenderPool:
         still counted as sent, not as "skipped" by whoever would have reclaimed it."""
         batches, self._finished = self._finished, defaultdict(list)
         pending = list(batches.items())
+        acknowledged: list[str] = []
         while pending:
             batch_id, outcomes = pending[0]
             try:
-                await self.outbox.finish(batch_id, outcomes)
+                if await self.outbox.finish(batch_id, outcomes):
+                    acknowledged.append(batch_id)
             except StoreUnavailable:
                 for batch_id, outcomes in pending:
                     self._finished[batch_id][:0] = outcomes
                 raise
             pending.pop(0)
+        for batch_id in acknowledged:
+            kind = self._batch_kinds.pop(batch_id, None)
+            try:
+                await summarise_if_finished(self._progress, batch_id, kind)
+            except StoreUnavailable:  # the counts are stored; only the log line is lost
+                logger.warning("sender %s could not check whether %s finished", self.name, batch_id)
 
 
 def _raise_if_cancelled() -> None:
