@@ -11,7 +11,8 @@
 # the temporary folder), which records its ports and servers; `stop` stops only the
 # servers of that folder, so two clusters on one machine (two CI runs, say) never stop
 # each other. The ports are CLUSTER_PORTS if given, else the first free three of
-# 7101-7103, 7111-7113, ... 7191-7193 (each node also uses its port + 10000 for the bus).
+# 7101-7103, 7111-7113, ... 7191-7193, else three free ones from 10000-22002 (each node
+# also uses its port + 10000 for the bus).
 set -euo pipefail
 
 DIR="${CLUSTER_DIR:-${TMPDIR:-/tmp}/briefbot-redis-cluster}"
@@ -51,11 +52,15 @@ choose_ports() {
         echo "redis-cluster: a port of $CLUSTER_PORTS (or its bus port +10000) is taken" >&2
         return 1
     fi
-    for base in $(seq 7101 10 7191); do
+    # The usual ports first (what the README's example URL names), then, when another
+    # cluster or service holds all of those, any free three in 10000-22002 (their bus ports
+    # stay below 32768, where Linux's ephemeral ports begin), so CI never fails on a busy
+    # port.
+    for base in $(seq 7101 10 7191) $(shuf -i 10000-22000 -n 200); do
         PORTS=("$base" $((base + 1)) $((base + 2)))
         all_free "${PORTS[@]}" && return 0
     done
-    echo "redis-cluster: no three free ports in 7101-7193; set CLUSTER_PORTS" >&2
+    echo "redis-cluster: no three free ports in 7101-7193 or 10000-22002; set CLUSTER_PORTS" >&2
     return 1
 }
 

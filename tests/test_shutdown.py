@@ -114,6 +114,34 @@ async def test_sigterm_of_run_mid_push_loses_nobody_and_hands_the_lease_over_at_
         await _kill_leftovers(first, second)
 
 
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_sigterm_in_webhook_mode_closes_the_server_releases_the_lease_and_exits_0(
+    world: DeliveryWorld, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = _env(world, tmp_path) | {
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+    }
+    process = await _start(env, "run")
+    try:
+        await _wait_for_lease(world)
+        status, output = await _terminate(process)
+    finally:
+        await _kill_leftovers(process)
+    assert status == 0, output
+    assert "webhook mode: listening on 127.0.0.1" in output
+    assert await _lease_holder(world) is None
+    with socket.socket() as sock:  # the webhook's server is closed
+        assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
 async def test_sigterm_of_a_worker_mid_push_hands_its_tasks_to_the_next_worker(
     world: DeliveryWorld, tmp_path: Path
 ) -> None:
@@ -136,12 +164,6 @@ async def test_sigterm_of_a_worker_mid_push_hands_its_tasks_to_the_next_worker(
         assert status == 0, output
     finally:
         await _kill_leftovers(first, second)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture

@@ -383,7 +383,9 @@ class SenderPool:
         What Redis did not take stays for the next flush (ack.lua counts an entry once,
         even if a failed call did reach Redis), so a delivery made during an outage is
         still counted as sent, not as "skipped" by whoever would have reclaimed it."""
+        # Taken together: a task finishing during this flush's awaits goes to the next one.
         batches, self._finished = self._finished, defaultdict(list)
+        kinds, self._batch_kinds = self._batch_kinds, {}
         pending = list(batches.items())
         acknowledged: list[str] = []
         while pending:
@@ -394,12 +396,12 @@ class SenderPool:
             except StoreUnavailable:
                 for batch_id, outcomes in pending:
                     self._finished[batch_id][:0] = outcomes
+                    self._batch_kinds.setdefault(batch_id, kinds[batch_id])
                 raise
             pending.pop(0)
         for batch_id in acknowledged:
-            kind = self._batch_kinds.pop(batch_id, None)
             try:
-                await summarise_if_finished(self._progress, batch_id, kind)
+                await summarise_if_finished(self._progress, batch_id, kinds.get(batch_id))
             except StoreUnavailable:  # the counts are stored; only the log line is lost
                 logger.warning("sender %s could not check whether %s finished", self.name, batch_id)
 
