@@ -111,8 +111,10 @@ async def test_the_poller_holds_a_changed_delivered_digest_and_the_admin_applies
     path.write_text(path.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
     await _poll(runner)
     (alert,) = await admin._new(1)
-    assert "第 3 条 · 标题" in alert.text and OLD in alert.text and NEW in alert.text
-    assert "编辑 3 条已发送的消息（3 位读者）" in alert.text
+    # In the admin's own language (their app's: English).
+    assert alert.text.startswith(f"The {DATE} digest was delivered, and its file has changed")
+    assert "Item 3 · headline" in alert.text and OLD in alert.text and NEW in alert.text
+    assert "Applying it edits 3 delivered messages (3 readers)." in alert.text
     await _poll(runner)  # once per change: the same file again says nothing
     assert len(await sandbox_control.bot_messages(ADMIN_ID)) == admin.seen
 
@@ -121,14 +123,14 @@ async def test_the_poller_holds_a_changed_delivered_digest_and_the_admin_applies
     assert OLD in item.text
 
     # A reader replaying the Apply button changes nothing, and is audited.
-    data = button_data(alert, "应用")
+    data = button_data(alert, "Apply")
     answer = await _forged_press(readers[1], pushed[1].message_id, data)
     assert answer["show_alert"] is True
     audit = _app(runner).bot_data.services.audit
     (refused,) = await audit.recent(1)
     assert (refused.who, refused.outcome) == (str(readers[1].chat.user_id), "refused")
 
-    (confirm,) = await admin.press(alert, "应用")
+    (confirm,) = await admin.press(alert, "Apply")
     assert "3 messages (3 readers)" in confirm.text
     confirm_data = button_data(confirm, "Confirm, edit")
     await admin.press(confirm, "Confirm, edit", expect=0)
@@ -166,7 +168,7 @@ async def test_ignore_keeps_the_delivered_version_for_good(
     path.write_text(path.read_text(encoding="utf-8").replace(OLD, NEW), encoding="utf-8")
     await _poll(runner)
     (alert,) = await admin._new(1)
-    ignored = await admin.press_for_edit(alert, "忽略")
+    ignored = await admin.press_for_edit(alert, "Ignore")
     assert (
         ignored.text == f"This version of {DATE} is ignored; readers keep seeing the delivered one."
     )

@@ -18,8 +18,10 @@ from telegram.error import TelegramError
 from bot.callback_data import DATE, TOKEN, Action
 from bot.corrections.diff import diff_html
 from bot.corrections.service import CorrectionService, Preview
-from bot.i18n import DEFAULT_LANGUAGE, t
+from bot.i18n import DEFAULT_LANGUAGE, normalize_language, t
+from bot.store.admin_languages import AdminLanguages
 from bot.store.alert_claims import AlertClaims
+from bot.store.errors import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -89,16 +91,22 @@ def confirm_buttons(lang: str, preview: Preview) -> InlineKeyboardMarkup:
 
 
 class CorrectionAlerts:
-    """Tells every admin, once per changed version (across processes), that a delivered
-    date changed, with the diff and Apply / Ignore."""
+    """Tells every admin, once per changed version (across processes) and in their own
+    language, that a delivered date changed, with the diff and Apply / Ignore."""
 
     def __init__(
-        self, service: CorrectionService, claims: AlertClaims, bot: Bot, admin_ids: Iterable[int]
+        self,
+        service: CorrectionService,
+        claims: AlertClaims,
+        bot: Bot,
+        admin_ids: Iterable[int],
+        languages: AdminLanguages | None = None,
     ) -> None:
         self._service = service
         self._claims = claims
         self._bot = bot
         self._admin_ids = tuple(sorted(admin_ids))
+        self._languages = languages
 
     async def found(self, date: str, content_hash: str) -> bool:
         """Alert the admins about the held version ``content_hash`` of ``date``; False when
@@ -107,10 +115,10 @@ class CorrectionAlerts:
         if after is None or not await self._claims.claim(f"correction:{date}:{content_hash}"):
             return False
         preview = await self._service.preview(after)
-        lang = DEFAULT_LANGUAGE
-        text = proposal_html(lang, preview, "correction.found")
-        buttons = proposal_buttons(lang, preview) if preview.changes else None
         for admin_id in self._admin_ids:
+            lang = await self._language(admin_id)
+            text = proposal_html(lang, preview, "correction.found")
+            buttons = proposal_buttons(lang, preview) if preview.changes else None
             try:
                 await self._bot.send_message(
                     admin_id, text, parse_mode="HTML", reply_markup=buttons
@@ -120,3 +128,12 @@ class CorrectionAlerts:
                     "cannot tell admin %s about the %s correction: %s", admin_id, date, error
                 )
         return True
+
+    async def _language(self, admin_id: int) -> str:
+        """The admin's language (stored, else their app's), the default when unknown."""
+        if self._languages is None:
+            return DEFAULT_LANGUAGE
+        try:
+            return normalize_language(await self._languages.of(admin_id))
+        except StoreUnavailable:
+            return DEFAULT_LANGUAGE

@@ -181,6 +181,7 @@ def build_scheduling(runtime: Runtime, bot: Bot) -> Scheduling:
             stores.alert_claims,
             bot,
             settings.admin_ids,
+            stores.admin_languages,
         ).found,
     )
     return Scheduling(
