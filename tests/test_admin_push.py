@@ -58,6 +58,12 @@ async def test_push_cancel_preview_and_stats(
     full = await sandbox_control.wait_for_messages(admin.chat_id, admin.seen + count)
     assert len(full) == admin.seen + count
     admin.seen = len(full)
+    [shown] = await audit_of(runner, 1)
+    assert (shown.who, shown.action, shown.details) == (
+        str(ADMIN_ID),
+        "preview",
+        {"date": "2025-07-21"},
+    )
 
     text = (await admin.ask("/stats 2025-07-21")).text
     assert text.startswith("Statistics of 2025-07-21")

@@ -116,8 +116,9 @@ class PushNowService:
         progress = await self._stores.progress.get(push_batch(date, token))
         return PushStatus(date, progress, *pace(progress))
 
-    async def preview(self, date: str | None, *, lang: str) -> Preview:
+    async def preview(self, who: str, date: str | None, *, lang: str) -> Preview:
         """The compact message and the full messages of ``date`` (the newest when None),
-        rendered for a reader in ``lang`` with no category or keyword filter."""
+        rendered for a reader in ``lang`` with no category or keyword filter (audited)."""
         digest = await self._digest(date, lang)
+        await self._audit.record(who, "preview", "shown", date=digest.date)
         return Preview(digest.date, render_compact(digest, lang), render_full(digest, lang))

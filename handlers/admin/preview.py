@@ -7,6 +7,7 @@ from telegram import Update
 from bot.commands import Audience, Command
 from bot.context import BotContext
 from bot.i18n import t
+from bot.services.audit import telegram_actor
 from bot.services.reader import Reader
 from handlers.admin.dates import admin_date
 from handlers.common import Screen, for_reader, send
@@ -19,7 +20,9 @@ async def preview(update: Update, context: BotContext, reader: Reader) -> None:
     services = context.bot_data.services
     lang = await services.admins.language(reader)
     date = admin_date(" ".join(context.args or ()), lang, services)
-    shown = await services.push_now.preview(date, lang=lang)
+    user = update.effective_user
+    who = telegram_actor(user.id if user else None)
+    shown = await services.push_now.preview(who, date, lang=lang)
     await send(
         update,
         context,
