@@ -307,6 +307,9 @@ class _Reader:
         except ValueError:
             self._bad(name, f"{value!r} is not a number")
             return minimum
+        if not math.isfinite(number):  # float() reads "nan" and "inf"; no comparison refuses NaN
+            self._bad(name, f"{value!r} is not a finite number")
+            return minimum
         if number < minimum or (maximum is not None and number > maximum):
             upper = f" and at most {maximum:g}" if maximum is not None else ""
             self._bad(name, f"{value} must be at least {minimum:g}{upper}")

@@ -82,3 +82,14 @@ def test_paid_broadcast_alone_raises_the_rate_and_the_senders_follow_the_rate() 
     assert Settings.from_env({"RATE_LIMIT_PER_SECOND": "100000"}).sender_concurrency == 256
     with pytest.raises(SettingsError, match="SENDER_CONCURRENCY: 0 must be at least 1"):
         Settings.from_env({"SENDER_CONCURRENCY": "0"})
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-inf", "1e400"])
+def test_a_number_setting_that_is_not_finite_is_refused(value: str) -> None:
+    # float() reads all of these, and NaN passes every comparison with a bound.
+    env = {"DELIVERY_RETRY_SECONDS": value, "RATE_LIMIT_PER_SECOND": value}
+    with pytest.raises(SettingsError) as raised:
+        Settings.from_env(env)
+    message = str(raised.value)
+    assert f"DELIVERY_RETRY_SECONDS: {value!r} is not a finite number" in message
+    assert f"RATE_LIMIT_PER_SECOND: {value!r} is not a finite number" in message
