@@ -180,8 +180,10 @@ async def prepared_run(
             await asyncio.to_thread(subprocess.run, command, check=True, cwd=ROOT)
         yield run
     finally:
-        async for key in client.scan_iter(match=Keys(run.prefix).pattern(), count=5000):
-            await client.delete(key)
+        # An older engine writes its keys without the hash tag (``PREFIX:...``).
+        for pattern in (Keys(run.prefix).pattern(), f"{run.prefix}:*"):
+            async for key in client.scan_iter(match=pattern, count=5000):
+                await client.delete(key)
         await client.aclose()
 
 
