@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.store.lua import lua_source
+
 ROOT = Path(__file__).resolve().parent.parent
 STORE = ROOT / "bot" / "store"
 LUA = STORE / "lua"
 SCRIPTS = sorted(LUA.glob("*.lua"))
+SHARED = sorted((LUA / "shared").glob("*.lua"))  # pasted into scripts by --#include
 
 
 def _imports(path: Path) -> set[str]:
@@ -44,7 +47,8 @@ def test_only_the_store_layer_imports_redis() -> None:
 
 def test_every_lua_script_lives_in_the_store_and_is_loaded_by_name() -> None:
     stray = [p.relative_to(ROOT).as_posix() for p in (ROOT / "bot").rglob("*.lua")]
-    assert sorted(stray) == [p.relative_to(ROOT).as_posix() for p in SCRIPTS]
+    expected = [p.relative_to(ROOT).as_posix() for p in (*SCRIPTS, *SHARED)]
+    assert sorted(stray) == sorted(expected)
     store_code = "\n".join(p.read_text() for p in STORE.glob("*.py"))
     loaded = set(re.findall(r'load_script\([^,]+, "([a-z_]+)"\)', store_code))
     assert loaded == {p.stem for p in SCRIPTS}, "a script file nobody loads, or the reverse"
@@ -56,3 +60,20 @@ def test_a_script_builds_no_key_name(script: Path) -> None:
     # key must come in KEYS. Lua joins strings only with "..", so none may appear.
     assert ".." not in _code(script)
     assert "KEYS" in _code(script)
+
+
+def test_a_shared_rule_is_written_once_and_pasted_into_every_script_that_names_it() -> None:
+    included = {
+        line.removeprefix("--#include ").strip()
+        for script in SCRIPTS
+        for line in script.read_text().splitlines()
+        if line.startswith("--#include ")
+    }
+    assert included == {p.stem for p in SHARED}, "a shared rule nobody includes, or the reverse"
+    claim_rule = (LUA / "shared" / "claim_rule.lua").read_text()
+    for name in ("claim_many", "bucket"):
+        source = lua_source(name)
+        assert claim_rule in source
+        assert not any(line.startswith("--#include ") for line in source.splitlines())
+        # the rule itself is not written a second time in the script
+        assert source.count("entry.state ~= 'claimed'") == 1

@@ -22,7 +22,7 @@
 -- ARGV[7] at most this many sends in any second, as sent (the configured rate; 0: off)
 -- ARGV[8] microseconds added to that second (room for the receiver's own jitter)
 -- ARGV[9..12] the claimer, now (epoch seconds), a claim older than this is stale (s),
---         the ledger's retention (s): claim.lua's rule
+--         the ledger's retention (s): the claim rule's arguments
 -- ARGV[12+3i-2] microseconds between two sends to message i's chat (1 s private, 3 s
 --         group); ARGV[12+3i-1] the chat; ARGV[12+3i] what to do first: 0 nothing,
 --         1 claim, 2 claim and read the reader's record
@@ -123,23 +123,16 @@ local function after_window(at)
   return at
 end
 
--- claim.lua's rule: granted when nobody else holds a live claim and it was not sent.
+-- The ledger's claim rule (shared/claim_rule.lua), with this script's arguments.
+--#include claim_rule
 local claimer, claimed_at = ARGV[9], tonumber(ARGV[10])
 local stale_after, retention = tonumber(ARGV[11]), ARGV[12]
 local function claim(key, chat)
-  local raw = redis.call('HGET', key, chat)
-  if raw then
-    local entry = cjson.decode(raw)
-    if entry.state ~= 'claimed' then
-      return 0, raw
-    elseif entry.claimer ~= claimer and claimed_at - tonumber(entry.at) < stale_after then
-      return 0, raw
-    end
+  local granted, entry = claim_delivery(key, chat, claimer, claimed_at, stale_after)
+  if granted == 1 then
+    redis.call('EXPIRE', key, retention)
   end
-  local mine = cjson.encode({state = 'claimed', claimer = claimer, at = claimed_at})
-  redis.call('HSET', key, chat, mine)
-  redis.call('EXPIRE', key, retention)
-  return 1, mine
+  return granted, entry
 end
 
 local taken = false
