@@ -18,9 +18,10 @@ from pathlib import Path
 import pytest
 
 from bot.cli.process import OVERDUE_STATUS
+from bot.delivery.kinds.push import enqueue_push
 from sandbox import Sandbox
 from tests.fixtures.bot_process import clean_env
-from tests.fixtures.delivery import DeliveryWorld, process_env
+from tests.fixtures.delivery import DeliveryWorld, process_env, store_long_digest
 
 READERS = 30
 SHUTDOWN_TIMEOUT = 15
@@ -110,6 +111,34 @@ async def test_sigterm_of_run_mid_push_loses_nobody_and_hands_the_lease_over_at_
         status, output = await _terminate(second)
         assert status == 0, output
         assert await _lease_holder(world) is None
+    finally:
+        await _kill_leftovers(first, second)
+
+
+async def test_a_worker_stopped_mid_push_finishes_what_it_half_sent_and_nothing_repeats(
+    world: DeliveryWorld, tmp_path: Path
+) -> None:
+    # The full format of this digest is two messages, a second apart per chat: a task
+    # stopped between them and handed back would be sent whole again by the next worker.
+    digest = await store_long_digest(world.redis, world.keys)
+    chats = await world.readers(READERS, format="full")
+    env = _env(world, tmp_path)
+    first = await _start(env, "worker")
+    second: asyncio.subprocess.Process | None = None
+    try:
+        push_id = "manual-long"
+        await enqueue_push(world.outbox, digest.date, chats, push_id)
+        await world.sent_at_least(push_id, 3, within=20)
+        status, output = await _terminate(first)
+        assert status == 0, output
+        assert (await world.outbox.progress.get(push_id)).sent < READERS
+        second = await _start(env, "worker")
+        progress = await world.finished(push_id, within=30)
+        assert (progress.sent, progress.failed) == (READERS, 0), progress
+        for chat in chats:
+            assert len(await world.bot_texts(chat)) == 2, chat
+        status, output = await _terminate(second)
+        assert status == 0, output
     finally:
         await _kill_leftovers(first, second)
 

@@ -142,6 +142,9 @@ class SenderPool:
         self._loops: list[asyncio.Task[None]] = []
         self._timer: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        # Set first by stop(): no new task is read, reclaimed or started; tasks with some
+        # messages out still finish (a later sender would send those messages again).
+        self._closing = asyncio.Event()
         self._slots: list[asyncio.Task[None]] = []
         self._idle = asyncio.Event()  # set while no slot is in the middle of a step
         self._idle.set()
@@ -157,8 +160,10 @@ class SenderPool:
         reclaim_every = max(0.05, self._config.reclaim_after / 4)
         heartbeat_every = max(0.02, self._config.reclaim_after / 3)
         self._loops = [
-            asyncio.create_task(self._guarded("reader", self._read_once, 0)),
-            asyncio.create_task(self._guarded("reclaimer", self._reclaim_once, reclaim_every)),
+            asyncio.create_task(self._guarded("reader", self._read_once, 0, self._closing)),
+            asyncio.create_task(
+                self._guarded("reclaimer", self._reclaim_once, reclaim_every, self._closing)
+            ),
             asyncio.create_task(self._guarded("heartbeat", self._heartbeat_once, heartbeat_every)),
             asyncio.create_task(self._guarded("acks", self._flush, FLUSH_SECONDS)),
         ]
@@ -170,18 +175,20 @@ class SenderPool:
         logger.info("sender %s started with %d slots", self.name, self._config.concurrency)
 
     async def stop(self, grace: float = 10.0) -> None:
-        """Stop reading, let the sends in flight finish (up to ``grace`` seconds), take no
-        new task, acknowledge what finished, hand every other held task back (``hand_back``)
-        for the other senders to read at once. Redis commands are left to complete rather
-        than cancelled (a cancelled blocking read would leave its connection unusable)."""
-        self._stopping.set()
+        """Stop reading and start no new task, let the sends in flight and the tasks that
+        sent some of their messages finish (up to ``grace`` seconds), acknowledge what
+        finished, hand every other held task back (``hand_back``) for the other senders to
+        read at once. Redis commands are left to complete rather than cancelled (a
+        cancelled blocking read would leave its connection unusable)."""
+        self._closing.set()
         self._room.set()
+        # The heartbeat, acks and timer go on meanwhile: what is held stays ours.
+        await self._finish_part_sent(grace)
+        self._stopping.set()
         _, late = await asyncio.wait(self._loops, timeout=self._config.read_block_ms / 1000 + 2)
         for task in (*late, *self._timers()):
             task.cancel()
         await asyncio.gather(*self._loops, *self._timers(), return_exceptions=True)
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._idle.wait(), grace)
         self._cut = set(self._stepping)  # no await before the cancel: exactly those cut
         for task in self._slots:
             task.cancel()
@@ -200,6 +207,19 @@ class SenderPool:
             handed,
             extra={"sender": self.name, "handed_back": handed},
         )
+
+    async def _finish_part_sent(self, grace: float) -> None:
+        """Wait (up to ``grace`` seconds) until no slot is in a step and no held task has
+        sent only some of its messages: those finish here, at their chat's pace, since a
+        task handed back part-sent would be sent whole again by whoever takes it."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._in_step or any(job.message_ids for job in self._held.jobs()):
+            if loop.time() >= deadline:
+                return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._idle.wait(), max(0.0, deadline - loop.time()))
+            await asyncio.sleep(0.02)  # a part-sent task waits for its chat's pace
 
     async def _hand_back(self) -> int:
         """Put every task still held back in the stream for the other senders to read at
@@ -254,27 +274,35 @@ class SenderPool:
         return [] if self._timer is None else [self._timer]
 
     # --- loops -------------------------------------------------------------------------
-    async def _guarded(self, name: str, body: Callable[[], Awaitable[None]], every: float) -> None:
-        """Run ``body`` until ``stop()``, ``every`` seconds apart; an outage or a bug is
-        logged and retried, never allowed to end the loop."""
-        while not self._stopping.is_set():
+    async def _guarded(
+        self,
+        name: str,
+        body: Callable[[], Awaitable[None]],
+        every: float,
+        until: asyncio.Event | None = None,
+    ) -> None:
+        """Run ``body`` until ``until`` is set (default: the end of ``stop()``), ``every``
+        seconds apart; an outage or a bug is logged and retried, never allowed to end the
+        loop."""
+        end = until or self._stopping
+        while not end.is_set():
             try:
                 await body()
             except StoreUnavailable as error:
                 _raise_if_cancelled()
                 logger.warning("sender %s %s: %s; retrying", self.name, name, error)
-                await self._pause(STORE_RETRY_SECONDS)
+                await self._pause(STORE_RETRY_SECONDS, end)
             except Exception:
                 _raise_if_cancelled()
                 logger.exception("sender %s %s failed; retrying", self.name, name)
-                await self._pause(STORE_RETRY_SECONDS)
-            await self._pause(every)
+                await self._pause(STORE_RETRY_SECONDS, end)
+            await self._pause(every, end)
 
-    async def _pause(self, seconds: float) -> None:
-        """Sleep ``seconds``, or less when ``stop()`` begins."""
+    async def _pause(self, seconds: float, end: asyncio.Event) -> None:
+        """Sleep ``seconds``, or less when ``end`` is set."""
         if seconds > 0:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._stopping.wait(), seconds)
+                await asyncio.wait_for(end.wait(), seconds)
 
     async def _read_once(self) -> None:
         # Read only what the slots can start on now: tasks left in the stream stay
@@ -316,7 +344,9 @@ class SenderPool:
         while True:
             job = await self._held.get()
             if self._stopping.is_set():
-                return  # the job stays pending; another sender reclaims it
+                return  # the job stays held; stop() hands it back
+            if self._closing.is_set() and not job.message_ids:
+                continue  # not started: held for stop() to hand back
             self._room.set()
             self._in_step += 1
             self._stepping.add(job.entry_id)
