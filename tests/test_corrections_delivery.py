@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from prometheus_client import REGISTRY
+
 from bot.digest.model import Digest
 from bot.store.digests import DigestArchive
 from sandbox import ChatMessage
@@ -51,10 +53,12 @@ async def test_every_message_showing_the_item_is_edited_and_no_other(
     preview = await corrections.preview(corrected)
     assert [(c.part, c.item, c.after) for c in preview.changes] == [("headline", 7, NEW_TITLE)]
     assert (preview.count.messages, preview.count.chats) == (10, 10)  # 5 compact + 5 full
+    edited_before = _edited_metric()
     applied = await corrections.apply(corrected, "cli:test")
     assert applied.enqueued == 10
     progress = await world.finished(applied.batch_id)
     assert (progress.sent, progress.failed, progress.blocked) == (10, 0, 0)
+    assert _edited_metric() - edited_before == 10  # what /metrics shows an operator
 
     for chat in readers["compact"]:
         (message,) = await world.control.bot_messages(chat)
@@ -202,3 +206,9 @@ async def test_a_correction_during_the_push_reaches_the_rest_of_it(world: Delive
     for chat in chats:
         entry = await world.stores.ledger.get(digest.date, chat)
         assert entry is not None and entry.content_hash == applied_hash
+
+
+def _edited_metric() -> float:
+    """``briefbot_messages_edited_total{kind="edit"}`` of this process, as /metrics has it."""
+    value = REGISTRY.get_sample_value("briefbot_messages_edited_total", {"kind": "edit"})
+    return value or 0.0

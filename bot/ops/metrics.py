@@ -29,6 +29,11 @@ P = ParamSpec("P")
 MESSAGES_SENT = Counter(
     "briefbot_messages_sent", "Messages this process sent to Telegram, by task kind", ["kind"]
 )
+MESSAGES_EDITED = Counter(
+    "briefbot_messages_edited",
+    "Messages this process edited in place (corrections), by task kind",
+    ["kind"],
+)
 TASKS = Counter(
     "briefbot_tasks",
     "Delivery tasks this process finished, by kind and outcome (sent, skipped, blocked, failed)",

@@ -22,6 +22,7 @@ from typing import Any, Final
 from telegram.error import BadRequest
 
 import bot.corrections.cache as cache
+import bot.ops.metrics as metrics
 from bot.corrections.plan import Plan
 from bot.delivery.kinds.claims import refused_claim
 from bot.delivery.limits.limiter import Slot, pace_seconds
@@ -158,7 +159,12 @@ class EditKind:
         except Exception as error:  # every failure is classified; none may kill a sender
             return await engine.failed(job, classify(error))
         else:
-            progress.edited += method == "editMessageText"
+            edited = method == "editMessageText"
+            progress.edited += edited
+            # the optional notice to the reader is a new message, not an edit
+            (metrics.MESSAGES_EDITED if edited else metrics.MESSAGES_SENT).labels(
+                kind=task.kind
+            ).inc()
         job.message_ids.append(message_id)
         return None
 
