@@ -4,7 +4,7 @@ running one, and to stop it as its last user; medians over ``--runs`` fresh fold
     python benchmarks/embedded_redis.py [--runs 7]
 
 Run it with another checkout's interpreter for a side-by-side baseline, e.g.
-``/work/baseline/.venv/bin/python benchmarks/embedded_redis.py`` (that venv imports its own
+``OTHER_CHECKOUT/.venv/bin/python benchmarks/embedded_redis.py`` (that venv imports its own
 ``bot`` package).
 """
 
