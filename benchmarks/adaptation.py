@@ -15,7 +15,6 @@ at least 80% of 20/s and under one 429 per 100 messages after the first 10 secon
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 
@@ -23,6 +22,7 @@ from delivery_harness import (
     LimitedPush,
     create_chats,
     engine_python,
+    limit_benchmark_parser,
     median,
     push_against_limits,
     redis_url,
@@ -63,16 +63,9 @@ def chart(push: LimitedPush, limit: int, width: int = 40) -> list[str]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--subscribers", type=int, default=1200)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = limit_benchmark_parser(__doc__.split("\n\n")[0], subscribers=1200)
     parser.add_argument("--limit", type=int, default=20)
     parser.add_argument("--rate", type=int, default=30)
-    parser.add_argument("--engine-baseline", metavar="CHECKOUT")
-    parser.add_argument(
-        "--baseline-runs", type=int, default=1, help="runs of the baseline (the first ones)"
-    )
-    parser.add_argument("--redis-url")
     args = parser.parse_args()
     engines = {"briefbot": engine_python(None)}
     if args.engine_baseline:

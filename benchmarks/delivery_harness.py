@@ -9,6 +9,7 @@ Redis is touched.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -185,6 +186,21 @@ async def prepared_run(
             async for key in client.scan_iter(match=pattern, count=5000):
                 await client.delete(key)
         await client.aclose()
+
+
+def limit_benchmark_parser(description: str, subscribers: int) -> argparse.ArgumentParser:
+    """The arguments every run against the sandbox's limits takes (strict_fidelity.py,
+    adaptation.py, paid_broadcast.py): readers, runs, a baseline checkout run side by side
+    for its first ``--baseline-runs``, and the Redis to use."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--subscribers", type=int, default=subscribers)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--engine-baseline", metavar="CHECKOUT")
+    parser.add_argument(
+        "--baseline-runs", type=int, default=1, help="runs of the baseline (the first ones)"
+    )
+    parser.add_argument("--redis-url")
+    return parser
 
 
 def engine_python(checkout: str | None) -> str:

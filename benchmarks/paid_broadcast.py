@@ -14,7 +14,6 @@ sandbox's clock and the 429s. Goal: at least 900/s with no more than 5 429s.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 
@@ -22,6 +21,7 @@ from delivery_harness import (
     LimitedPush,
     create_chats,
     engine_python,
+    limit_benchmark_parser,
     median,
     push_against_limits,
     redis_url,
@@ -32,15 +32,8 @@ LIMIT = 1000
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--subscribers", type=int, default=6000)
+    parser = limit_benchmark_parser(__doc__.split("\n\n")[0], subscribers=6000)
     parser.add_argument("--baseline-subscribers", type=int, default=600)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--engine-baseline", metavar="CHECKOUT")
-    parser.add_argument(
-        "--baseline-runs", type=int, default=1, help="runs of the baseline (the first ones)"
-    )
-    parser.add_argument("--redis-url")
     args = parser.parse_args()
     engines = {"briefbot": (engine_python(None), args.subscribers)}
     if args.engine_baseline:

@@ -16,7 +16,6 @@ zero 429s, in one process and with the workers added.
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import sys
 
@@ -24,6 +23,7 @@ from delivery_harness import (
     LimitedPush,
     create_chats,
     engine_python,
+    limit_benchmark_parser,
     median,
     push_against_limits,
     redis_url,
@@ -34,15 +34,8 @@ LIMIT = 30
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--subscribers", type=int, default=1800)
-    parser.add_argument("--runs", type=int, default=3)
+    parser = limit_benchmark_parser(__doc__.split("\n\n")[0], subscribers=1800)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--engine-baseline", metavar="CHECKOUT")
-    parser.add_argument(
-        "--baseline-runs", type=int, default=1, help="runs of the baseline (the first ones)"
-    )
-    parser.add_argument("--redis-url")
     args = parser.parse_args()
     engines = {"briefbot": engine_python(None)}
     if args.engine_baseline:
