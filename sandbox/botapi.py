@@ -81,7 +81,14 @@ class BotApi:
         raw = params.raw("chat_id")
         if raw is None or raw == "":
             raise bad_request("chat_id is empty")
-        chat_id = integer(raw)
+        if isinstance(raw, str) and raw.startswith("@"):
+            # A public group or channel by its username, as Telegram takes it.
+            chat = self.state.by_username(raw)
+            if chat is None or chat.type == "private":
+                raise bad_request("chat not found")
+            chat_id: int | None = chat.id
+        else:
+            chat_id = integer(raw)
         if chat_id is None:
             raise bad_request("chat not found")
         chat = self.state.chats.get(chat_id)
@@ -98,7 +105,22 @@ class BotApi:
             if chat.type == "private":
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             raise ApiError(403, f"Forbidden: bot was kicked from the {chat.type} chat")
+        if sending and chat.type != "private":
+            self._may_post(chat)
         return chat
+
+    @staticmethod
+    def _may_post(chat: Chat) -> None:
+        """Refuse a send to a group or channel the bot is not in, or a channel where it is
+        no administrator allowed to post, with Telegram's answers."""
+        if chat.bot_status == "left":
+            if chat.type == "group":
+                raise bad_request("chat not found")  # a basic group hides itself
+            raise ApiError(403, f"Forbidden: bot is not a member of the {chat.type} chat")
+        if chat.type == "channel" and not (
+            chat.bot_status == "administrator" and chat.bot_can_post
+        ):
+            raise bad_request("need administrator rights in the channel chat")
 
     def flood_check(self, name: str, chat: Chat) -> None:
         if name not in RATE_LIMITED_METHODS:
@@ -313,6 +335,24 @@ async def send_chat_action(api: BotApi, params: Params) -> bool:
 @method("getchat")
 async def get_chat(api: BotApi, params: Params) -> JSON:
     return api.target_chat(params, sending=False).to_full_api()
+
+
+@method("getchatmember")
+async def get_chat_member(api: BotApi, params: Params) -> JSON:
+    """A user's ``ChatMember`` in a group or channel; for the bot itself, its status and
+    (as a channel's administrator) its rights."""
+    chat = api.target_chat(params, sending=False)
+    user_id = params.get_int("user_id", empty="user_id is empty")
+    if user_id == api.state.bot.id:
+        return api.state.bot_member(chat)
+    user = api.state.users.get(user_id or 0)
+    if user is None:
+        raise bad_request("user not found")
+    if chat.type == "private":
+        status = "member" if user_id == chat.id else "left"
+    else:
+        status = "member" if user.id in chat.member_ids else "left"
+    return {"user": user.to_api(), "status": status}
 
 
 @method("setmycommands")

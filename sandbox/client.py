@@ -31,10 +31,14 @@ class ChatRef:
     type: str
     user_id: int | None = None
     title: str | None = None
+    username: str | None = None  # a public group or channel's @name, without the @
 
     @classmethod
     def from_json(cls, data: JSON) -> ChatRef:
-        return cls(data["chat_id"], data["type"], data.get("user_id"), data.get("title"))
+        return cls(
+            data["chat_id"], data["type"], data.get("user_id"), data.get("title"),
+            data.get("username"),
+        )  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -169,16 +173,49 @@ class SandboxControl:
         supergroup: bool = False,
         member_ids: list[int] | None = None,
         forum: bool = False,
+        username: str | None = None,
+        bot_status: str = "member",
     ) -> ChatRef:
-        """A group (or supergroup; a ``forum`` is a supergroup with topics) with the bot in
-        it; the bot gets ``my_chat_member``."""
+        """A group (or supergroup; a ``forum`` is a supergroup with topics; a ``username``
+        makes it a public supergroup) with the bot in it as ``bot_status``; the bot gets
+        ``my_chat_member``."""
         body = {
             "title": title,
             "supergroup": supergroup,
             "member_ids": member_ids or [],
             "forum": forum,
+            "username": username,
+            "bot_status": bot_status,
         }
         return ChatRef.from_json(await self._request("POST", "/chats/group", body))
+
+    async def create_channel(
+        self,
+        title: str,
+        username: str | None = None,
+        bot_status: str = "administrator",
+        can_post_messages: bool = True,
+        member_ids: list[int] | None = None,
+    ) -> ChatRef:
+        """A channel (public with ``username``) where the bot is ``bot_status``
+        (``administrator``, ``member``, ``left``, ``kicked``), allowed to post or not."""
+        body = {
+            "title": title,
+            "username": username,
+            "bot_status": bot_status,
+            "can_post_messages": can_post_messages,
+            "member_ids": member_ids or [],
+        }
+        return ChatRef.from_json(await self._request("POST", "/chats/channel", body))
+
+    async def set_bot_status(
+        self, chat_id: int, status: str, can_post_messages: bool = True
+    ) -> JSON:
+        """An admin of the group or channel changes the bot's standing there; the bot gets
+        ``my_chat_member``. Returns the chat."""
+        body = {"status": status, "can_post_messages": can_post_messages}
+        result: JSON = await self._request("POST", f"/chats/{chat_id}/bot", body)
+        return result
 
     async def add_member(
         self, chat_id: int, user_id: int | None = None, first_name: str = "Reader"

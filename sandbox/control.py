@@ -184,6 +184,29 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
             _bool(body.get("supergroup", False), "supergroup"),
             members,
             forum=_bool(body.get("forum", False), "forum"),
+            username=_optional_str(body.get("username"), "username"),
+            bot_status=str(body.get("bot_status", "member")),
+        )
+        return _ok(chat.to_json())
+
+    async def create_channel(request: web.Request) -> web.Response:
+        body = await _body(request)
+        members = [_int(m, "member_ids") for m in _list(body.get("member_ids", []), "member_ids")]
+        chat = state.create_channel(
+            str(body.get("title", "Channel")),
+            _optional_str(body.get("username"), "username"),
+            str(body.get("bot_status", "administrator")),
+            _bool(body.get("can_post_messages", True), "can_post_messages"),
+            members,
+        )
+        return _ok(chat.to_json())
+
+    async def set_bot_status(request: web.Request) -> web.Response:
+        body = await _body(request)
+        chat = state.set_bot_status(
+            _chat_id(request),
+            str(body.get("status", "")),
+            _bool(body.get("can_post_messages", True), "can_post_messages"),
         )
         return _ok(chat.to_json())
 
@@ -353,6 +376,7 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         ("POST", "/chats/private", create_private_chat),
         ("POST", "/chats/private/bulk", create_private_chats),
         ("POST", "/chats/group", create_group),
+        ("POST", "/chats/channel", create_channel),
         ("GET", "/chats", list_chats),
         ("GET", "/chats/{chat_id}", get_chat),
         ("POST", "/chats/{chat_id}/members", add_member),
@@ -365,6 +389,7 @@ def add_control_routes(app: web.Application, sandbox: ControlledSandbox, prefix:
         ("POST", "/chats/{chat_id}/block", block),
         ("POST", "/chats/{chat_id}/unblock", unblock),
         ("POST", "/chats/{chat_id}/upgrade", upgrade),
+        ("POST", "/chats/{chat_id}/bot", set_bot_status),
         ("POST", "/inline", inline_query),
         ("GET", "/inline/{query_id}", get_inline_query),
         ("GET", "/callbacks", list_callbacks),

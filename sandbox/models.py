@@ -71,13 +71,14 @@ class Message:
     extra: JSON = field(default_factory=dict)
 
     def to_api(self, with_reply: bool = True) -> JSON:
-        """The Bot API ``Message`` object (a replied-to message is shown one level deep)."""
-        data: JSON = {
-            "message_id": self.message_id,
-            "from": self.sender.to_api(),
-            "chat": self.chat.to_api(),
-            "date": self.date,
-        }
+        """The Bot API ``Message`` object (a replied-to message is shown one level deep). A
+        channel post has no ``from``: it is signed by the channel (``sender_chat``)."""
+        data: JSON = {"message_id": self.message_id}
+        if self.chat.type == "channel":
+            data["sender_chat"] = self.chat.to_api()
+        else:
+            data["from"] = self.sender.to_api()
+        data.update(chat=self.chat.to_api(), date=self.date)
         if self.edit_date is not None:
             data["edit_date"] = self.edit_date
         if self.text:
@@ -110,19 +111,29 @@ class Message:
         }
 
 
+# The bot's own standing in a group or channel (what getChatMember answers for it).
+BOT_STATUSES = ("administrator", "member", "left", "kicked")
+
+
 @dataclass(slots=True)
 class Chat:
-    """A private chat, group or supergroup, holding its messages by id."""
+    """A private chat, group, supergroup or channel, holding its messages by id."""
 
     id: int
     type: str
     title: str | None = None
+    # A public group or channel's @name (without the @); None for private ones.
+    username: str | None = None
     user: User | None = None  # the other side of a private chat
     member_ids: list[int] = field(default_factory=list)
     blocked: bool = False
     migrated_to: int | None = None
     # A supergroup with topics: messages may carry a message_thread_id.
     forum: bool = False
+    # The bot in a group or channel: its status, and (as an administrator of a channel)
+    # whether it may post. ``blocked`` is the same thing as status ``kicked``.
+    bot_status: str = "member"
+    bot_can_post: bool = True
     messages: dict[int, Message] = field(default_factory=dict)
     actions: list[JSON] = field(default_factory=list)
     next_message_id: int = 1
@@ -137,6 +148,8 @@ class Chat:
                 data["username"] = self.user.username
             return data
         data = {"id": self.id, "type": self.type, "title": self.title or ""}
+        if self.username:
+            data["username"] = self.username
         if self.forum:
             data["is_forum"] = True
         return data
@@ -174,11 +187,14 @@ class Chat:
             "chat_id": self.id,
             "type": self.type,
             "title": self.title,
+            "username": self.username,
             "user_id": self.user.id if self.user else None,
             "member_ids": list(self.member_ids),
             "blocked": self.blocked,
             "migrated_to": self.migrated_to,
             "forum": self.forum,
+            "bot_status": "kicked" if self.blocked else self.bot_status,
+            "bot_can_post": self.bot_can_post,
             "actions": list(self.actions),
         }
 

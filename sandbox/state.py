@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass, field
 
 from sandbox.models import (
+    BOT_STATUSES,
     JSON,
     CallbackQuery,
     Chat,
@@ -32,6 +33,15 @@ FIRST_SUPERGROUP_ID = -1002000000001
 # A bot command as Telegram marks it (tdlib's match_bot_commands): not glued to a word,
 # '/', '<' or '>' on either side, an optional @botname of 3-32 characters.
 _COMMAND = re.compile(r"(?<![\w/<>])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![\w/<>@])")
+# A public chat's username as Telegram allows it: 5-32 of a-z 0-9 _, starting with a letter.
+_USERNAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{4,31}$")
+# Every right a ChatMemberAdministrator carries (python-telegram-bot requires them all).
+_ADMIN_RIGHTS = (
+    "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+    "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+    "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+    "can_delete_stories",
+)  # fmt: skip
 
 
 class StateError(Exception):
@@ -122,16 +132,97 @@ class SandboxState:
         supergroup: bool = False,
         member_ids: list[int] | None = None,
         forum: bool = False,
+        username: str | None = None,
+        bot_status: str = "member",
     ) -> Chat:
-        """A group the bot is a member of; members are users (created if unknown). A
-        ``forum`` is a supergroup with topics."""
-        supergroup = supergroup or forum
+        """A group the bot is a member of (or has ``bot_status`` in); members are users
+        (created if unknown). A ``forum`` is a supergroup with topics; a ``username``
+        makes it public (``@username``), which only a supergroup can be."""
+        supergroup = supergroup or forum or username is not None
         chat_id = -next(self._supergroup_ids) if supergroup else -next(self._group_ids)
         chat = Chat(chat_id, "supergroup" if supergroup else "group", title=title, forum=forum)
+        return self._add_chat(chat, member_ids, username, bot_status, can_post=True)
+
+    def create_channel(
+        self,
+        title: str,
+        username: str | None = None,
+        bot_status: str = "administrator",
+        can_post_messages: bool = True,
+        member_ids: list[int] | None = None,
+    ) -> Chat:
+        """A channel (public with a ``username``); the bot is in it as ``bot_status``
+        (``left``: not at all), and as an administrator may post unless told otherwise.
+        ``member_ids`` are its administrators among users (who can post, and add the bot)."""
+        chat = Chat(-next(self._supergroup_ids), "channel", title=title)
+        return self._add_chat(chat, member_ids, username, bot_status, can_post_messages)
+
+    def _add_chat(
+        self,
+        chat: Chat,
+        member_ids: list[int] | None,
+        username: str | None,
+        bot_status: str,
+        can_post: bool,
+    ) -> Chat:
+        if username is not None:
+            username = username.removeprefix("@")
+            if not _USERNAME.match(username):
+                raise StateError(400, f"{username!r} is not a username (5-32 of a-z 0-9 _)")
+            if self.by_username(username) is not None:
+                raise StateError(400, f"@{username} is taken")
+        if bot_status not in BOT_STATUSES:
+            raise StateError(400, f"bot_status must be one of {', '.join(BOT_STATUSES)}")
+        chat.username, chat.bot_can_post = username, can_post
+        chat.bot_status, chat.blocked = _standing(bot_status)
         for user_id in member_ids or []:
             chat.member_ids.append(self.create_user(user_id=user_id).id)
-        self.chats[chat_id] = chat
-        self.updates.push("my_chat_member", self._member_change(chat, None, "left", "member"))
+        self.chats[chat.id] = chat
+        if bot_status != "left":
+            self.updates.push("my_chat_member", self._member_change(chat, None, "left", bot_status))
+        return chat
+
+    def by_username(self, username: str) -> Chat | None:
+        """The group or channel called ``@username`` (case-insensitive, as Telegram)."""
+        wanted = username.removeprefix("@").lower()
+        for chat in self.chats.values():
+            name = chat.username or (chat.user.username if chat.user else None)
+            if name is not None and name.lower() == wanted:
+                return chat
+        return None
+
+    def bot_member(self, chat: Chat) -> JSON:
+        """The bot's ``ChatMember`` in ``chat`` (what getChatMember answers for it)."""
+        return self._member_api(chat, "kicked" if chat.blocked else chat.bot_status)
+
+    def _member_api(self, chat: Chat, status: str) -> JSON:
+        data: JSON = {"user": self.bot.to_api(), "status": status}
+        if status == "kicked":
+            data["until_date"] = 0
+        if status == "administrator":
+            data.update(dict.fromkeys(_ADMIN_RIGHTS, False))
+            data.update(can_manage_chat=True, can_delete_messages=True, can_invite_users=True)
+            if chat.type == "channel":
+                data.update(can_post_messages=chat.bot_can_post, can_edit_messages=True)
+        return data
+
+    def set_bot_status(self, chat_id: int, status: str, can_post_messages: bool = True) -> Chat:
+        """An admin of a group or channel adds, promotes, restricts or removes the bot
+        (``kicked``: removed and banned); the bot hears of it in ``my_chat_member``."""
+        chat = self.chat(chat_id)
+        if chat.type == "private":
+            raise StateError(400, "a private chat has no members to change; use block")
+        if status not in BOT_STATUSES:
+            raise StateError(400, f"status must be one of {', '.join(BOT_STATUSES)}")
+        old = self.bot_member(chat)
+        chat.bot_can_post = can_post_messages
+        chat.bot_status, chat.blocked = _standing(status)
+        new = self.bot_member(chat)
+        if new != old:
+            change = self._member_change(chat, self.sender(chat, None), "", "")
+            change.update(old_chat_member=old, new_chat_member=new)
+            self.updates.push("my_chat_member", change)
+        chat.notify()
         return chat
 
     def add_member(
@@ -290,19 +381,12 @@ class SandboxState:
     def _member_change(self, chat: Chat, user: User | None, old: str, new: str) -> JSON:
         """A ``my_chat_member`` update body: the bot's status in ``chat`` went old -> new."""
         actor = user or (chat.user if chat.user else self.bot)
-
-        def member(status: str) -> JSON:
-            data: JSON = {"user": self.bot.to_api(), "status": status}
-            if status == "kicked":
-                data["until_date"] = 0
-            return data
-
         return {
             "chat": chat.to_api(),
             "from": actor.to_api(),
             "date": now(),
-            "old_chat_member": member(old),
-            "new_chat_member": member(new),
+            "old_chat_member": self._member_api(chat, old),
+            "new_chat_member": self._member_api(chat, new),
         }
 
     def set_blocked(self, chat_id: int, blocked: bool) -> None:
@@ -312,7 +396,11 @@ class SandboxState:
         if chat.blocked == blocked:
             return
         chat.blocked = blocked
-        old, new = ("member", "kicked") if blocked else ("kicked", "member")
+        back = chat.bot_status
+        if chat.type == "private" or back == "left":
+            back = "administrator" if chat.type == "channel" else "member"
+        chat.bot_status = back
+        old, new = (back, "kicked") if blocked else ("kicked", back)
         actor = chat.user if chat.type == "private" else self.sender(chat, None)
         self.updates.push("my_chat_member", self._member_change(chat, actor, old, new))
         chat.notify()
@@ -380,6 +468,12 @@ class SandboxState:
             raise StateError(404, f"no button press {callback_query_id}")
         await _answered(query.answered, seconds)
         return query
+
+
+def _standing(status: str) -> tuple[str, bool]:
+    """(bot_status, blocked) for a status: ``kicked`` is kept as left-and-blocked, so
+    lifting the ban (``unblock``) lets the bot back in."""
+    return ("left", True) if status == "kicked" else (status, False)
 
 
 async def _answered(answered: asyncio.Event, seconds: float) -> None:
