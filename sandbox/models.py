@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,11 +176,16 @@ class Chat:
             self._changed.set()
             self._changed = None
 
-    async def wait_for_change(self) -> None:
-        """Return at the next change of a message or of the chat."""
+    def wait_for_change(self) -> Coroutine[object, object, bool]:
+        """What returns at the next change of a message or of the chat.
+
+        Not a coroutine function: the event is made when this is called, not when the
+        awaiting task first runs. ``asyncio.wait_for`` (Python 3.11) runs its awaitable in
+        a new task, so a change between the caller's check and that task's start would
+        otherwise find no event to set, and the waiter would sleep to its timeout."""
         if self._changed is None:
             self._changed = asyncio.Event()
-        await self._changed.wait()
+        return self._changed.wait()
 
     def to_json(self) -> JSON:
         """The chat as the control API lists it."""

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -83,9 +84,11 @@ class UpdateQueue:
         self._arrived.set()
         self._arrived = asyncio.Event()
 
-    async def arrival(self) -> None:
-        """Wait until an update arrives (or a poll or the server's stop wakes everyone)."""
-        await self._arrived.wait()
+    def arrival(self) -> Coroutine[object, object, bool]:
+        """What returns when an update arrives (or a poll or the server's stop wakes
+        everyone); the event is taken now, not when a task awaiting it starts (see
+        ``Chat.wait_for_change``)."""
+        return self._arrived.wait()
 
     async def drained(self, seconds: float) -> bool:
         """Wait up to ``seconds`` until every update reached the bot; whether they did."""

@@ -7,6 +7,7 @@ import asyncio
 import itertools
 import logging
 from collections import deque
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -57,7 +58,7 @@ class PendingUpdates(Protocol):
 
     def wake(self) -> None: ...
 
-    async def arrival(self) -> None: ...
+    def arrival(self) -> Awaitable[bool]: ...
 
 
 class WebhookDelivery:

@@ -11,7 +11,7 @@ from telegram.error import Conflict
 from telegram.ext import Application, CommandHandler, ContextTypes
 
 from sandbox import Sandbox, SandboxControl, SandboxControlError
-from sandbox.state import command_entities
+from sandbox.state import SandboxState, command_entities
 
 
 async def test_long_poll_wakes_when_a_user_writes(
@@ -184,3 +184,16 @@ def test_commands_are_marked_where_telegram_marks_them(text: str, commands: list
         for e in command_entities(text)
     ]
     assert marked == commands
+
+
+async def test_a_reader_waiting_for_the_bot_is_woken_by_an_answer_that_comes_at_once() -> None:
+    # The answer lands between the wait's first look at the chat and the moment its timer
+    # task starts (benchmarks hit this window under load); the waiter must see it then,
+    # not at the end of its timeout.
+    state = SandboxState()
+    chat = state.create_private_chat(first_name="Reader")
+    waiting = asyncio.ensure_future(state.wait_for_messages(chat.id, 1, seconds=30))
+    await asyncio.sleep(0)  # the wait found no message and handed its timer to a new task
+    state.add_message(chat, state.bot, "今日简报", [])
+    [answer] = await asyncio.wait_for(waiting, timeout=2)
+    assert answer.text == "今日简报"
