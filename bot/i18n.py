@@ -438,10 +438,11 @@ def normalize_language(lang: str | None) -> str:
     return base if base in CATALOGUES else DEFAULT_LANGUAGE
 
 
-# Placeholders that echo what a reader typed (``{text}``, ``{name}``, ``{command}``): ``t``
-# cuts their values to QUOTE_LIMIT characters, so a 4,000-character argument can never
-# make the answer itself too long for Telegram (4,096) or flood the chat.
-QUOTED_PLACEHOLDERS = frozenset({"text", "name", "command"})
+# Placeholders that echo what a reader typed (``{text}``, ``{name}``, ``{command}``,
+# ``{query}``): ``t`` cuts their values to QUOTE_LIMIT characters, so a 4,000-character
+# argument can never make the answer itself too long for Telegram (4,096) or flood the
+# chat.
+QUOTED_PLACEHOLDERS = frozenset({"text", "name", "command", "query"})
 QUOTE_LIMIT = 64
 ELLIPSIS = "…"
 

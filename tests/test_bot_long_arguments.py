@@ -20,6 +20,9 @@ LONG = 4000
         ("/item", "9x", "“9x9x"),
         ("/date", "7", "“777"),
         ("/time", "1", "“111"),
+        # Words of a search are each short, so only the echo of the whole query was long.
+        ("/search", "xyz ", "Nothing in the digests matches “xyz xyz"),
+        ("/search", "英伟达 ", "🔍 “英伟达 英伟达"),
     ],
 )
 async def test_a_4000_character_argument_gets_the_refusal(
