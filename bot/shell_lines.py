@@ -73,9 +73,12 @@ class PromptLines:
 
     async def read(self) -> str | None:
         try:
-            return await self._prompt.prompt_async(PROMPT)
+            line = await self._prompt.prompt_async(PROMPT)
         except (EOFError, KeyboardInterrupt):
             return None
+        # prompt_toolkit keeps bytes that are not UTF-8 (a pasted line cut mid-character)
+        # as lone surrogates, which no Bot API accepts: they read as U+FFFD, as piped.
+        return line.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def stdin_line() -> str:

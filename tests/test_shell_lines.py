@@ -45,3 +45,15 @@ async def test_piped_lines_end_with_the_input() -> None:
         "/today\n",
         None,
     ]
+
+
+async def test_a_cut_multibyte_character_at_the_prompt_reads_as_a_replacement(
+    keyboard: PipeInput,
+) -> None:
+    # A terminal that cuts a pasted Chinese line mid-character hands over bytes that are
+    # not UTF-8; the line keeps the rest, as piped input does, and stays sendable.
+    lines = PromptLines()
+    keyboard.send_bytes("/search 英伟".encode() + "达".encode()[:2] + b"\r")
+    line = await lines.read()
+    assert line == "/search 英伟\ufffd"
+    assert line.encode("utf-8")  # no lone surrogate, which no Bot API accepts
