@@ -220,3 +220,14 @@ def _briefbot(*args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=120,
     )
+
+
+def test_preview_of_an_empty_folder_says_why_there_is_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["preview", str(empty)]) == 1
+    out, err = capsys.readouterr()
+    assert err.splitlines() == [f"{empty}: no .md files in this folder"]
+    assert out == ""  # no blank line standing for a preview

@@ -53,7 +53,10 @@ def run(args: argparse.Namespace) -> int:
     rules = category_rules(args.rules)
     if rules is None:
         return 2
-    status = 1 if empty_folders(args.paths) else 0
+    empty = empty_folders(args.paths)
+    for problem in empty:
+        print(problem, file=sys.stderr)
+    status = 1 if empty else 0
     files = list(digest_files(args.paths))
     shown: dict[str, list[RenderedMessage]] = {}
     for path in files:
@@ -73,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
             ("" if len(files) == 1 else f"══ {name} ══\n") + _as_reader_sees_all(messages)
             for name, messages in shown.items()
         )
+    if not shown:
+        return status  # every reason was printed above; no blank "preview"
     try:
         print(output, flush=True)
     except BrokenPipeError:
