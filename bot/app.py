@@ -30,6 +30,7 @@ from bot.runtime import Runtime, open_runtime
 from bot.services.admins import AdminProfiles
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
+from bot.services.channels import ChannelAdmin
 from bot.services.container import BotServices
 from bot.services.digests_admin import DigestAdmin
 from bot.services.push_now import PushNowService
@@ -138,6 +139,7 @@ def _services(runtime: Runtime, throttle: ReaderThrottle) -> BotServices:
     return BotServices(
         runtime, reading, subscriptions, search, throttle, audit, broadcasts, stats, push_now,
         admins, corrections, DigestAdmin(stores, audit),
+        ChannelAdmin(stores, audit, settings.default_push_time, settings.bot_timezone.key),
     )  # fmt: skip
 
 

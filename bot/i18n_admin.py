@@ -82,6 +82,52 @@ ADMIN_ZH: dict[str, str] = {
     "bot.admin.digests.keep": "✖ 保留",
     "bot.admin.digests.removed": "{date} 的简报已删除（版本 {version} 保留在存档中）。",
     "bot.admin.digests.kept": "没有删除任何内容。",
+    "bot.cmd.channels": "发布简报的频道和群组：/channels add|remove @名称",
+    "bot.admin.channels.usage": (
+        "用法：/channels 列出频道；/channels add @名称（或群组 ID）[HH:MM] [compact|full] [zh|en] "
+        "连接一个频道或群组；/channels remove @名称 断开。"
+    ),
+    "bot.admin.channels.none": "还没有连接任何频道或群组。用 /channels add @名称 连接一个。",
+    "bot.admin.channels.header": "发布简报的频道和群组：",
+    "bot.admin.channels.row": (
+        "{name} · {title} · 每天 {time}（{zone}）· {format} · {language} · {status} · "
+        "上次发布：{last}"
+    ),
+    "bot.admin.channels.never": "还没有",
+    "bot.admin.channels.active": "发布中",
+    "bot.admin.channels.paused": "已暂停：{reason}",
+    "bot.admin.channels.added": (
+        "已连接 {channel}（{title}）：每天 {time}（{zone}）发布当天的简报，"
+        "{format} 格式，语言 {language}。"
+    ),
+    "bot.admin.channels.not_found": (
+        "找不到 {channel}。请检查名称；私有频道或群组请用它的 ID（如 -1001234567890），"
+        "并先把机器人加进去。"
+    ),
+    "bot.admin.channels.not_admin": (
+        "机器人不是 {channel} 的管理员。请把机器人添加为管理员（允许发布消息），然后再试一次。"
+    ),
+    "bot.admin.channels.cannot_post": (
+        "机器人是 {channel} 的管理员，但没有发布消息的权限。"
+        "请在管理员设置里打开「发布消息」，然后再试一次。"
+    ),
+    "bot.admin.channels.private": "{channel} 是私聊，不是频道或群组。",
+    "bot.admin.channels.subscribed": (
+        "{channel} 已作为读者订阅（有人在那里发了 /start）。请先在那里发送 /stop，再连接。"
+    ),
+    "bot.admin.channels.unknown": "{channel} 没有连接。/channels 列出已连接的频道。",
+    "bot.admin.channels.confirm": "断开 {channel}？之后不再向它发布简报（已发布的消息保留）。",
+    "bot.admin.channels.remove": "🗑 断开",
+    "bot.admin.channels.keep": "✖ 保留",
+    "bot.admin.channels.removed": "已断开 {channel}，不再向它发布简报。",
+    "bot.admin.channels.kept": "没有断开任何频道。",
+    "bot.admin.channels.reason.kicked": "机器人被移出了频道",
+    "bot.admin.channels.reason.cannot_post": "机器人失去了发布消息的权限",
+    "bot.admin.channels.reason.refused": "Telegram 拒绝了发布（机器人不再是可以发布的管理员）",
+    "alert.channel_paused": (
+        "⚠️ 已暂停向 {channel} 发布简报：{reason}。把机器人重新设为可以发布消息的管理员后，"
+        "发送 /channels add {channel} 恢复。"
+    ),
 }
 
 ADMIN_EN: dict[str, str] = {
@@ -167,4 +213,59 @@ ADMIN_EN: dict[str, str] = {
     "bot.admin.digests.keep": "✖ Keep",
     "bot.admin.digests.removed": "The digest of {date} is removed (version {version} is kept).",
     "bot.admin.digests.kept": "Nothing was removed.",
+    "bot.cmd.channels": "Channels and groups the digest is posted to: /channels add|remove @name",
+    "bot.admin.channels.usage": (
+        "Usage: /channels lists them; /channels add @name (or a group's id) [HH:MM] "
+        "[compact|full] [zh|en] connects a channel or group; /channels remove @name "
+        "disconnects it."
+    ),
+    "bot.admin.channels.none": (
+        "No channel or group is connected. Connect one with /channels add @name."
+    ),
+    "bot.admin.channels.header": "Channels and groups the digest is posted to:",
+    "bot.admin.channels.row": (
+        "{name} · {title} · daily at {time} ({zone}) · {format} · {language} · {status} · "
+        "last post: {last}"
+    ),
+    "bot.admin.channels.never": "none yet",
+    "bot.admin.channels.active": "posting",
+    "bot.admin.channels.paused": "paused: {reason}",
+    "bot.admin.channels.added": (
+        "Connected {channel} ({title}): the day's digest is posted there daily at {time} "
+        "({zone}), {format} format, in {language}."
+    ),
+    "bot.admin.channels.not_found": (
+        "{channel} was not found. Check the name; for a private channel or group use its id "
+        "(like -1001234567890), and add the bot there first."
+    ),
+    "bot.admin.channels.not_admin": (
+        "The bot is not an administrator of {channel}. Add the bot as an administrator "
+        "allowed to post messages, then try again."
+    ),
+    "bot.admin.channels.cannot_post": (
+        "The bot is an administrator of {channel} but may not post messages. Turn on "
+        '"Post messages" in its administrator rights, then try again.'
+    ),
+    "bot.admin.channels.private": "{channel} is a private chat, not a channel or group.",
+    "bot.admin.channels.subscribed": (
+        "{channel} is subscribed as a reader (someone sent /start there). Send /stop there "
+        "first, then connect it."
+    ),
+    "bot.admin.channels.unknown": "{channel} is not connected. /channels lists the connected ones.",
+    "bot.admin.channels.confirm": (
+        "Disconnect {channel}? The digest is no longer posted there (what was posted stays)."
+    ),
+    "bot.admin.channels.remove": "🗑 Disconnect",
+    "bot.admin.channels.keep": "✖ Keep",
+    "bot.admin.channels.removed": "Disconnected {channel}: the digest is no longer posted there.",
+    "bot.admin.channels.kept": "Nothing was disconnected.",
+    "bot.admin.channels.reason.kicked": "the bot was removed from it",
+    "bot.admin.channels.reason.cannot_post": "the bot lost the right to post messages",
+    "bot.admin.channels.reason.refused": (
+        "Telegram refused the post (the bot is no longer an administrator that may post)"
+    ),
+    "alert.channel_paused": (
+        "⚠️ Posting the digest to {channel} is paused: {reason}. Make the bot an "
+        "administrator allowed to post again, then send /channels add {channel} to resume."
+    ),
 }

@@ -205,6 +205,22 @@ class Keys:
         what ``/broadcast status`` and ``/broadcast cancel`` act on."""
         return self._key("broadcasts")
 
+    # --- channels and groups the digest is posted to ---------------------------------
+    def channel(self, chat_id: int) -> str:
+        """hash: one connected channel or group: title, @username, posting time, zone,
+        format, language, status (active, paused), who connected it, the last post."""
+        return self._key("channel", int(chat_id))
+
+    def channels(self) -> str:
+        """sorted set: chat id -> when it was connected (epoch seconds): the list
+        ``/channels`` shows and the scheduler plans posts from."""
+        return self._key("channels")
+
+    def channel_planned(self, chat_id: int) -> str:
+        """string: the last digest date whose post to this channel was enqueued (``SET
+        ... GET`` swaps it, so each date is planned once whatever the ticks)."""
+        return self._key("channel", int(chat_id), "planned")
+
     # --- scheduling and digest sources -------------------------------------------------
     def waiting(self, date: str) -> str:
         """sorted set: chat id -> give-up instant (UTC epoch seconds) of readers whose push

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 from bot.callback_data import open_item
 from bot.digest.inline import Node, Span, Text, plain_text
-from bot.digest.model import Digest
+from bot.digest.model import Digest, Item
 from bot.i18n import t
 from bot.render.blocks import MAX_ENTITIES, MAX_UTF16, Block, Cost, blocks_html, message_cost
 from bot.render.message import Button, RenderedMessage
@@ -20,8 +21,19 @@ MAX_BUTTONS = 100
 MAX_LINKED_HEADLINES = MAX_ENTITIES - 2
 
 
-def render_compact(digest: Digest, lang: str = "zh") -> RenderedMessage:
-    """Title, date, intro, numbered linked headlines, and one button per item."""
+ItemButton = Callable[[str, Item], Button]
+
+
+def open_item_button(date: str, item: Item) -> Button:
+    """The item's number, opening it in the chat (a callback button)."""
+    return Button(str(item.number), callback_data=open_item(date, item.number))
+
+
+def render_compact(
+    digest: Digest, lang: str = "zh", item_button: ItemButton = open_item_button
+) -> RenderedMessage:
+    """Title, date, intro, numbered linked headlines, and one button per item
+    (``item_button`` makes it: a callback button, or a link where callbacks cannot work)."""
     head = header(digest, title_limit=TITLE_LIMIT)
     label = Block((Span("b", (Text(t(lang, "render.items")),)),))
     lines = _headline_lines(digest)
@@ -31,10 +43,7 @@ def render_compact(digest: Digest, lang: str = "zh") -> RenderedMessage:
         blocks = [*head, *_fit_intro(intro, [*head, label, *lines]), label, *lines]
     if not message_cost(blocks).fits():
         blocks = [*head, label, *_fit_lines(digest, [*head, label])]
-    buttons = [
-        Button(str(item.number), callback_data=open_item(digest.date, item.number))
-        for item in digest.items[:MAX_BUTTONS]
-    ]
+    buttons = [item_button(digest.date, item) for item in digest.items[:MAX_BUTTONS]]
     rows = tuple(
         tuple(buttons[i : i + BUTTONS_PER_ROW]) for i in range(0, len(buttons), BUTTONS_PER_ROW)
     )

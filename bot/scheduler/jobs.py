@@ -22,6 +22,7 @@ from bot.corrections.service import CorrectionService
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.senders.alerts import AdminAlerts
 from bot.runtime import Runtime
+from bot.scheduler.channels import ChannelPlanner
 from bot.scheduler.planner import Planner
 from bot.services.audit import AuditTrail
 from bot.settings import Settings
@@ -49,6 +50,7 @@ class Scheduling:
     poller: DigestPoller
     scheduler: AsyncIOScheduler
     session: aiohttp.ClientSession | None
+    channels: ChannelPlanner | None = None  # posts to connected channels, after the push
     _running: set[asyncio.Task[None]] = field(default_factory=set)
 
     @property
@@ -64,6 +66,8 @@ class Scheduling:
         """One planner round, if this process is the leader."""
         if await self.lease.acquire_or_renew():
             await self.planner.tick()
+            if self.channels is not None:
+                await self.channels.tick()
 
     async def poll(self) -> None:
         """One round over the digest sources, if this process is the leader."""
@@ -184,6 +188,14 @@ def build_scheduling(runtime: Runtime, bot: Bot) -> Scheduling:
             stores.admin_languages,
         ).found,
     )
-    return Scheduling(
-        settings, stores.lease, planner, poller, AsyncIOScheduler(timezone=UTC), session
+    channels = ChannelPlanner(
+        stores.channels,
+        stores.digests,
+        Outbox.of(stores),
+        cutoff=timedelta(hours=settings.push_cutoff_hours),
+        clock=runtime.clock,
     )
+    return Scheduling(
+        settings, stores.lease, planner, poller, AsyncIOScheduler(timezone=UTC), session,
+        channels,
+    )  # fmt: skip

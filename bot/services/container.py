@@ -15,6 +15,7 @@ from bot.runtime import Runtime
 from bot.services.admins import AdminProfiles
 from bot.services.audit import AuditTrail
 from bot.services.broadcasts import BroadcastService
+from bot.services.channels import ChannelAdmin
 from bot.services.digests_admin import DigestAdmin
 from bot.services.push_now import PushNowService
 from bot.services.reading import ReadingService
@@ -39,3 +40,4 @@ class BotServices:
     admins: AdminProfiles  # the admin's language, remembered for their alerts
     corrections: CorrectionService
     digests: DigestAdmin
+    channels: ChannelAdmin  # the channels and groups the digest is posted to

@@ -13,6 +13,7 @@ from bot.store.admin_languages import AdminLanguages
 from bot.store.alert_claims import AlertClaims
 from bot.store.audit import AuditLog
 from bot.store.broadcasts import BroadcastStore
+from bot.store.channels import ChannelStore
 from bot.store.clock import Clock, utc_now
 from bot.store.confirmations import Confirmations
 from bot.store.connection import RedisConnection
@@ -55,6 +56,7 @@ class Stores:
     confirmations: Confirmations
     admin_languages: AdminLanguages
     removals: DigestRemovals
+    channels: ChannelStore
 
     @classmethod
     def build(
@@ -103,4 +105,5 @@ class Stores:
             confirmations=Confirmations(client, keys),
             admin_languages=AdminLanguages(client, keys, subscribers),
             removals=DigestRemovals(client, keys, clock),
+            channels=ChannelStore(client, keys, clock),
         )

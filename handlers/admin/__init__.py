@@ -10,7 +10,17 @@ admins' own command menus and ``/help``.
 
 from __future__ import annotations
 
-from handlers.admin import audit, broadcast, corrections, digests, preview, push, stats, whoami
+from handlers.admin import (
+    audit,
+    broadcast,
+    channels,
+    corrections,
+    digests,
+    preview,
+    push,
+    stats,
+    whoami,
+)
 from handlers.declarations import merged
 
 AREA = merged(
@@ -20,6 +30,7 @@ AREA = merged(
     corrections.AREA,
     stats.AREA,
     digests.AREA,
+    channels.AREA,
     audit.AREA,
     whoami.AREA,
 )

@@ -119,6 +119,11 @@ class Deliverer:
         self._admissions: Coalescer[SlotAsk, Admission] = Coalescer(self._admit_batch)
         self.records: Coalescer[Sent, LedgerEntry] = Coalescer(ledger.record_many)
 
+    @property
+    def alerts(self) -> AdminAlerts:
+        """The admins' alerts (once per problem), for a kind with its own to raise."""
+        return self._alerts
+
     async def drain(self) -> None:
         """Wait for the batched Redis calls still in flight (on shutdown)."""
         for coalescer in (self.claims, self.readers, self._admissions, self.records):

@@ -4,7 +4,7 @@
 | --------- | ---------------------------------------------- | ------------------------------ |
 | FLOOD     | 429 ``RetryAfter``                             | pauses everyone, then retries  |
 | GONE      | 403 (blocked, deactivated, kicked), 400 chat   | marks the subscriber blocked   |
-|           | not found                                      | and stops sending to it        |
+|           | not found, 400 no right to post there          | and stops sending to it        |
 | MIGRATED  | 400 with ``migrate_to_chat_id``                | moves the subscriber, retries  |
 | TRANSIENT | 5xx, timeouts, connection errors, anything     | retries with backoff + jitter  |
 |           | unforeseen                                     | for the retry budget           |
@@ -32,7 +32,12 @@ from telegram.error import (
 )
 from telegram.warnings import PTBDeprecationWarning
 
-_GONE_PHRASES = ("chat not found", "user not found", "peer_id_invalid", "bot was kicked")
+# A channel where the bot lost the right to post answers 400 (not 403) and stays so until
+# an admin of the channel acts: as gone as a kicked bot.
+_GONE_PHRASES = (
+    "chat not found", "user not found", "peer_id_invalid", "bot was kicked",
+    "need administrator rights", "not enough rights to send",
+)  # fmt: skip
 
 
 class ErrorKind(enum.Enum):
