@@ -484,6 +484,7 @@ def t(lang: str, key: str, **params: object) -> str:
     return template.format(**cut)
 
 
-def plural(count: int, noun: str) -> str:
-    """An English count for operators' output: ``1 subscriber``, ``2 subscribers``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+def plural(count: int, noun: str, many: str | None = None) -> str:
+    """An English count for operators' output: ``1 subscriber``, ``2 subscribers``
+    (``many`` for a plural that is not ``noun`` + s: ``2 deliveries``)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {many or noun + 's'}"

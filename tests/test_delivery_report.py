@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.delivery.queue.report import progress_line, redraw, summary
+from bot.i18n import plural
 from bot.store.progress import BatchProgress
 
 
@@ -26,6 +27,19 @@ def test_the_summary_names_every_outcome() -> None:
         "push manual-x: 12 tasks, 9 sent, 1 failed (dead-lettered), 1 blocked, "
         "1 skipped, in 4.0s (3.0/s)"
     )
+
+
+def test_the_summary_of_one_task_says_task() -> None:
+    done = BatchProgress("manual-y", enqueued=1, sent=1)
+    assert summary(done, 1.0).startswith("push manual-y: 1 task, 1 sent, ")
+
+
+def test_plural_counts_regular_and_irregular_nouns() -> None:
+    assert [plural(1, "key"), plural(0, "key"), plural(2, "delivery", "deliveries")] == [
+        "1 key",
+        "0 keys",
+        "2 deliveries",
+    ]
 
 
 def terminal(writes: list[str]) -> str:

@@ -113,7 +113,7 @@ async def test_a_key_under_both_names_is_left_alone_and_reported(
     status, out, err = await migrate(redis_env, keys, tmp_path)
 
     assert status == 1
-    assert "renamed 1 keys" in out
+    assert "renamed 1 key from" in out
     assert "1 old keys were left as they are because the new name exists too" in err
     assert f"{old_name(keys, keys.subscriber(7))}  (new: {keys.subscriber(7)})" in err
     assert await redis.hgetall(keys.subscriber(7)) == {"status": "active", "tz": "UTC"}

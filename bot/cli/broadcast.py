@@ -18,6 +18,7 @@ from pathlib import Path
 from bot.cli.process import run_with_runtime
 from bot.cli.watch import send_and_watch
 from bot.delivery.queue.outbox import Outbox
+from bot.i18n import plural
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.services.audit import AuditTrail, cli_actor
@@ -75,7 +76,7 @@ async def broadcast(runtime: Runtime, args: argparse.Namespace) -> int:
         print(f"briefbot: {refused.message}", file=sys.stderr)
         return 1
     print(preview.plain)
-    print(f"\n-> {preview.audience} readers", file=sys.stderr)
+    print(f"\n-> {plural(preview.audience, 'reader')}", file=sys.stderr)
     if not args.yes:
         print("not sent: run again with --yes to send it", file=sys.stderr)
         return 0
@@ -84,7 +85,7 @@ async def broadcast(runtime: Runtime, args: argparse.Namespace) -> int:
     )
     count = await service.send(who, draft.broadcast_id, lang=CLI_LANGUAGE)
     batch = broadcast_batch(draft.broadcast_id)
-    print(f"enqueued broadcast {draft.broadcast_id} for {count} readers", file=sys.stderr)
+    print(f"enqueued broadcast {draft.broadcast_id} for {plural(count, 'reader')}", file=sys.stderr)
     if not args.wait or count == 0:
         return 0
     return await send_and_watch(runtime, Outbox.of(runtime.stores), batch)

@@ -24,6 +24,7 @@ from bot.delivery.queue.outbox import Outbox
 from bot.digest.errors import DigestError
 from bot.digest.model import Digest
 from bot.digest.parser import load_digest
+from bot.i18n import plural
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.services.audit import AuditTrail, cli_actor
@@ -77,7 +78,7 @@ async def correct(runtime: Runtime, args: argparse.Namespace) -> int:
         print("run again with --yes to apply it")
         return 0
     applied = await service.apply(after, cli_actor(), notify=args.notify)
-    print(f"enqueued edits for {applied.enqueued} readers (batch {applied.batch_id})")
+    print(f"enqueued edits for {plural(applied.enqueued, 'reader')} (batch {applied.batch_id})")
     if not args.wait or applied.enqueued == 0:
         return 0
     return await send_and_watch(runtime, Outbox.of(runtime.stores), applied.batch_id)
@@ -111,7 +112,9 @@ def _print_preview(preview: Preview) -> None:
     else:
         print(f"{preview.date}: the stored version is already this one")
     count = preview.count
-    print(f"{count.messages} delivered messages to edit ({count.chats} readers)")
+    print(
+        f"{plural(count.messages, 'delivered message')} to edit ({plural(count.chats, 'reader')})"
+    )
     if count.in_flight:
         print(f"{count.in_flight} readers are being pushed right now; they are edited after")
     if count.unmatched:

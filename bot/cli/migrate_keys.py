@@ -13,6 +13,7 @@ import argparse
 import sys
 
 from bot.cli.process import run_with_runtime
+from bot.i18n import plural
 from bot.runtime import Runtime
 from bot.store.connection import is_cluster
 from bot.store.key_migration import MigrationRefused, migrate_keys
@@ -39,7 +40,7 @@ async def migrate(runtime: Runtime) -> int:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
     print(
-        f"renamed {report.renamed} keys from {keys.prefix}:... to {keys.tag}:... "
+        f"renamed {plural(report.renamed, 'key')} from {keys.prefix}:... to {keys.tag}:... "
         f"on {connection.url_description}"
     )
     if not report.conflicts:

@@ -21,6 +21,7 @@ from bot.cli.process import run_with_runtime
 from bot.cli.watch import send_and_watch
 from bot.delivery.kinds.push import enqueue_push_for_active
 from bot.delivery.queue.outbox import Outbox
+from bot.i18n import plural
 from bot.logs import configure_logging
 from bot.runtime import Runtime
 from bot.sources.folder import store_folder
@@ -57,7 +58,10 @@ async def push(runtime: Runtime, args: argparse.Namespace) -> int:
     push_id = f"manual-{date}-{uuid.uuid4().hex[:8]}"
     due_by = None if args.now else datetime.now(UTC)
     count = await enqueue_push_for_active(outbox, runtime.stores, date, push_id, due_by)
-    print(f"enqueued {count} deliveries of {date} (push {push_id})", file=sys.stderr)
+    print(
+        f"enqueued {plural(count, 'delivery', 'deliveries')} of {date} (push {push_id})",
+        file=sys.stderr,
+    )
     if not args.wait or count == 0:
         return 0
     return await send_and_watch(runtime, outbox, push_id)

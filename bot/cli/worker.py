@@ -14,6 +14,7 @@ import sys
 
 from bot.cli.process import run_with_runtime, stop_signals
 from bot.delivery.senders.startup import own_senders
+from bot.i18n import plural
 from bot.logs import configure_logging
 from bot.ops.server import serving_ops
 from bot.runtime import Runtime
@@ -40,5 +41,5 @@ async def work(runtime: Runtime) -> int:
         async with serving_ops(runtime, "worker"), own_senders(runtime) as pool:
             print(f"worker {pool.name} sending; stop with SIGTERM or Ctrl-C", file=sys.stderr)
             await stop.wait()
-    print(f"worker {pool.name} stopped after {pool.delivered} tasks", file=sys.stderr)
+    print(f"worker {pool.name} stopped after {plural(pool.delivered, 'task')}", file=sys.stderr)
     return 0

@@ -33,7 +33,8 @@ def summary(progress: BatchProgress, seconds: float) -> str:
     """The closing line of ``briefbot push --wait``."""
     rate = progress.handled / seconds if seconds > 0 else 0.0
     return (
-        f"push {progress.batch_id}: {progress.enqueued} tasks, {progress.sent} sent, "
+        f"push {progress.batch_id}: {progress.enqueued} task{'s' * (progress.enqueued != 1)}, "
+        f"{progress.sent} sent, "
         f"{progress.failed} failed (dead-lettered), {progress.blocked} blocked, "
         f"{progress.skipped} skipped, in {seconds:.1f}s ({rate:.1f}/s)"
     )
