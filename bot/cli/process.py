@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import os
 import signal
 import sys
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from typing import Final
 
 from bot.digest.categories import CategoryRulesError
 from bot.runtime import Runtime, running
@@ -29,6 +31,12 @@ NO_TOKEN = (
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 # The exit status of a process whose shutdown outran SHUTDOWN_TIMEOUT_SECONDS.
 OVERDUE_STATUS = 3
+# Net allocations between two collections of the youngest generation in a process that
+# sends (Python's default is 700). A delivery allocates a few dozen short-lived objects,
+# so at the default the collector ran every ten or so deliveries and, with the passes of
+# the older generations it sets off, took about 0.08 ms of each (a 10,000-reader push
+# against the stub, timed with ``gc.callbacks``): a seventh of a delivery's CPU.
+YOUNG_COLLECTION_THRESHOLD: Final = 20_000
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +67,7 @@ def run_with_runtime(main: Main, *, sends: bool = False) -> int:
         print(rejected, file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_with_runtime(settings, main))
+        return asyncio.run(_with_runtime(settings, main, sends=sends))
     except (StoreUnavailable, EmbeddedRedisError) as error:
         print(f"briefbot: {error}", file=sys.stderr)
         return 1
@@ -68,9 +76,22 @@ def run_with_runtime(main: Main, *, sends: bool = False) -> int:
         return 2
 
 
-async def _with_runtime(settings: Settings, main: Main) -> int:
+async def _with_runtime(settings: Settings, main: Main, *, sends: bool = False) -> int:
     async with running(settings) as runtime:
+        if sends:
+            tune_garbage_collector()
         return await main(runtime)
+
+
+def tune_garbage_collector() -> None:
+    """Make the cyclic garbage collector cheap in a process that sends, once start-up is
+    done: what is loaded by then (modules, settings, the runtime: most of the process's
+    objects) is frozen out of every later collection, and the youngest generation is
+    collected less often. Cycles are still collected, a few thousand objects later."""
+    gc.collect()
+    gc.freeze()
+    young, middle, oldest = gc.get_threshold()
+    gc.set_threshold(max(YOUNG_COLLECTION_THRESHOLD, young), middle, oldest)
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ import sys
 from telegram import Update
 
 from bot.app import build_application, polling
-from bot.cli.process import settings_or_status, stop_signals
+from bot.cli.process import settings_or_status, stop_signals, tune_garbage_collector
 from bot.context import BotApplication
 from bot.delivery.senders.startup import sender_hooks
 from bot.digest.categories import CategoryRulesError
@@ -65,12 +65,14 @@ async def _polling(settings: Settings) -> None:
     with stop_signals(stop, settings.shutdown_timeout_seconds):
         application = build_bot_process(settings)
         async with polling(application, allowed_updates=Update.ALL_TYPES):
+            tune_garbage_collector()
             await stop.wait()
 
 
 async def _webhook(settings: Settings) -> None:
     stop = asyncio.Event()
     with stop_signals(stop, settings.shutdown_timeout_seconds):
+        tune_garbage_collector()  # before the runtime opens: less is frozen, as cheap later
         await serve_webhook(build_bot_process(settings), settings, stop)
 
 
