@@ -39,9 +39,9 @@ async def test_an_admin_connects_lists_and_removes_a_channel(
     assert (await admin.ask("/channels")).text.startswith("No channel or group is connected.")
     gone = (await admin.ask("/channels remove @ai_daily")).text
     assert gone == "@ai_daily is not connected. /channels lists the connected ones."
-    actions = [(e.action, e.outcome) for e in await audit_of(runner, 3)]
-    assert actions == [("channels.remove", "done"), ("channels.remove", "asked"),
-                       ("channels.add", "done")]  # fmt: skip
+    actions = [(e.action, e.outcome) for e in await audit_of(runner, 4)]
+    assert actions == [("channels.remove", "refused"), ("channels.remove", "done"),
+                       ("channels.remove", "asked"), ("channels.add", "done")]  # fmt: skip
 
 
 async def test_each_reason_a_channel_cannot_be_connected_is_said_exactly(

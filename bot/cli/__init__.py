@@ -21,6 +21,7 @@ SUBCOMMANDS: tuple[str, ...] = (
     "stats",
     "correct",
     "digests",
+    "channels",
     "worker",
     "deadletters",
     "sandbox",

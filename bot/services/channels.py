@@ -156,7 +156,7 @@ class ChannelAdmin:
 
     async def offer_remove(self, who: str, ref: str, *, lang: str) -> tuple[str, Channel]:
         """The confirmation token of removing ``ref``, and the channel."""
-        channel = await self.find(ref, lang=lang)
+        channel = await self._connected(who, ref, lang)
         # A pending action names its target in ``date``: here the channel's chat id.
         token = await self._stores.confirmations.offer(Pending(ACTION, str(channel.chat_id), who))
         await self._audit.record(who, "channels.remove", "asked", chat=channel.chat_id,
@@ -174,7 +174,7 @@ class ChannelAdmin:
 
     async def remove(self, who: str, ref: str, *, lang: str) -> Channel:
         """Disconnect ``ref`` now: no more posts (what was posted stays)."""
-        channel = await self.find(ref, lang=lang)
+        channel = await self._connected(who, ref, lang)
         removed = await self._stores.channels.remove(channel.chat_id)
         if removed is None:  # removed by someone else in between
             raise Refused(lang, "admin.channels.unknown", channel=ref)
@@ -202,6 +202,15 @@ class ChannelAdmin:
     async def admin_language(self, admin_id: int) -> str:
         """The language an admin's alerts are written in."""
         return normalize_language(await self._stores.admin_languages.of(admin_id))
+
+    async def _connected(self, who: str, ref: str, lang: str) -> Channel:
+        """``find``, with a refusal audited."""
+        try:
+            return await self.find(ref, lang=lang)
+        except Refused:
+            await self._audit.record(who, "channels.remove", "refused", channel=ref,
+                                     reason="not connected")  # fmt: skip
+            raise
 
     async def _refused(self, who: str, ref: str, reason: str) -> None:
         await self._audit.record(who, "channels.add", "refused", channel=ref, reason=reason)
