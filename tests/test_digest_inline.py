@@ -27,6 +27,10 @@ from bot.digest.inline import Span, Text, links, parse_inline, plain_text
             (Span("a", (Text("a [b] c"),), href="https://q.example"),),
         ),
         ("run `a*b` now", (Text("run "), Span("code", (Text("a*b"),)), Text(" now"))),
+        ("a ~~b~~ c", (Text("a "), Span("s", (Text("b"),)), Text(" c"))),
+        ("a __b__ c", (Text("a "), Span("b", (Text("b"),)), Text(" c"))),
+        ("__粗体__。", (Span("b", (Text("粗体"),)), Text("。"))),
+        ("snake__case__name", (Text("snake__case__name"),)),  # inside a word: text
     ],
 )
 def test_formatting_is_recognised(source: str, nodes: tuple[object, ...]) -> None:

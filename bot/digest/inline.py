@@ -1,5 +1,5 @@
-"""Inline Markdown of summaries and commentary: ``**bold**``, ``*italic*`` / ``_italic_``,
-``~~strike~~``, `` `code` `` and ``[text](url)``.
+"""Inline Markdown of summaries and commentary: ``**bold**`` / ``__bold__``, ``*italic*`` /
+``_italic_``, ``~~strike~~``, `` `code` `` and ``[text](url)``.
 
 Parsed into a small tree that the renderer turns into Telegram HTML and the parser checks
 (link schemes). Anything that is not one of these constructs is literal text; a backslash
@@ -117,7 +117,9 @@ class _Parser:
         self.s = source
         self.brackets = _partners(source)
         self.parentheses = _url_partners(source)
-        self.last_closer = {marker: self._last_closer(marker) for marker in ("**", "~~", "*", "_")}
+        self.last_closer = {
+            marker: self._last_closer(marker) for marker in ("**", "__", "~~", "*", "_")
+        }
         self.memo: dict[_Scan, array[int]] = {}
 
     def closer(self, i: int, scan: _Scan) -> int:
@@ -196,8 +198,12 @@ class _Parser:
             return self._span("b", "**", i, scan)
         if s.startswith("~~", i, end):
             return self._span("s", "~~", i, scan)
-        if char == "_" and i > 0 and s[i - 1].isalnum():
-            return None  # snake_case and URLs: an underscore inside a word is text
+        if char == "_" and i > 0 and (s[i - 1].isalnum() or s[i - 1] == "_"):
+            # snake_case, snake__case and URLs: an underscore inside a word is text (and
+            # so is the second of a pair that opened nothing).
+            return None
+        if s.startswith("__", i, end):
+            return self._span("b", "__", i, scan)
         if char in "*_" and following and not following.isspace() and following != char:
             return self._span("i", char, i, scan)
         return None
@@ -226,6 +232,9 @@ class _Parser:
         s = self.s
         if not s.startswith(closer, i, end):
             return False
+        if closer == "__":
+            # Not inside a word (``__init__.py`` closes, ``a__b`` does not).
+            return i + 2 >= len(s) or not s[i + 2].isalnum()
         if len(closer) == 2:
             return True
         # A single * or _ closes only after text (``a * b`` is not a span); an underscore
