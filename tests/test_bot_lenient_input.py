@@ -67,3 +67,15 @@ async def test_a_city_is_suggested_as_a_zone_to_tap(
     assert button_labels(several) == ["America/Kentucky/Louisville", "America/Louisville"]
     near_miss = await private_chat.ask("/tz Berln")
     assert button_labels(near_miss) == ["Europe/Berlin"]
+
+
+async def test_a_city_before_start_is_told_to_subscribe_first_like_a_zone(
+    english_chat: ChatDriver,
+) -> None:
+    # Not a button that could only answer "send /start first" once tapped.
+    need_start = (await english_chat.ask("/tz Europe/Berlin")).text
+    assert need_start.startswith("Please send /start")
+    for typed in ("/tz Berlin", "/tz UTC+5:30"):
+        answer = await english_chat.ask(typed)
+        assert answer.text == need_start, typed
+        assert button_labels(answer) == []

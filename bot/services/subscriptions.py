@@ -214,6 +214,7 @@ class SubscriptionService:
         lang = await self.language(reader)
         if not reading.suggestions:
             raise Refused(lang, "tz.invalid", text=text.strip())
+        await self._existing(reader)  # a zone to tap could only say "send /start first"
         return ZoneChoice(lang, text.strip(), reading.suggestions)
 
     async def pick_zone_name(self, reader: Reader, token: str) -> SettingsResult:
