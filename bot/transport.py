@@ -155,11 +155,14 @@ class AiohttpRequest(BaseRequest):
         pool = _seconds(pool_timeout, self._pool_timeout)
 
         body, headers = _encode(request_data)
-        try:
-            async with asyncio.timeout(pool):
-                await self._pool.acquire()
-        except TimeoutError as err:
-            raise TimedOut(_POOL_TIMEOUT_MESSAGE) from err
+        if self._pool.locked():  # only a wait for a connection needs a timer
+            try:
+                async with asyncio.timeout(pool):
+                    await self._pool.acquire()
+            except TimeoutError as err:
+                raise TimedOut(_POOL_TIMEOUT_MESSAGE) from err
+        else:
+            await self._pool.acquire()  # free: returns at once, no timer armed and cancelled
         try:
             return await self._send(session, method, url, body, headers, read, write, connect)
         finally:
