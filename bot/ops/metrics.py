@@ -13,6 +13,7 @@ process exposes its own; sum the counters across processes in PromQL.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Coroutine
 from datetime import date, datetime
@@ -84,9 +85,25 @@ _bot_api: dict[str, float] = {}
 _last_task: list[tuple[str, float]] = []
 
 
+@functools.cache
+def _tasks_of(kind: str, outcome: str) -> Counter:
+    return TASKS.labels(kind=kind, outcome=outcome)
+
+
+@functools.cache
+def _sent_of(kind: str) -> Counter:
+    return MESSAGES_SENT.labels(kind=kind)
+
+
+def message_sent(kind: str) -> None:
+    """A task of ``kind`` sent one message (a labelled child looked up once per kind: a
+    sender counts every delivery)."""
+    _sent_of(kind).inc()
+
+
 def task_finished(kind: str, outcome: str) -> None:
     """A delivery task got its final outcome in this process."""
-    TASKS.labels(kind=kind, outcome=outcome).inc()
+    _tasks_of(kind, outcome).inc()
     _last_task[:] = [(outcome, time.time())]
 
 

@@ -162,7 +162,7 @@ class Deliverer:
             message_id = await self.call_in(ready, lambda: self._send(chat_id, params))
         except Exception as error:  # every failure is classified; none may kill a sender
             return await self._failed(job, classify(error))
-        metrics.MESSAGES_SENT.labels(kind=job.task.kind).inc()
+        metrics.message_sent(job.task.kind)
         job.message_ids.append(message_id)
         job.failing_since, job.attempts = None, 0  # progress: a fresh budget for what follows
         if len(job.message_ids) < len(job.messages):
