@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from bot.cli.process import stop_signals
+from bot.cli.process import stop_signals, tune_garbage_collector
 from bot.logs import configure_logging
 
 
@@ -44,6 +44,9 @@ async def serve(host: str, port: int) -> None:
     stop = asyncio.Event()
     sandbox = Sandbox()
     await sandbox.start(host, port)
+    # It keeps every message it accepted: without this, each full collection walks them
+    # all, and it shares the machine with the bot it measures.
+    tune_garbage_collector()
     try:
         print(f"Bot API base URL:  {sandbox.bot_api_base_url}", flush=True)
         print(f"Control API:       {sandbox.control_url}   (see docs/sandbox.md)", flush=True)
