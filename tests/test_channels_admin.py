@@ -6,8 +6,11 @@ right to post pauses the channel and the admin is told once."""
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.delivery.kinds.channel import enqueue_channel_post
 from bot.delivery.queue.outbox import Outbox
+from bot.store.channels import ChannelStore
 from sandbox import SandboxControl
 from tests.fixtures.reader_bot import BotRunner, ChatDriver
 from tests.test_admin_broadcast import admin, audit_of, readers, runner
@@ -15,6 +18,17 @@ from tests.test_admin_broadcast import admin, audit_of, readers, runner
 __all__ = ["admin", "runner"]  # the fixtures this module uses
 
 DATE = "2025-07-21"  # the example digest in the bot's folder
+
+
+async def reason_becomes(channels: ChannelStore, chat_id: int, reason: str) -> None:
+    """Wait (at most 5 s) until the channel is paused for ``reason`` (the bot handles
+    updates concurrently: a command sent next may be answered first)."""
+    async with asyncio.timeout(5):
+        while True:
+            channel = await channels.get(chat_id)
+            if channel is not None and (channel.status, channel.reason) == ("paused", reason):
+                return
+            await asyncio.sleep(0.02)
 
 
 async def test_an_admin_connects_lists_and_removes_a_channel(
@@ -119,10 +133,12 @@ async def test_the_post_has_deep_links_and_losing_the_right_to_post_pauses_it(
         "messages. Make the bot an administrator allowed to post again, then send "
         "/channels add @ai_daily to resume."
     )
+    await reason_becomes(stores.channels, channel.chat_id, "cannot_post")
     listed = (await admin.ask("/channels")).text
     assert "· paused: the bot lost the right to post messages ·" in listed
     # Removed as well: the reason is brought up to date, the admin is not told twice.
     await sandbox_control.set_bot_status(channel.chat_id, "kicked")
+    await reason_becomes(stores.channels, channel.chat_id, "kicked")
     listed = (await admin.ask("/channels")).text
     assert "· paused: the bot was removed from it ·" in listed
     # Given its rights back, the admin resumes it by connecting it again.
