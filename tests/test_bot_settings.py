@@ -79,6 +79,15 @@ async def test_typed_settings_in_english(english_chat: ChatDriver) -> None:
     assert (await english_chat.ask("/help")).text.startswith("我每天把新闻简报推送给你")
 
 
+async def test_a_time_typed_with_a_chinese_keyboard_is_read(private_chat: ChatDriver) -> None:
+    # A Chinese input method types the full-width colon (and often full-width digits).
+    await private_chat.ask("/start")
+    for typed in ("07：30", "０７：３０"):
+        assert (await private_chat.ask(f"/time {typed}")).text == (
+            "推送时间已改为每天 07:30（Asia/Shanghai）。"
+        ), typed
+
+
 async def test_bad_settings_are_explained(
     private_chat: ChatDriver, english_chat: ChatDriver
 ) -> None:

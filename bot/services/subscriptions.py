@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import unicodedata
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
@@ -194,7 +195,9 @@ class SubscriptionService:
         """/time HH:MM."""
         if not text:
             raise Refused(await self.language(reader), "time.usage")
-        return await self._change(reader, text, push_time=text.strip())
+        # NFKC: a Chinese input method types a full-width colon (often full-width digits too).
+        typed = unicodedata.normalize("NFKC", text).strip()
+        return await self._change(reader, text, push_time=typed)
 
     async def pick_time(self, reader: Reader, minutes: int) -> SettingsResult:
         """A push-time button (minutes after midnight)."""
