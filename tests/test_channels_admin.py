@@ -119,9 +119,10 @@ async def test_the_post_has_deep_links_and_losing_the_right_to_post_pauses_it(
         "url": "https://t.me/briefbot_sandbox_bot?start=item_20250721_3",
     }
     # Following the link opens a private chat with the bot, which sends /start PAYLOAD.
-    [reader] = await readers(sandbox_control, 1)
-    opened = (await reader.ask("/start item_20250721_3")).text
-    assert opened.startswith("3. ")
+    # A member who never talked to the bot taps it.
+    chat = await sandbox_control.create_private_chat(first_name="Neo", language_code="en")
+    opened = await ChatDriver(sandbox_control, chat, chat.user_id).ask("/start item_20250721_3")
+    assert opened.text.startswith("3. "), opened.text
     assert "last post: 2025-07-21" in (await admin.ask("/channels")).text
 
     await sandbox_control.set_bot_status(channel.chat_id, "administrator", can_post_messages=False)

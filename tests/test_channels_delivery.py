@@ -186,3 +186,22 @@ async def test_the_command_line_adds_lists_and_removes(
     assert actions == [(True, "channels.remove", "refused"), (True, "channels.remove", "done"),
                        (True, "channels.add", "refused"),
                        (True, "channels.add", "done")]  # fmt: skip
+
+
+async def test_a_connected_group_that_became_a_supergroup_gets_its_post_there(
+    world: DeliveryWorld,
+) -> None:
+    group = await world.control.create_group("读书会")
+    admin = ChannelAdmin(world.stores, AuditTrail(world.stores.audit), time(8), "Asia/Shanghai")
+    request = AddRequest(str(group.chat_id), "07:45", "compact", "en")
+    await admin.add("cli:test", await world.bot(), request, lang="en")
+    new_id = await world.control.upgrade_group(group.chat_id)
+    await world.pool()
+    await enqueue_channel_post(world.outbox, world.digest.date, group.chat_id)
+    progress = await world.finished(channel_batch(world.digest.date))
+    assert progress.sent == 1
+    [post] = await world.control.bot_messages(new_id)
+    assert post.buttons[0][0]["url"].endswith("?start=item_20250721_1")
+    [moved] = await admin.list()
+    assert (moved.chat_id, moved.push_time, moved.language) == (new_id, "07:45", "en")
+    assert moved.last_date == world.digest.date

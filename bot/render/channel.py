@@ -5,8 +5,9 @@ A callback button in a channel is pressed by members the bot cannot answer priva
 a channel the press often comes from no chat the bot can write to, and an answer posted
 in the channel would reach every member), and a channel has no read state. So each item's
 button is a deep link, ``https://t.me/<bot>?start=item_YYYYMMDD_N``: it opens a private
-chat with the bot, whose ``/start`` shows that item (and offers to subscribe). The
-headlines in the text keep linking to the items' sources.
+chat with the bot, whose ``/start`` shows that item with its buttons (without
+subscribing anyone: a plain ``/start`` does that). The headlines in the text keep linking
+to the items' sources.
 """
 
 from __future__ import annotations

@@ -155,6 +155,34 @@ class ChannelStore:
         found = text_hash(fields)
         return Channel.from_hash(chat_id, found) if found else None
 
+    @translate_errors
+    async def migrate(self, old_id: int, new_id: int) -> Channel | None:
+        """Move a connected group to its new id (it became a supergroup); the channel at
+        its new id, or None when ``old_id`` is not connected (or moved already)."""
+        old_key, new_key = self._keys.channel(old_id), self._keys.channel(new_id)
+        index = self._keys.channels()
+
+        async def apply(pipe: Pipeline) -> Channel | None:
+            fields = text_hash(await pipe.hgetall(old_key))
+            score = await pipe.zscore(index, str(old_id))
+            planned = await pipe.get(self._keys.channel_planned(old_id))
+            start_multi(pipe)
+            if not fields:
+                return None
+            moved = dataclasses.replace(Channel.from_hash(old_id, fields), chat_id=new_id)
+            pipe.delete(old_key, self._keys.channel_planned(old_id))
+            pipe.zrem(index, str(old_id))
+            pipe.hset(new_key, mapping=moved.to_hash())
+            pipe.zadd(index, {str(new_id): score or moved.added_at})
+            if planned is not None:
+                pipe.set(self._keys.channel_planned(new_id), planned)
+            return moved
+
+        result: Channel | None = await self._client.transaction(
+            apply, old_key, value_from_callable=True
+        )
+        return result
+
     async def pause(self, chat_id: int, reason: str) -> tuple[Channel | None, bool]:
         """Stop posting to the channel (the bot lost its rights): (the channel, whether
         this call paused it; False when it was paused already or is not connected)."""

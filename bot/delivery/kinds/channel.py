@@ -99,6 +99,11 @@ class ChannelKind:
             if prepared is not None:
                 return prepared
         later = await engine.send_next(job, slot)
+        moved_to = _post(job).chat_id
+        if moved_to != task.chat_id:
+            # The group became a supergroup: the engine restarts the post at its new id,
+            # and the channel's record follows it there.
+            await engine.stores.channels.migrate(task.chat_id, moved_to)
         if isinstance(later, Finished) and later.outcome == "blocked":
             await lost_rights(engine, task.chat_id, "refused")
         if later is not None:
