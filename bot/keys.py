@@ -13,6 +13,7 @@ two different keys collide, so it is refused instead of silently accepted.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -30,6 +31,8 @@ class InvalidKeyPart(ValueError):
 
 
 def _part(value: str | int) -> str:
+    if type(value) is int:  # digits and a sign, never ambiguous: the senders' hot path
+        return str(value)
     text = str(value)
     # One precompiled search instead of a per-character loop: imports and reschedules
     # pack hundreds of thousands of keys.
@@ -38,6 +41,7 @@ def _part(value: str | int) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=64)  # a sender checks the same few dates per delivery
 def _date(value: str) -> str:
     if not _DATE.match(value):
         raise InvalidKeyPart(f"invalid digest date {value!r}, expected YYYY-MM-DD")
@@ -54,7 +58,7 @@ class Keys:
         if _BRACES.search(_part(self.prefix)):
             raise InvalidKeyPart(f"invalid key prefix {self.prefix!r}: no braces")
 
-    @property
+    @functools.cached_property
     def tag(self) -> str:
         """The hash tag every key starts with: the prefix in braces."""
         return f"{{{self.prefix}}}"
