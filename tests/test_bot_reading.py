@@ -165,3 +165,5 @@ async def test_dates_are_read_as_people_write_them(english_chat: ChatDriver) -> 
     assert today.text.startswith("2025.07.21 全球AI新闻速递\n")
     item = await english_chat.ask("/item 2 today")
     assert item.text.startswith("2. 鸿海")
+    # Full-width digits, as a Chinese input method types them.
+    assert (await english_chat.ask("/item ２")).text.startswith("2. 鸿海")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -390,8 +391,9 @@ def _counts(digest: Digest) -> tuple[CategoryCount, ...]:
 
 
 def _positive_int(text: str) -> int | None:
-    """``text`` as a positive item number (ASCII digits only), else None."""
-    text = text.strip().removeprefix("#")
+    """``text`` as a positive item number (ASCII digits after NFKC, so the full-width
+    digits of a Chinese input method count), else None."""
+    text = unicodedata.normalize("NFKC", text).strip().removeprefix("#")
     if not text.isascii() or not text.isdigit() or len(text) > 6:
         return None
     number = int(text)
