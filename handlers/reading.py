@@ -40,10 +40,10 @@ async def item(update: Update, context: BotContext, reader: Reader) -> None:
 async def on_date(update: Update, context: BotContext, reader: Reader) -> None:
     """/date YYYY-MM-DD [full]: the digest of that day."""
     args = context.args or []
-    full = len(args) > 1 and args[1].lower() in FULL_WORDS
-    result = await context.bot_data.services.reading.digest_on(
-        reader, args[0] if args else None, full=full
-    )
+    full = len(args) > 1 and args[-1].lower() in FULL_WORDS
+    # Every word is the date (``2025 年 7 月 21 日``), and all of it is quoted back if wrong.
+    typed = " ".join(args[:-1] if full else args) or None
+    result = await context.bot_data.services.reading.digest_on(reader, typed, full=full)
     await send(update, context, *digest_messages(result))
 
 

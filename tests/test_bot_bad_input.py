@@ -49,6 +49,10 @@ async def test_bad_input_in_english(english_chat: ChatDriver) -> None:
     assert (await english_chat.ask("/date 2025-02-30")).text == (
         "“2025-02-30” is not a date: month 2 of 2025 has 28 days."
     )
+    # The whole of what was typed is quoted back, not its first word.
+    assert (await english_chat.ask("/date July 21, 2025")).text.startswith(
+        "“July 21, 2025” is not a date."
+    )
     assert (await english_chat.ask("/nope")).text == (
         "I don't know the command /nope. /help lists them all."
     )

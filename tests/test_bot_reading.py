@@ -157,6 +157,8 @@ async def test_dates_are_read_as_people_write_them(english_chat: ChatDriver) -> 
         "7-21",
         "2025年7月21日",
         "２０２５-０７-２１",
+        "2025 年 7 月 21 日",  # spaces: every word is the date, not the first alone
+        "2025 - 7 - 21",
     )
     for typed in typed_forms:
         (digest,) = await english_chat.send(f"/date {typed}")
