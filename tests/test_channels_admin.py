@@ -144,5 +144,8 @@ async def test_the_post_has_deep_links_and_losing_the_right_to_post_pauses_it(
     assert "· paused: the bot was removed from it ·" in listed
     # Given its rights back, the admin resumes it by connecting it again.
     await sandbox_control.unblock(channel.chat_id)
-    assert (await admin.ask("/channels add @ai_daily")).text.startswith("Connected @ai_daily")
+    resumed = (await admin.ask("/channels add @ai_daily full")).text
+    assert resumed.startswith("Connected @ai_daily") and "full format" in resumed
+    again = (await admin.ask("/channels add @ai_daily 10:00")).text  # the format is kept
+    assert "daily at 10:00 (Asia/Shanghai), full format" in again
     assert "· posting ·" in (await admin.ask("/channels")).text

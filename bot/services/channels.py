@@ -37,8 +37,9 @@ class AddRequest:
     """What ``/channels add`` asked for: the chat (``@name`` or id) and its settings."""
 
     ref: str
+    # None: keep the channel's (when connected again), else the default.
     push_time: str | None = None
-    format: Format = "compact"
+    format: Format | None = None
     language: Language | None = None
 
 
@@ -54,7 +55,7 @@ def parse_add(args: Sequence[str]) -> AddRequest | None:
     if not args or parse_ref(args[0]) is None:
         return None
     push_time: str | None = None
-    fmt: Format = "compact"
+    fmt: Format | None = None
     language: Language | None = None
     for word in args[1:]:
         lowered = word.lower()
@@ -131,7 +132,7 @@ class ChannelAdmin:
             username=chat.username,
             push_time=request.push_time or (old.push_time if old else self._default_time),
             tz=old.tz if old else self._default_zone,
-            format=request.format,
+            format=request.format or (old.format if old else "compact"),
             language=request.language or (old.language if old else _language(lang)),
             added_by=who,
             added_at=old.added_at if old else self._stores.channels.now(),
