@@ -24,10 +24,11 @@ from dataclasses import dataclass
 
 from bot.delivery.senders.variants import filtered, note_of, render_variant
 from bot.digest.categories import CategoryRules
-from bot.digest.model import Digest
+from bot.digest.model import Digest, Item
 from bot.render.blocks import Block
 from bot.render.filter_note import with_note
 from bot.render.full import full_groups, full_message
+from bot.render.message import RenderedMessage
 from bot.render.split import pack
 from bot.store.ledger import Parts, Variant
 
@@ -100,13 +101,26 @@ def plan_edits(
     if variant.format == "full":
         return _plan_full(before, after, variant, rules, parts)
     was, now = render_variant(before, variant, rules), render_variant(after, variant, rules)
+    return plan_messages(
+        was, now, filtered(before, variant, rules).items, filtered(after, variant, rules).items
+    )
+
+
+def plan_messages(
+    was: Sequence[RenderedMessage],
+    now: Sequence[RenderedMessage],
+    old_items: Sequence[Item],
+    new_items: Sequence[Item],
+) -> Plan:
+    """Edit each message of ``was`` that ``now`` renders differently (the compact format:
+    one message); ``old_items`` / ``new_items`` are the items each shows."""
     edits = tuple(
         PlannedEdit(index, new.api_params())
         for index, (old, new) in enumerate(zip(was, now, strict=False))
         if old != new
     )
-    shown = {(i.number, i.title, i.url) for i in filtered(before, variant, rules).items} ^ {
-        (i.number, i.title, i.url) for i in filtered(after, variant, rules).items
+    shown = {(i.number, i.title, i.url) for i in old_items} ^ {
+        (i.number, i.title, i.url) for i in new_items
     }
     items = tuple(sorted({number for number, _, _ in shown})) if edits else ()
     return Plan(edits, None, items, len(was), max(0, len(now) - len(was)))

@@ -2,13 +2,14 @@
 version of its digest, at the same limits as sends (the global rate, the chat's pace).
 
 A step claims the chat in the correction's edit ledger (``bot.store.edits``), plans on
-the first step which of its messages show a changed part (``bot.corrections.plan``), then
-edits one message per step. "message is not modified" counts as done, "message to edit
-not found" (the reader deleted it) as gone, 403 marks the reader blocked as a push does.
-A chat whose push is still in flight is waited for; one whose push already rendered the
-corrected version needs nothing. After the last edit the chat's ledger entries are
-finished in one script call, so applying the correction again edits nothing; with
-``notify`` the reader then gets one short silent notice.
+the first step which of its messages show a changed part (``bot.corrections.plan``; a
+post in a connected channel: ``bot.corrections.channel_plan``), then edits one message
+per step. "message is not modified" counts as done, "message to edit not found" (the
+reader deleted it) as gone, 403 marks the reader blocked as a push does. A chat whose
+push is still in flight is waited for; one whose push already rendered the corrected
+version needs nothing. After the last edit the chat's ledger entries are finished in one
+script call, so applying the correction again edits nothing; with ``notify`` the reader
+then gets one short silent notice (a channel never does).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from telegram.error import BadRequest
 
 import bot.corrections.cache as cache
 import bot.ops.metrics as metrics
+from bot.corrections.channel_plan import plan_channel_edits, posted_channel
 from bot.corrections.plan import Plan
 from bot.delivery.kinds.claims import refused_claim
 from bot.delivery.limits.limiter import Slot, pace_seconds
@@ -31,6 +33,8 @@ from bot.delivery.queue.tasks import BadTask, chat_of, check_batch, text_of
 from bot.delivery.senders import bot_api
 from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
 from bot.delivery.senders.failures import classify
+from bot.delivery.senders.variants import reader_variant
+from bot.digest.model import Digest
 from bot.i18n import t
 from bot.keys import InvalidKeyPart, Keys
 from bot.store.ledger import LedgerEntry, Variant
@@ -189,11 +193,11 @@ class EditKind:
             return await engine.give_up(
                 job, f"digest version {missing[:12]} of {task.date} is gone"
             )
-        variant = delivery.variant or await self._current_variant(task.chat_id, engine)
-        if variant is None:
+        planned = await self._plan(task.chat_id, delivery, before, after, engine)
+        if planned is None:
             await self.release(job, engine)
-            return Finished("skipped")  # an old record of a reader who is gone since
-        plan = cache.plan(before, after, variant, engine.content.rules, delivery.parts)
+            return Finished("skipped")
+        plan, variant = planned
         if plan.messages != len(delivery.message_ids):
             logger.warning(
                 "chat %s: %d messages recorded for %s, %d expected; not edited",
@@ -206,7 +210,7 @@ class EditKind:
         messages = [
             {"message_id": delivery.message_ids[edit.index], **edit.params} for edit in plan.edits
         ]
-        if task.notify and plan.edits:
+        if task.notify and plan.edits and variant is not None:  # never a post in a channel
             items = ", ".join(str(number) for number in plan.items) or "—"
             text = t(variant.language, "correction.notice", date=task.date, items=items)
             messages.append({"text": text, "disable_notification": True})
@@ -215,13 +219,26 @@ class EditKind:
         job.messages, job.content_hash, job.variant = tuple(messages), task.to, variant
         return None
 
-    async def _current_variant(self, chat_id: int, engine: Deliverer) -> Variant | None:
-        """For records written before the ledger kept the variant: the reader's settings now."""
-        subscriber = await engine.readers.submit(chat_id)
-        if subscriber is None:
+    async def _plan(
+        self, chat_id: int, delivery: LedgerEntry, before: Digest, after: Digest, engine: Deliverer
+    ) -> tuple[Plan, Variant | None] | None:
+        """The delivery's plan and the reader's variant (None: a channel post); None when
+        it is left alone: a paused channel, an old record of a reader who is gone since."""
+        rules, parts = engine.content.rules, delivery.parts
+        channel = await posted_channel(engine.stores.channels, delivery)
+        if channel is not None:
+            if channel.status != "active":
+                return None
+            username = engine.bot.username
+            return plan_channel_edits(before, after, channel, username, rules, parts), None
+        if delivery.variant is not None:
+            variant: Variant | None = delivery.variant
+        else:  # written before the ledger kept the variant: the reader's settings now
+            subscriber = await engine.readers.submit(chat_id)
+            variant = None if subscriber is None else reader_variant(subscriber)
+        if variant is None:
             return None
-        categories = tuple(sorted(subscriber.categories))
-        return Variant(subscriber.format, subscriber.language, categories, subscriber.keywords)
+        return cache.plan(before, after, variant, rules, parts), variant
 
     async def release(self, job: Job, engine: Deliverer) -> None:
         """Give the edit claim back."""

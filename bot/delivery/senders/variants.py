@@ -95,6 +95,13 @@ class ContentCache:
         return content if content.messages else None
 
 
+def reader_variant(subscriber: Subscriber) -> Variant:
+    """What a reader's messages are rendered as now: their format, language, categories
+    and keyword filter."""
+    categories = tuple(sorted(subscriber.categories))
+    return Variant(subscriber.format, subscriber.language, categories, subscriber.keywords)
+
+
 def _render(
     digest: Digest,
     subscriber: Subscriber,
