@@ -16,6 +16,7 @@ from tests.fixtures.corrections import item, long_digest, service, with_item
 from tests.fixtures.delivery import DeliveryWorld
 
 NEW_TITLE = "更正：京东与美团的竞争延伸到具身智能"
+ADMIN = 515151
 LINK = "https://t.me/briefbot_sandbox_bot?start=item_20250721_"
 
 
@@ -77,3 +78,25 @@ async def test_a_headline_correction_edits_the_channel_posts_in_place(
     for chat in channels.values():
         messages = await world.control.bot_messages(chat)
         assert sum(len(m.history) for m in messages) <= 1
+
+
+async def test_a_channel_that_removed_the_bot_is_paused_by_the_correction(
+    world: DeliveryWorld,
+) -> None:
+    await world.control.create_private_chat(user_id=ADMIN, language_code="en")
+    kicked = await world.control.create_channel("Kicked", username="kicked_chan")
+    admin = ChannelAdmin(world.stores, AuditTrail(world.stores.audit), time(8), "Asia/Shanghai")
+    await admin.add("cli:test", await world.bot(), AddRequest("@kicked_chan"), lang="en")
+    await world.pool(admin_ids=frozenset({ADMIN}))
+    await enqueue_channel_post(world.outbox, world.digest.date, kicked.chat_id)
+    await world.finished(channel_batch(world.digest.date))
+    await world.control.set_bot_status(kicked.chat_id, "kicked")
+
+    corrections = service(world, settle_seconds=0)
+    applied = await corrections.apply(with_item(world.digest, 1, title=NEW_TITLE), "cli:test")
+    progress = await world.finished(applied.batch_id)
+    assert (progress.blocked, progress.failed) == (1, 0)
+    paused = await world.stores.channels.get(kicked.chat_id)
+    assert paused is not None and (paused.status, paused.reason) == ("paused", "refused")
+    [alert] = await world.bot_texts(ADMIN)
+    assert "@kicked_chan" in alert

@@ -5,11 +5,12 @@ A step claims the chat in the correction's edit ledger (``bot.store.edits``), pl
 the first step which of its messages show a changed part (``bot.corrections.plan``; a
 post in a connected channel: ``bot.corrections.channel_plan``), then edits one message
 per step. "message is not modified" counts as done, "message to edit not found" (the
-reader deleted it) as gone, 403 marks the reader blocked as a push does. A chat whose
-push is still in flight is waited for; one whose push already rendered the corrected
-version needs nothing. After the last edit the chat's ledger entries are finished in one
-script call, so applying the correction again edits nothing; with ``notify`` the reader
-then gets one short silent notice (a channel never does).
+reader deleted it) as gone, 403 marks the reader blocked as a push does (a channel is
+paused, as its post would be). A chat whose push is still in flight is waited for; one
+whose push already rendered the corrected version needs nothing. After the last edit the
+chat's ledger entries are finished in one script call, so applying the correction again
+edits nothing; with ``notify`` the reader then gets one short silent notice (a channel
+never does).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import bot.corrections.cache as cache
 import bot.ops.metrics as metrics
 from bot.corrections.channel_plan import plan_channel_edits, posted_channel
 from bot.corrections.plan import Plan
+from bot.delivery.kinds.channel import lost_rights
 from bot.delivery.kinds.claims import refused_claim
 from bot.delivery.limits.limiter import Slot, pace_seconds
 from bot.delivery.queue.held import Job
@@ -88,6 +90,7 @@ class _Progress:
     plan: Plan
     applies: bool = True  # False: the record does not match its version; nothing edited
     edited: int = 0  # messages really changed (not "not modified", not gone)
+    channel: bool = False  # a post in a connected channel
 
 
 class EditKind:
@@ -132,6 +135,9 @@ class EditKind:
             params = job.messages[len(job.message_ids)]
             outcome = await self._call(job, task, engine, params, slot)
             if outcome is not None:
+                refused = isinstance(outcome, Finished) and outcome.outcome == "blocked"
+                if refused and self._progress[job].channel:
+                    await lost_rights(engine, task.chat_id, "refused")  # as its post would
                 return outcome
             if len(job.message_ids) < len(job.messages):
                 return Later(pace_seconds(task.chat_id))
@@ -215,7 +221,7 @@ class EditKind:
             text = t(variant.language, "correction.notice", date=task.date, items=items)
             messages.append({"text": text, "disable_notification": True})
         shown = delivery if not applies else replace(delivery, variant=variant)
-        self._progress[job] = _Progress(shown, plan, applies)
+        self._progress[job] = _Progress(shown, plan, applies, channel=variant is None)
         job.messages, job.content_hash, job.variant = tuple(messages), task.to, variant
         return None
 
