@@ -23,7 +23,6 @@ from bot.keys import Keys
 from bot.store.errors import translate_errors
 from bot.store.lua import load_script
 from bot.store.progress import KEEP_SECONDS, Outcome
-from bot.store.redis_types import HashFields
 
 GROUP: Final = "senders"
 
@@ -51,6 +50,7 @@ class OutboxStream:
         self._keys = keys
         self._stream = keys.outbox()
         self._ack = load_script(client, "ack")
+        self._add = load_script(client, "add_entries")
         self._hand_back = load_script(client, "hand_back")
 
     @translate_errors
@@ -65,11 +65,16 @@ class OutboxStream:
 
     @translate_errors
     async def add(self, entries: Sequence[dict[str, str]]) -> None:
-        """Append entries (their fields), in one pipeline."""
-        async with self._client.pipeline(transaction=False) as pipe:
-            for fields in entries:
-                pipe.xadd(self._stream, cast(HashFields, fields))
-            await pipe.execute()
+        """Append entries (their fields), in one script call (a pipeline of XADDs cost the
+        producer more than the whole rest of enqueueing a push)."""
+        if not entries:
+            return
+        args: list[str | int] = []
+        for fields in entries:
+            args.append(len(fields))
+            for name, value in fields.items():
+                args += (name, value)
+        await self._add(keys=[self._stream], args=args)
 
     @translate_errors
     async def read(self, consumer: str, count: int, block_ms: int) -> list[Entry]:

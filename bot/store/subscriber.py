@@ -29,6 +29,8 @@ MAX_KEYWORD_LENGTH = 40
 # Telegram chat ids: users are positive, groups negative, channels -100...; all 64-bit.
 _CHAT_ID_LIMIT = 2**63
 _HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+DEFAULT_TZ = "UTC"  # what a record without these fields reads as
+DEFAULT_TIME = "08:00"
 
 
 @dataclass(frozen=True)
@@ -88,14 +90,13 @@ class Subscriber:
     @classmethod
     def from_hash(cls, chat_id: int, fields: Mapping[str, str]) -> Subscriber:
         """Rebuild from ``to_hash`` output (unknown values fall back to safe defaults)."""
-        status = fields.get("status", "active")
         fmt = fields.get("format", "compact")
         language = fields.get("language", "zh")
         return cls(
             chat_id=chat_id,
-            status=status if status in STATUSES else "active",
-            tz=fields.get("tz", "UTC"),
-            push_time=fields.get("time", "08:00"),
+            status=stored_status(fields.get("status")),
+            tz=fields.get("tz", DEFAULT_TZ),
+            push_time=fields.get("time", DEFAULT_TIME),
             format=fmt if fmt in FORMATS else "compact",
             categories=_stored_list(fields.get("categories", "[]")),
             language=language if language in LANGUAGES else "zh",
@@ -120,6 +121,45 @@ class Subscriber:
         }
 
 
+@dataclass(frozen=True)
+class PushTime:
+    """What a push's audience needs of a record: the status and the local push time."""
+
+    chat_id: int
+    status: Status
+    tz: str
+    push_time: str
+
+    @classmethod
+    def from_fields(cls, chat_id: int, status: str | None, tz: str | None,
+                    push_time: str | None) -> PushTime:  # fmt: skip
+        """Stored values (None when missing) read as ``Subscriber.from_hash`` reads them."""
+        return cls(
+            chat_id,
+            stored_status(status),
+            DEFAULT_TZ if tz is None else tz,
+            DEFAULT_TIME if push_time is None else push_time,
+        )
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The reader's time zone."""
+        return ZoneInfo(self.tz)
+
+    @property
+    def clock(self) -> time:
+        """The local push time."""
+        return parse_push_time(self.push_time)
+
+
+def stored_status(value: str | None) -> Status:
+    """A stored status; a missing or unknown one reads as active."""
+    return value if value in STATUSES else "active"
+
+
+# Tuples are immutable, so readers with the same stored list share one: a push reads the
+# records of every reader, and most store the same few lists ("[]" above all).
+@lru_cache(maxsize=1024)
 def _stored_list(text: str) -> tuple[str, ...]:
     """A stored JSON list of names; a damaged value reads as empty ("every category",
     "no filter") rather than making the record unreadable."""

@@ -31,6 +31,7 @@ from bot.store.subscriber import (
     STATUSES,
     Format,
     Language,
+    PushTime,
     Status,
     Subscriber,
     validate_categories,
@@ -83,6 +84,7 @@ class SubscriberStore:
         self._clock = clock
         self._put = load_script(client, "put_subscribers")
         self._get_many = load_script(client, "get_subscribers")
+        self._get_fields = load_script(client, "get_fields")
 
     @property
     def defaults(self) -> SubscriberDefaults:
@@ -142,6 +144,33 @@ class SubscriberStore:
                 batch = []
         for subscriber in await self._load(batch):
             yield subscriber
+
+    async def iter_push_times(self, page: int = PAGE) -> AsyncIterator[PushTime]:
+        """Every subscriber's status and push time, streamed: what a push's audience needs,
+        one script call per page (reading whole records cost a push more CPU than a tenth
+        of its sending)."""
+        batch: list[int] = []
+        async for chat_id in self.iter_chat_ids(page):
+            batch.append(chat_id)
+            if len(batch) == page:
+                for push_time in await self._push_times(batch):
+                    yield push_time
+                batch = []
+        for push_time in await self._push_times(batch):
+            yield push_time
+
+    @translate_errors
+    async def _push_times(self, chat_ids: Sequence[int]) -> list[PushTime]:
+        if not chat_ids:
+            return []
+        keys = [self._keys.subscriber(chat_id) for chat_id in chat_ids]
+        rows = await self._get_fields(keys=keys, args=["status", "tz", "time"])
+        # A chat deleted between the index page and this read has no record (0).
+        return [
+            PushTime.from_fields(chat_id, *row)
+            for chat_id, row in zip(chat_ids, rows, strict=True)
+            if row
+        ]
 
     @translate_errors
     async def _load(self, chat_ids: Sequence[int]) -> list[Subscriber]:

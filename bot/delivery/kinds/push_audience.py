@@ -10,13 +10,13 @@ from typing import Final
 
 from bot.store.ledger import DeliveryLedger
 from bot.store.next_push import local_instant
-from bot.store.subscriber import Subscriber
+from bot.store.subscriber import PushTime, Subscriber
 from bot.store.subscribers import SubscriberStore
 
 PAGE: Final = 500  # chats asked of the ledger at once
 
 
-def is_due(subscriber: Subscriber, day: Date, now: datetime) -> bool:
+def is_due(subscriber: Subscriber | PushTime, day: Date, now: datetime) -> bool:
     """Whether the reader's own push time on ``day`` (their local date) has come."""
     return local_instant(day, subscriber.clock, subscriber.zone) <= now
 
@@ -31,7 +31,7 @@ async def undelivered_active(
     ``due_by``, only those whose push time on that date is at or before it."""
     day = Date.fromisoformat(date)
     page: list[int] = []
-    async for subscriber in subscribers.iter_all():
+    async for subscriber in subscribers.iter_push_times():
         if subscriber.status != "active":
             continue
         if due_by is not None and not is_due(subscriber, day, due_by):
