@@ -164,7 +164,7 @@ async def test_a_late_send_moves_the_slots_a_second_after_it(redis: Redis, keys:
     limiter = RateLimiter(SendSlots(redis, keys), rate=10)
     [first] = await limiter.acquire_many([1])
     # Its request left 200 ms after its slot (what the transport saw): reported.
-    limiter.departed(first, first.at + 0.2)
+    limiter.departed(first, first.at + 0.2, first.at + 0.2)
     await limiter.drain()
     later = await granted_instants(limiter, range(2, 12))
     sent = [first.redis_at_us + 200_000, *later]  # when each message left
@@ -177,3 +177,43 @@ async def test_a_late_send_moves_the_slots_a_second_after_it(redis: Redis, keys:
     assert busiest_second(sent) <= 10
     # The slots before it were not held back.
     assert later[8] - later[0] <= 8 * interval + 8
+
+
+async def test_a_send_answered_late_moves_the_slots_a_second_after_it(
+    redis: Redis, keys: Keys
+) -> None:
+    limiter = RateLimiter(SendSlots(redis, keys), rate=10)
+    quick, first = await limiter.acquire_many([1, 2])
+    limiter.departed(quick, quick.at, quick.at + 0.001)  # a round trip of 1 ms: on time
+    # The next request left on time but its answer took 200 ms: the receiver may have
+    # counted it as late as 199 ms after its slot (all but the quickest round trip).
+    limiter.departed(first, first.at, first.at + 0.2)
+    await limiter.drain()
+    later = await granted_instants(limiter, range(3, 14))
+    counted = first.redis_at_us + 199_000
+    # On the receiver's clock it came after the first slot that follows it: the tenth
+    # message after that one moved back to a second (and the guard) after it.
+    assert later[0] < counted < later[1]
+    assert later[10] >= counted + 1e6 + GUARD_SECONDS * 1e6 - 1
+    assert busiest_second([quick.redis_at_us, counted, *later]) <= 10
+
+
+async def test_a_slot_read_late_from_redis_is_still_at_its_moment(redis: Redis, keys: Keys) -> None:
+    limiter = RateLimiter(SendSlots(redis, keys), rate=1000)
+    for chat in range(1, 6):  # a few quick round trips: Redis's clock is known
+        await limiter.acquire(chat)
+    # The process gets busy for 50 ms after a few turns of its event loop: at some point
+    # the request is written and Redis answers while nobody reads.
+    for turns in range(1, 6):
+        asking = asyncio.create_task(limiter.acquire(10 + turns))
+        for _ in range(turns):
+            await asyncio.sleep(0)
+        time.sleep(0.05)  # noqa: ASYNC251 (the point: a process too busy to read)
+        slot = await asking
+        before = time.monotonic()
+        seconds, micros = await redis.time()
+        after = time.monotonic()
+        # Where the slot's Redis instant falls on our clock, read through this TIME call.
+        moment = slot.redis_at_us / 1e6 - (seconds + micros / 1e6) + (before + after) / 2
+        # Read as "when the answer was read, plus the wait", it would be up to 50 ms late.
+        assert abs(slot.at - moment) < 0.005 + (after - before)

@@ -128,8 +128,8 @@ class SendSlots:
 
     @translate_errors
     async def departed(self, late: Sequence[tuple[int, int]]) -> None:
-        """Report sends that left after their slot: (slot instant, when sent), both µs on
-        Redis's clock, so the slots a second later leave room for them."""
+        """Report sends the receiver may have counted after their slot: (slot instant, when
+        counted), both µs on Redis's clock, so the slots a second later leave room for them."""
         if late:
             args = [value for pair in late for value in pair]
             await self._departed(keys=[self._keys.sends()], args=args)

@@ -8,12 +8,17 @@ never sits idle on one chat while others could be served.
 
 Never early, never bunched, whoever counts: slots are spaced at the rate less a safety
 margin, so a message may leave up to ``SAFETY_MARGIN`` seconds late without any second on
-the receiver's clock holding more than the rate; when a request leaves later than its slot
-(the transport notes when its headers were written), its real departure is reported
-(``departed``) and no slot is given less than a second after the rate-th latest send as
-sent; a slot is
-good only until ``SLOT_VALID_SECONDS`` after its moment: a sender that wakes later gives it
-up and asks again.
+the receiver's clock holding more than the rate. A slot's moment is Redis's, read on this
+process's clock through the offset of the fastest recent round trip to Redis (not "when the
+answer was read plus the wait": an answer read late would make every slot of the batch
+late, unseen). The receiver counts a message somewhere between when its request left and
+when its answer came; past the quickest round trip of late, whatever more the answer took
+may have been spent before the receiver counted it. So a message whose answer came later
+than its slot plus that quickest round trip is reported (``departed``) as counted then, and
+no slot is given less than a second after the rate-th latest send as counted: no one-second
+window on the receiver's clock holds more than the rate, whatever the jitter after the
+request left. A slot is good only until ``SLOT_VALID_SECONDS`` after its moment: a sender
+that wakes later gives it up and asks again.
 
 A rate that adapts: ``flood(retry_after)``, what a 429 calls, pauses every sender in every
 process and lowers the shared rate (``flood.lua``); the rate then climbs back while no 429
@@ -45,9 +50,13 @@ HORIZON_SECONDS: Final = 0.25  # how far ahead a sender may reserve its slot
 # seconds, about 25 ms more than one, which is how late a message may leave.
 SAFETY_MARGIN: Final = 0.025
 SLOT_VALID_SECONDS: Final = 0.25  # a sender waking later than this gives its slot up
-REPORT_LATE_SECONDS: Final = 0.002  # a send later than this after its slot is reported
+REPORT_LATE_SECONDS: Final = 0.002  # a send counted later than this after its slot is reported
 GUARD_SECONDS: Final = 0.005  # a slot is this much more than a second after the rate-th
-# latest send as reported: room for what happens after the report (the receiver's jitter)
+# latest send as counted: room for the sends not reported and for reading Redis's clock
+# A round trip measured this many seconds ago counts that much worse per second (so the
+# fastest one is forgotten when the path got slower, or a clock moved).
+CLOCK_AGING: Final = 1e-4  # Redis's clock (its offset drifts by parts per million)
+ROUND_TRIP_AGING: Final = 1e-3  # the Bot API's quickest round trip
 DECREASE: Final = 0.8  # a 429 multiplies the shared rate by this
 KNEE: Final = 0.97  # ... and fast climbing back stops at the rate of the 429 times this
 KNEE_CLIMBING: Final = 0.85  # ... or this, for a 429 on the way up (the knee was too high)
@@ -81,6 +90,27 @@ class Slot:
     redis_at_us: int = 0  # the same instant on Redis's clock (what every process shares)
 
 
+@dataclass
+class Fastest:
+    """The quickest of recent round trips, each counted ``aging`` seconds slower per second
+    since it was measured, with what was measured along with it (an offset of clocks)."""
+
+    aging: float
+    seconds: float = math.inf
+    at: float = 0.0
+    measured: float = 0.0
+
+    def now(self, now: float) -> float:
+        """The quickest round trip as of ``now``, aged."""
+        return self.seconds + (now - self.at) * self.aging
+
+    def offer(self, seconds: float, now: float, measured: float = 0.0, keep: bool = False) -> None:
+        """A round trip of ``seconds`` that ended at ``now``: kept if it is the quickest
+        (or ``keep``: what was kept before is known wrong)."""
+        if keep or seconds <= self.now(now):
+            self.seconds, self.at, self.measured = seconds, now, measured
+
+
 @dataclass(frozen=True)
 class Admission:
     """One ``admit_many`` answer: the slot, the claim (None when none was asked, or a
@@ -107,10 +137,12 @@ class RateLimiter:
         self.late_slots = 0  # slots given up because the sender woke too late
         self._logged_rate = rate
         self._paused_until = 0.0  # monotonic: a 429 this process got, until its pause ends
-        self._window = max(1, math.floor(rate))  # sends in any second, as sent
-        self._late: list[tuple[int, int]] = []  # (slot instant, when sent) to report
+        self._window = max(1, math.floor(rate))  # sends in any second, as counted
+        self._late: list[tuple[int, int]] = []  # (slot instant, when counted) to report
         self._reporter: asyncio.Task[None] | None = None
         self._slots = slots
+        self._redis_clock = Fastest(CLOCK_AGING)  # measured: Redis's clock less ours, s
+        self._bot_api = Fastest(ROUND_TRIP_AGING)  # the quickest Bot API call, s
 
     async def acquire(self, chat_id: int) -> Slot:
         """Reserve the next global slot for one message to ``chat_id``, if it may go."""
@@ -139,16 +171,30 @@ class RateLimiter:
             return []
         rules = (self.rate, HORIZON_SECONDS * 1e6, SAFETY_MARGIN, FAST_CLIMB, SLOW_CLIMB,
                  PROBE_DOUBLING_SECONDS, self._window, GUARD_SECONDS * 1e6)  # fmt: skip
+        asked = time.monotonic()
         reserved = await self._slots.reserve(rules, asks, claimer)
         answered = time.monotonic()
         self._note_rate(reserved.rate)
+        decided = self._on_our_clock(reserved.decided_us, asked, answered)
         admitted = []
         for answer in reserved.answers:
             wait = answer.wait_us / 1e6
             at_us = reserved.decided_us + answer.wait_us
-            slot = Slot(SlotVerdict(answer.verdict), wait, answered + wait, at_us)
+            slot = Slot(SlotVerdict(answer.verdict), wait, decided + wait, at_us)
             admitted.append(Admission(slot, answer.claim, answer.reader))
         return admitted
+
+    def _on_our_clock(self, redis_us: int, asked: float, answered: float) -> float:
+        """When Redis decided (``redis_us`` on its clock), on this process's monotonic
+        clock: through the offset of the quickest recent round trip, which is accurate to
+        half of it, and never outside this call's own round trip."""
+        redis = redis_us / 1e6
+        clock = self._redis_clock
+        offset = redis - (asked + answered) / 2
+        clock.offer(answered - asked, answered, offset)
+        if not asked <= redis - clock.measured <= answered:  # a clock moved: this call knows
+            clock.offer(answered - asked, answered, offset, keep=True)
+        return redis - clock.measured
 
     def on_time(self, slot: Slot) -> bool:
         """Whether a sender that slept until ``slot`` may use it now. A sender that wakes
@@ -168,13 +214,20 @@ class RateLimiter:
             return False
         return True
 
-    def departed(self, slot: Slot, when: float | None) -> None:
-        """The request of ``slot`` left at ``when`` (monotonic; None: unknown, as when it
-        failed before it was written). Later than ``REPORT_LATE_SECONDS`` after the slot,
-        it is reported, so the slots a second after it leave room for it."""
-        if when is None or when - slot.at <= REPORT_LATE_SECONDS:
+    def departed(self, slot: Slot, left: float | None, answered: float) -> None:
+        """The request of ``slot`` left at ``left`` and its answer (or failure) came at
+        ``answered`` (monotonic; ``left`` None: it was never written). The receiver counted
+        it at the latest when it answered, less the quickest round trip (the part of the
+        trip any request takes); later than ``REPORT_LATE_SECONDS`` after the slot, that
+        instant is reported, so the slots a second after it leave room for it."""
+        if left is None:
             return
-        self._late.append((slot.redis_at_us, slot.redis_at_us + round((when - slot.at) * 1e6)))
+        self._bot_api.offer(answered - left, answered)
+        counted = answered - self._bot_api.now(answered)  # at most answered - left
+        if counted - slot.at <= REPORT_LATE_SECONDS:
+            return
+        late_us = round((counted - slot.at) * 1e6)
+        self._late.append((slot.redis_at_us, slot.redis_at_us + late_us))
         if self._reporter is None:
             self._reporter = asyncio.create_task(self._report_late())
 

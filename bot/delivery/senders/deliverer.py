@@ -180,14 +180,14 @@ class Deliverer:
             return Later(0)
         if slot.verdict is not SlotVerdict.GRANTED:
             return Later(slot.wait)  # this chat's pace or a flood pause: serve others
-        await asyncio.sleep(slot.wait)
+        await asyncio.sleep(slot.at - time.monotonic())  # the slot's moment, on our clock
         if not self._limiter.on_time(slot):
             return Later(0)  # woke too late: sending now could bunch with later slots
         return slot
 
     async def call_in(self, slot: Slot, call: Callable[[], Awaitable[T]]) -> T:
         """Make one Bot API call in the granted ``slot`` (a send, an edit), telling the
-        limiter when the request really left."""
+        limiter when the request really left and when its answer came."""
         departures: list[float] = []  # when the request really left (the transport says)
         token = DEPARTURES.set(departures)
         try:
@@ -195,7 +195,8 @@ class Deliverer:
                 return await call()
         finally:
             DEPARTURES.reset(token)
-            self._limiter.departed(slot, departures[0] if departures else None)
+            left = departures[0] if departures else None
+            self._limiter.departed(slot, left, time.monotonic())
 
     async def failed(self, job: Job, failure: Failure) -> Step:
         """What a failed call means for the job (for kinds that make their own calls)."""

@@ -8,8 +8,8 @@
 -- KEYS[2] the flood pause (string with expiry, set after a 429)
 -- KEYS[3] the adaptive rate (hash: rate, knee, at, above: when the rate reached the knee;
 --         absent while at the configured rate)
--- KEYS[4] the sends of the last seconds (sorted set: slot instant -> when it was sent,
---         the slot's instant until a late sender reports its real departure)
+-- KEYS[4] the sends of the last seconds (sorted set: slot instant -> when the receiver
+--         may have counted it, the slot's instant unless a sender reported it later)
 -- KEYS[4+3i-2] the pace of message i's chat (string: earliest instant its next message may
 --         go); KEYS[4+3i-1] its ledger hash (sent:{date}) and KEYS[4+3i] its reader's
 --         record (sub:{chat}), both unused (any key) for a message that claims nothing
@@ -19,7 +19,7 @@
 -- ARGV[4] how fast the rate climbs back below the knee, and ARGV[5] above it at first
 --         (both a fraction of the configured rate per second); ARGV[6] the seconds in
 --         which the climb above the knee doubles its speed
--- ARGV[7] at most this many sends in any second, as sent (the configured rate; 0: off)
+-- ARGV[7] at most this many sends in any second, as counted (the configured rate; 0: off)
 -- ARGV[8] microseconds added to that second (room for the receiver's own jitter)
 -- ARGV[9..12] the claimer, now (epoch seconds), a claim older than this is stale (s),
 --         the ledger's retention (s): the claim rule's arguments
@@ -109,8 +109,9 @@ if slot < now then
   slot = now
 end
 -- Whatever the schedule says, a slot is never earlier than one second (plus the guard)
--- after the window-th latest send, as sent: a sender that left late reports its real
--- departure (departed.lua), and the slots a second after it move back accordingly.
+-- after the window-th latest send, as counted: a send the receiver may have counted late
+-- (it left late, or its answer came late) is reported (departed.lua), and the slots a
+-- second after it move back accordingly.
 local window, guard = tonumber(ARGV[7]), tonumber(ARGV[8])
 local function after_window(at)
   if window < 1 then
