@@ -227,7 +227,7 @@ def main() -> int:
     parser.add_argument(
         "--push-readers",
         type=int,
-        default=4000,
+        default=8000,
         help="subscribers of the push sent meanwhile (at 30/s; 0: no push column)",
     )
     parser.add_argument("--serve-bot", nargs=3, metavar=("SANDBOX", "REDIS", "PREFIX"),
