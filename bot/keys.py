@@ -33,7 +33,13 @@ class InvalidKeyPart(ValueError):
 def _part(value: str | int) -> str:
     if type(value) is int:  # digits and a sign, never ambiguous: the senders' hot path
         return str(value)
-    text = str(value)
+    return _text_part(str(value))
+
+
+# A sender packs about seven keys per delivery from the same few texts ("sub", "sent", a
+# date, a push id): each is checked once. A refused part raises, and is never cached.
+@functools.lru_cache(maxsize=4096)
+def _text_part(text: str) -> str:
     # One precompiled search instead of a per-character loop: imports and reschedules
     # pack hundreds of thousands of keys.
     if not text or _AMBIGUOUS.search(text):
@@ -68,7 +74,7 @@ class Keys:
         return f"{self.tag}{SEPARATOR}*"
 
     def _key(self, *parts: str | int) -> str:
-        return SEPARATOR.join((self.tag, *(_part(p) for p in parts)))
+        return SEPARATOR.join([self.tag, *map(_part, parts)])
 
     # --- subscribers -------------------------------------------------------------------
     def subscriber(self, chat_id: int) -> str:
@@ -240,3 +246,8 @@ class Keys:
         """hash: digest date -> JSON {etag, last_modified} of the last good fetch of
         ``DIGEST_URL``, so conditional GETs survive a restart."""
         return self._key("urlcache")
+
+
+# Checks a task's key parts (a date, a batch id) before any key of it is touched, without
+# naming a real bot's keys: one instance, not one per task.
+CHECK = Keys("check")

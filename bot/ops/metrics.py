@@ -115,10 +115,14 @@ def last_delivery() -> tuple[str, float] | None:
 def observe_delivery_lag(day: str, zone: ZoneInfo, at: clock_time) -> None:
     """A reader's digest of ``day`` is ready to go now; their push time was ``at`` in
     ``zone`` that day. A push sent before it (``briefbot push --now``) is no lag."""
-    instant = datetime.combine(date.fromisoformat(day), at, tzinfo=zone)
-    lag = time.time() - instant.timestamp()
+    lag = time.time() - _push_instant(day, zone, at)
     if lag >= 0:
         DELIVERY_LAG.observe(lag)
+
+
+@functools.lru_cache(maxsize=1024)  # a push's readers share a few zones and times
+def _push_instant(day: str, zone: ZoneInfo, at: clock_time) -> float:
+    return datetime.combine(date.fromisoformat(day), at, tzinfo=zone).timestamp()
 
 
 def send_failed(reason: str, pause_seconds: float = 0.0) -> None:

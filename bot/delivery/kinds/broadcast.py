@@ -20,7 +20,7 @@ from bot.delivery.queue.held import Job
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.tasks import BadTask, Task, chat_of, text_of
 from bot.delivery.senders.deliverer import Deliverer, Finished, Step
-from bot.keys import InvalidKeyPart, Keys
+from bot.keys import CHECK, InvalidKeyPart
 from bot.store.broadcasts import Broadcast, BroadcastStore, broadcast_batch
 
 NAME: Final = "broadcast"
@@ -69,7 +69,7 @@ class BroadcastKind:
         """A broadcast task; its id must be able to name its keys."""
         chat, broadcast_id = chat_of(body), text_of(body, "broadcast")
         try:
-            Keys("check").broadcast_sent(broadcast_id)
+            CHECK.broadcast_sent(broadcast_id)
         except InvalidKeyPart as error:
             raise BadTask(str(error)) from error
         return BroadcastTask(broadcast_id, chat)

@@ -22,7 +22,7 @@ from bot.delivery.queue.tasks import BadTask, chat_of, check_batch, text_of
 from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
 from bot.delivery.senders.variants import DigestMissing
 from bot.i18n import t
-from bot.keys import InvalidKeyPart, Keys
+from bot.keys import CHECK, InvalidKeyPart
 from bot.render.channel import render_channel_post
 from bot.store.channels import Channel
 from bot.store.ledger import Sent
@@ -76,7 +76,7 @@ class ChannelKind:
     def decode(self, body: Mapping[str, Any]) -> ChannelPostTask:
         chat, date = chat_of(body), text_of(body, "date")
         try:
-            Keys("check").sent(date)
+            CHECK.sent(date)
         except InvalidKeyPart as error:
             raise BadTask(str(error)) from error
         check_batch(channel_batch(date))

@@ -38,7 +38,7 @@ from bot.delivery.senders.failures import classify
 from bot.delivery.senders.variants import reader_variant
 from bot.digest.model import Digest
 from bot.i18n import t
-from bot.keys import InvalidKeyPart, Keys
+from bot.keys import CHECK, InvalidKeyPart
 from bot.store.ledger import LedgerEntry, Variant
 
 logger = logging.getLogger(__name__)
@@ -109,7 +109,7 @@ class EditKind:
         if not isinstance(notify, bool):
             raise BadTask(f"bad notify {notify!r}")
         try:
-            Keys("check").edits(date, to)
+            CHECK.edits(date, to)
         except InvalidKeyPart as error:
             raise BadTask(str(error)) from error
         return EditTask(date, chat, to, check_batch(text_of(body, "batch")), notify)

@@ -23,7 +23,7 @@ from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.tasks import BadTask, Task, chat_of, check_batch, text_of
 from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
 from bot.delivery.senders.variants import DigestMissing
-from bot.keys import InvalidKeyPart, Keys
+from bot.keys import CHECK, InvalidKeyPart
 from bot.store.ledger import Sent
 from bot.store.stores import Stores
 from bot.store.subscriber import Subscriber
@@ -65,7 +65,7 @@ class PushKind:
         chat = chat_of(body)
         date, push_id = text_of(body, "date"), text_of(body, "push")
         try:  # the same checks the keys this task will touch apply
-            Keys("check").sent(date)
+            CHECK.sent(date)
         except InvalidKeyPart as error:
             raise BadTask(str(error)) from error
         return PushTask(date, chat, check_batch(push_id))

@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any, Protocol, Self
 
-from bot.keys import InvalidKeyPart, Keys
+from bot.keys import CHECK, InvalidKeyPart
 
 VERSION = 1
 FIELD = "task"
@@ -94,7 +94,7 @@ def text_of(body: Mapping[str, Any], name: str) -> str:
 def check_batch(batch_id: str) -> str:
     """``batch_id`` when it can name its progress key (what every task touches)."""
     try:
-        Keys("check").push_progress(batch_id)
+        CHECK.push_progress(batch_id)
     except InvalidKeyPart as error:
         raise BadTask(str(error)) from error
     return batch_id

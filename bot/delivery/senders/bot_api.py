@@ -68,7 +68,8 @@ class MessageBodies:
                 self._encoded.popitem(last=False)
         _, fields, rest = cached
         chat = str(chat_id)
-        head = json.dumps({"chat_id": chat})[:-1].encode()
+        # What json.dumps({"chat_id": chat})[:-1] gives: the id's digits need no escaping.
+        head = b'{"chat_id": "%d"' % chat_id
         payload = head + (b", " + rest if fields else rest)
         return JsonBody({"chat_id": chat, **fields}, payload)
 
