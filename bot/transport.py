@@ -15,10 +15,10 @@ import asyncio
 import json
 import time
 from contextvars import ContextVar
-from types import SimpleNamespace
 from typing import Final
 
 import aiohttp
+from aiohttp.connector import Connection
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -38,18 +38,18 @@ _POOL_TIMEOUT_MESSAGE: Final = (
 DEPARTURES: ContextVar[list[float] | None] = ContextVar("departures", default=None)
 
 
-async def _headers_sent(
-    _session: aiohttp.ClientSession, _context: SimpleNamespace, _params: object
-) -> None:
-    departures = DEPARTURES.get()
-    if departures is not None:
-        departures.append(time.monotonic())
+class _StampedRequest(aiohttp.ClientRequest):
+    """aiohttp's request, noting when it left: ``send`` returns once the connection is
+    ours and the headers were handed to it (the body follows at once). A trace config's
+    ``on_request_headers_sent`` says the same, but tracing costs every request its own
+    signal calls at each stage, several per send."""
 
-
-def _departure_trace() -> aiohttp.TraceConfig:
-    trace = aiohttp.TraceConfig()
-    trace.on_request_headers_sent.append(_headers_sent)
-    return trace
+    async def send(self, conn: Connection) -> aiohttp.ClientResponse:
+        response = await super().send(conn)
+        departures = DEPARTURES.get()
+        if departures is not None:
+            departures.append(time.monotonic())
+        return response
 
 
 def _seconds(value: object, default: float | None) -> float | None:
@@ -123,7 +123,7 @@ class AiohttpRequest(BaseRequest):
             self._session = aiohttp.ClientSession(
                 connector=connector,
                 headers={"User-Agent": self.USER_AGENT},
-                trace_configs=[_departure_trace()],
+                request_class=_StampedRequest,
             )
 
     async def shutdown(self) -> None:
