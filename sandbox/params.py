@@ -20,6 +20,11 @@ NOT_UTF8 = "strings must be encoded in UTF-8"
 # "\udce4" escape gives: a lone surrogate. No answer that carries one can be encoded, so
 # one let in would break every later getUpdates.
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+# Text decoded as UTF-8 holds no surrogate, so what JSON text parses into holds one only
+# where the text escapes it (\uD800-\uDFFF): text without such an escape needs no walk.
+# Anything that looks like one (an escaped backslash before "ud8...", a valid pair) is
+# walked, so nothing is let through that the walk would refuse.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class ApiError(Exception):
@@ -76,11 +81,18 @@ def json_value(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise bad_request(NOT_UTF8) from None
+    return _parsed_json(text, "can't parse JSON body")
+
+
+def _parsed_json(text: str, refusal: str) -> Any:
+    """``text`` (holding no surrogate) parsed as JSON, refused (``ApiError``) when it is
+    not JSON (``refusal``) or escapes a lone surrogate (the sandbox checks every message:
+    the walk runs only when the text escapes something that could be one)."""
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
-        raise bad_request("can't parse JSON body") from None
-    if has_invalid_text(value):
+        raise bad_request(refusal) from None
+    if _SURROGATE_ESCAPE.search(text) and has_invalid_text(value):
         raise bad_request(NOT_UTF8)
     return value
 
@@ -111,12 +123,13 @@ async def read_params(request: web.Request) -> Params:
     way the text came (raw bytes, percent-escapes, JSON escapes).
     """
     values: dict[str, Any] = _form_fields(request.rel_url.raw_query_string)
+    checked: dict[str, Any] = {}  # a JSON body's fields: json_value checked them
     if request.can_read_body:
         if request.content_type == "application/json":
-            body = json_value(await request.read())
-            if not isinstance(body, dict):
+            checked = json_value(await request.read())
+            if not isinstance(checked, dict):
                 raise bad_request("the JSON body must be an object")
-            values.update(body)
+            values.update(checked)
         elif request.content_type == "application/x-www-form-urlencoded":
             raw = await request.read()
             try:
@@ -134,7 +147,7 @@ async def read_params(request: web.Request) -> Params:
             for key, value in form.items():
                 if isinstance(value, str):
                     values[key] = value
-    if has_invalid_text(values):
+    if has_invalid_text({k: v for k, v in values.items() if k not in checked}):
         raise bad_request(NOT_UTF8)
     return Params(values)
 
@@ -196,11 +209,7 @@ class Params:
         if isinstance(value, str):
             if not value:
                 return None
-            try:
-                parsed = json.loads(value)
-            except (ValueError, RecursionError):
-                raise bad_request(f"can't parse {name} JSON object") from None
-            if has_invalid_text(parsed):  # "\udce4" escapes in the JSON text
-                raise bad_request(NOT_UTF8)
-            return parsed
+            # A string parameter holds no lone surrogate (read_params refused those), so
+            # only "\udce4" escapes in this JSON text can make one.
+            return _parsed_json(value, f"can't parse {name} JSON object")
         return value
