@@ -83,6 +83,11 @@ DIGEST_AGE = Gauge("briefbot_digest_age_seconds", "Seconds since the newest dige
 
 _bot_api: dict[str, float] = {}
 _last_task: list[tuple[str, float]] = []
+_sends = {"in_flight": 0}
+# Read when scraped, not set on every send: a sender makes tens of thousands of sends,
+# and a gauge's inc/dec (or set) takes its lock each time.
+IN_PROGRESS.set_function(lambda: _sends["in_flight"])
+BOT_API_LAST_SUCCESS.set_function(lambda: _bot_api.get("last_success", 0.0))
 
 
 @functools.cache
@@ -99,6 +104,16 @@ def message_sent(kind: str) -> None:
     """A task of ``kind`` sent one message (a labelled child looked up once per kind: a
     sender counts every delivery)."""
     _sent_of(kind).inc()
+
+
+def send_started() -> None:
+    """A send to Telegram went in flight in this process (``send_ended`` when it is over)."""
+    _sends["in_flight"] += 1
+
+
+def send_ended() -> None:
+    """A send that ``send_started`` counted is over (answered or failed)."""
+    _sends["in_flight"] -= 1
 
 
 def task_finished(kind: str, outcome: str) -> None:
@@ -135,9 +150,7 @@ def send_failed(reason: str, pause_seconds: float = 0.0) -> None:
 
 def bot_api_answered() -> None:
     """The Bot API answered 200 just now (``bot.transport``)."""
-    now = time.time()
-    _bot_api["last_success"] = now
-    BOT_API_LAST_SUCCESS.set(now)
+    _bot_api["last_success"] = time.time()
 
 
 def last_bot_api_success() -> float | None:

@@ -190,10 +190,11 @@ class Deliverer:
         limiter when the request really left and when its answer came."""
         departures: list[float] = []  # when the request really left (the transport says)
         token = DEPARTURES.set(departures)
+        metrics.send_started()
         try:
-            with metrics.IN_PROGRESS.track_inprogress():
-                return await call()
+            return await call()
         finally:
+            metrics.send_ended()
             DEPARTURES.reset(token)
             left = departures[0] if departures else None
             self._limiter.departed(slot, left, time.monotonic())
