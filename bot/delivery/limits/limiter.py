@@ -192,7 +192,10 @@ class RateLimiter:
         clock = self._redis_clock
         offset = redis - (asked + answered) / 2
         clock.offer(answered - asked, answered, offset)
-        if not asked <= redis - clock.measured <= answered:  # a clock moved: this call knows
+        # Decided within this call, give or take the kept offset's own error (half its trip);
+        # further off, a clock moved (Redis's was set): this call knows better.
+        slack = clock.now(answered) / 2
+        if not asked - slack <= redis - clock.measured <= answered + slack:
             clock.offer(answered - asked, answered, offset, keep=True)
         return redis - clock.measured
 
