@@ -12,9 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -23,13 +21,13 @@ from bot.keys import Keys
 from bot.store.clock import Clock, utc_now
 from bot.store.errors import translate_errors
 from bot.store.redis_types import HashFields, start_multi, text_hash, text_list
-from bot.store.subscriber import FORMATS, LANGUAGES, Format, Language, parse_push_time
+from bot.store.subscriber import FORMATS, LANGUAGES, Format, Language, LocalPushTime
 
 ChannelStatus = Literal["active", "paused"]
 
 
 @dataclass(frozen=True)
-class Channel:
+class Channel(LocalPushTime):
     """A connected channel or group: where (``chat_id``, its title and @username), when
     (``push_time`` in ``tz``), how (``format``, ``language``), whether it is ``active``
     (``paused`` with a ``reason`` when the bot lost the right to post), and its last post."""
@@ -47,14 +45,6 @@ class Channel:
     reason: str = ""
     last_date: str | None = None
     last_at: int | None = None
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.tz)
-
-    @property
-    def clock(self) -> time:
-        return parse_push_time(self.push_time)
 
     @property
     def name(self) -> str:

@@ -33,8 +33,26 @@ DEFAULT_TZ = "UTC"  # what a record without these fields reads as
 DEFAULT_TIME = "08:00"
 
 
+class LocalPushTime:
+    """A push time in a zone, as a reader's or a channel's record stores them: the zone and
+    the local time read from ``tz`` and ``push_time``."""
+
+    tz: str
+    push_time: str
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The record's time zone."""
+        return ZoneInfo(self.tz)
+
+    @property
+    def clock(self) -> time:
+        """The local push time."""
+        return parse_push_time(self.push_time)
+
+
 @dataclass(frozen=True)
-class Subscriber:
+class Subscriber(LocalPushTime):
     """One chat's subscription. ``status``: active (pushed), paused (/pause), blocked
     (the bot was blocked or the chat vanished; set by delivery), stopped (/stop; the
     settings are kept so a later /start resumes them)."""
@@ -52,16 +70,6 @@ class Subscriber:
     keywords: tuple[str, ...] = ()
     # In a forum group: the topic /start was sent from, where pushes go (None: the chat).
     thread_id: int | None = None
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The subscriber's time zone."""
-        return ZoneInfo(self.tz)
-
-    @property
-    def clock(self) -> time:
-        """The local push time."""
-        return parse_push_time(self.push_time)
 
     @property
     def categories_json(self) -> str:
@@ -122,7 +130,7 @@ class Subscriber:
 
 
 @dataclass(frozen=True)
-class PushTime:
+class PushTime(LocalPushTime):
     """What a push's audience needs of a record: the status and the local push time."""
 
     chat_id: int
@@ -140,16 +148,6 @@ class PushTime:
             DEFAULT_TZ if tz is None else tz,
             DEFAULT_TIME if push_time is None else push_time,
         )
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The reader's time zone."""
-        return ZoneInfo(self.tz)
-
-    @property
-    def clock(self) -> time:
-        """The local push time."""
-        return parse_push_time(self.push_time)
 
 
 def stored_status(value: str | None) -> Status:
