@@ -32,7 +32,14 @@ def watch(data_dir: Path, server_pid: int) -> None:
             files.stop_server(server_pid)
             return
         with contextlib.suppress(LockTimeout, OSError), locks.transition(LOCK_TIMEOUT_SECONDS):
-            if files.pid() != server_pid:
+            owner = files.pid()
+            if owner is None:
+                # The pid file went while the server runs: the folder is being deleted
+                # under it (checked above a moment too early), and no user can find the
+                # server any more. Servers start under this lock, so no one is writing it.
+                files.stop_server(server_pid)
+                return
+            if owner != server_pid:
                 return  # another server took the folder over; it has its own watchdog
             with locks.unused() as unused:
                 if unused:
