@@ -21,16 +21,8 @@ from bot.corrections.plan import Plan, plan_messages
 from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest
 from bot.render.channel import render_channel_post
-from bot.store.channels import Channel, ChannelStore
-from bot.store.ledger import LedgerEntry, Parts, Variant
-
-
-async def posted_channel(channels: ChannelStore, delivery: LedgerEntry) -> Channel | None:
-    """The connected channel ``delivery`` is a post to; None for a reader's delivery (it
-    names its variant) or a channel removed since."""
-    if delivery.variant is not None:
-        return None
-    return await channels.get(delivery.chat_id)
+from bot.store.channels import Channel
+from bot.store.ledger import Parts, Variant
 
 
 def plan_channel_edits(

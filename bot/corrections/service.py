@@ -20,16 +20,16 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from bot.corrections import cache
-from bot.corrections.channel_plan import plan_channel_edits, posted_channel
 from bot.corrections.diff import Change, diff_digests
+from bot.corrections.targets import is_paused_channel, plan_for, rendered_for
 from bot.delivery.kinds.edit import EditTask
 from bot.delivery.queue.outbox import Outbox
 from bot.delivery.queue.tasks import Task
-from bot.delivery.senders.variants import RECHECK_SECONDS, reader_variant
+from bot.delivery.senders.variants import RECHECK_SECONDS
 from bot.digest.categories import CategoryRules
 from bot.digest.model import Digest
 from bot.services.audit import AuditTrail
-from bot.store.ledger import LedgerEntry, Variant
+from bot.store.ledger import LedgerEntry
 from bot.store.stores import Stores
 
 SETTLE_SECONDS: Final = RECHECK_SECONDS + 1.0
@@ -173,27 +173,16 @@ class CorrectionService:
             yield entry, await self._messages_to_edit(after, entry)
 
     async def _messages_to_edit(self, after: Digest, entry: LedgerEntry) -> int | None:
-        channel = await posted_channel(self._stores.channels, entry)
-        if channel is not None and channel.status != "active":
+        target = await rendered_for(entry, self._stores.channels, self._stores.subscribers.get)
+        if is_paused_channel(target):
             return 0  # a paused channel's post is left as it is
         before = await cache.version(self._stores.digests, after.date, entry.content_hash or "")
-        if before is None:
+        if target is None or before is None:
             return None
-        if channel is not None:
-            # Only counted here: a deep link differs between versions by its item number
-            # alone, so any bot name finds the same messages (the edit kind uses the real one).
-            plan = plan_channel_edits(before, after, channel, "bot", self._rules, entry.parts)
-        else:
-            variant = entry.variant or await self._current_variant(entry.chat_id)
-            if variant is None:
-                return None
-            plan = cache.plan(before, after, variant, self._rules, entry.parts)
+        # Only counted here: a deep link differs between versions by its item number alone,
+        # so any bot name finds the same messages (the edit kind uses the real one).
+        plan = plan_for(target, before, after, self._rules, entry.parts, "bot")
         return len(plan.edits) if plan.messages == len(entry.message_ids) else None
-
-    async def _current_variant(self, chat_id: int) -> Variant | None:
-        """For records written before the ledger kept the variant: the reader's settings now."""
-        subscriber = await self._stores.subscribers.get(chat_id)
-        return None if subscriber is None else reader_variant(subscriber)
 
     async def apply(self, after: Digest, who: str, notify: bool = False) -> Applied:
         """Make ``after`` its date's current version and enqueue an edit task for every

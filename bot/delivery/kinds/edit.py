@@ -25,8 +25,8 @@ from telegram.error import BadRequest
 
 import bot.corrections.cache as cache
 import bot.ops.metrics as metrics
-from bot.corrections.channel_plan import plan_channel_edits, posted_channel
 from bot.corrections.plan import Plan
+from bot.corrections.targets import is_paused_channel, plan_for, rendered_for
 from bot.delivery.kinds.channel import lost_rights
 from bot.delivery.kinds.claims import refused_claim
 from bot.delivery.limits.limiter import Slot, pace_seconds
@@ -35,7 +35,6 @@ from bot.delivery.queue.tasks import BadTask, chat_of, check_batch, text_of
 from bot.delivery.senders import bot_api
 from bot.delivery.senders.deliverer import Deliverer, Finished, Later, Step
 from bot.delivery.senders.failures import classify
-from bot.delivery.senders.variants import reader_variant
 from bot.digest.model import Digest
 from bot.i18n import t
 from bot.keys import CHECK, InvalidKeyPart
@@ -199,7 +198,7 @@ class EditKind:
             return await engine.give_up(
                 job, f"digest version {missing[:12]} of {task.date} is gone"
             )
-        planned = await self._plan(task.chat_id, delivery, before, after, engine)
+        planned = await self._plan(delivery, before, after, engine)
         if planned is None:
             await self.release(job, engine)
             return Finished("skipped")
@@ -226,25 +225,16 @@ class EditKind:
         return None
 
     async def _plan(
-        self, chat_id: int, delivery: LedgerEntry, before: Digest, after: Digest, engine: Deliverer
+        self, delivery: LedgerEntry, before: Digest, after: Digest, engine: Deliverer
     ) -> tuple[Plan, Variant | None] | None:
         """The delivery's plan and the reader's variant (None: a channel post); None when
         it is left alone: a paused channel, an old record of a reader who is gone since."""
-        rules, parts = engine.content.rules, delivery.parts
-        channel = await posted_channel(engine.stores.channels, delivery)
-        if channel is not None:
-            if channel.status != "active":
-                return None
-            username = engine.bot.username
-            return plan_channel_edits(before, after, channel, username, rules, parts), None
-        if delivery.variant is not None:
-            variant: Variant | None = delivery.variant
-        else:  # written before the ledger kept the variant: the reader's settings now
-            subscriber = await engine.readers.submit(chat_id)
-            variant = None if subscriber is None else reader_variant(subscriber)
-        if variant is None:
+        target = await rendered_for(delivery, engine.stores.channels, engine.readers.submit)
+        if target is None or is_paused_channel(target):
             return None
-        return cache.plan(before, after, variant, rules, parts), variant
+        username = engine.bot.username
+        plan = plan_for(target, before, after, engine.content.rules, delivery.parts, username)
+        return plan, target if isinstance(target, Variant) else None
 
     async def release(self, job: Job, engine: Deliverer) -> None:
         """Give the edit claim back."""
